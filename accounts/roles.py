@@ -1,0 +1,46 @@
+"""Django groups that carry each role's model permissions (kept in step after every migrate)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import Role
+
+# App labels whose models coordinators manage in the admin.
+DOMAIN_APPS = ("agreements", "tasks", "reports")
+
+GROUP_NAMES = {
+    Role.COORDINATOR: "Điều phối (Sở Ngoại vụ)",
+    Role.LEADER: "Lãnh đạo (chỉ xem)",
+    Role.ADMINISTRATOR: "Quản trị hệ thống",
+    Role.REPORTER: "Cơ quan báo cáo",
+}
+
+
+def roles_sync(**kwargs) -> None:
+    """Create or refresh the role groups; safe to run any number of times."""
+    domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).exclude(
+        content_type__model__startswith="historical"
+    )
+    wanted = {
+        Role.COORDINATOR: domain,
+        Role.LEADER: domain.filter(codename__startswith="view_"),
+        Role.ADMINISTRATOR: Permission.objects.filter(
+            content_type__app_label__in=(*DOMAIN_APPS, "accounts", "auth")
+        ),
+        Role.REPORTER: Permission.objects.none(),
+    }
+    for role, permissions in wanted.items():
+        group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        group.permissions.set(permissions)
+
+
+def user_apply_role(user) -> None:
+    """Staff flag and group follow the role: reporters never enter the admin."""
+    user.is_staff = user.is_superuser or user.role in (
+        Role.COORDINATOR,
+        Role.LEADER,
+        Role.ADMINISTRATOR,
+    )
+    user.save(update_fields=["is_staff"])
+    user.groups.set(Group.objects.filter(name=GROUP_NAMES[user.role]))

@@ -1,0 +1,339 @@
+"""Sections, tasks, budget lines and targets: the rows of a plan's appendix tables."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.models import Agency, Locality, Plan, SearchableModel, user_province_id
+
+from .timeframes import parse_timeframe
+
+DEFAULT_COLUMNS = [
+    "STT",
+    "Nội dung công việc",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời gian",
+    "Ghi chú",
+]
+
+
+class SectionKind(models.TextChoices):
+    APPENDIX = "appendix", _("Phụ lục")
+    PART = "part", _("Phần, mục")
+    GROUP = "group", _("Nhóm, lĩnh vực")
+
+
+class Section(SearchableModel):
+    """A node of a plan's ordered tree: appendix → section (I, II) → sub-section (1.1)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="sections"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc mục"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    kind = models.CharField(
+        _("loại"), max_length=20, choices=SectionKind.choices, default=SectionKind.PART
+    )
+    number = models.CharField(_("số thứ tự in"), max_length=40, blank=True)
+    title = models.TextField(_("tiêu đề"), blank=True)
+    subtitle = models.CharField(_("dòng phụ"), max_length=200, blank=True)
+    partner = models.ForeignKey(
+        Locality,
+        verbose_name=_("địa phương đối tác"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+    )
+    columns = models.JSONField(
+        _("các cột của bảng"),
+        default=list,
+        blank=True,
+        help_text=_("Tiêu đề cột như bản in; để trống dùng các cột mặc định."),
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phụ lục, mục")
+        verbose_name_plural = _("phụ lục, mục")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        label = " ".join(part for part in (self.number, self.title) if part)
+        return label[:120] or str(_("(mục không tên)"))
+
+    def search_source(self) -> list[str]:
+        return [self.number, self.title, self.subtitle]
+
+    def clean(self) -> None:
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Một mục không thể thuộc chính nó.")})
+            if self.parent.plan_id != self.plan_id:
+                raise ValidationError({"parent": _("Mục cha phải thuộc cùng kế hoạch.")})
+            node, seen = self.parent, {self.pk}
+            while node is not None:
+                if node.pk in seen:
+                    raise ValidationError({"parent": _("Cây mục không được lặp vòng.")})
+                seen.add(node.pk)
+                node = node.parent
+
+    @property
+    def table_columns(self) -> list[str]:
+        return self.columns or DEFAULT_COLUMNS
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa triển khai")
+    IN_PROGRESS = "in_progress", _("Đang triển khai")
+    DONE = "done", _("Hoàn thành")
+    DELAYED = "delayed", _("Chậm tiến độ")
+    CANCELLED = "cancelled", _("Không thực hiện")
+    DEFERRED = "deferred", _("Chuyển giai đoạn sau")
+
+
+class Recurrence(models.TextChoices):
+    NONE = "", _("Không lặp lại")
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class FundingSource(models.TextChoices):
+    PROVINCE = "province", _("Ngân sách tỉnh")
+    CENTRAL = "central", _("Ngân sách trung ương, ODA")
+    SELF = "self", _("Đơn vị tự cân đối")
+    PARTNER = "partner", _("Đối tác chi trả")
+    OTHER = "other", _("Khác")
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        if user.is_superuser:
+            return self
+        return self.filter(plan__province_id=user_province_id(user))
+
+    def printed_order(self) -> TaskQuerySet:
+        return self.order_by("plan_id", "position", "pk")
+
+
+class Task(SearchableModel):
+    """One row of a plan table: what to do, who leads, who helps, when."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("thuộc mục"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    number = models.CharField(_("STT in"), max_length=20, blank=True)
+    content = models.TextField(_("nội dung công việc"))
+    lead_agencies = models.ManyToManyField(
+        Agency,
+        through="TaskLead",
+        verbose_name=_("đơn vị chủ trì"),
+        related_name="led_tasks",
+        blank=True,
+    )
+    lead_text = models.TextField(
+        _("đơn vị chủ trì (như bản in)"),
+        blank=True,
+        help_text=_("Để trống thì dùng tên các đơn vị chủ trì đã chọn."),
+    )
+    coordinating_agencies = models.ManyToManyField(
+        Agency,
+        verbose_name=_("đơn vị phối hợp"),
+        related_name="coordinated_tasks",
+        blank=True,
+    )
+    coordinating_text = models.TextField(_("đơn vị phối hợp (như bản in)"), blank=True)
+    field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)
+    partners = models.ManyToManyField(
+        Locality, verbose_name=_("địa phương đối tác"), related_name="partner_tasks", blank=True
+    )
+    timeframe_text = models.CharField(_("thời gian"), max_length=200, blank=True)
+    start_date = models.DateField(_("bắt đầu"), null=True, blank=True, editable=False)
+    end_date = models.DateField(_("kết thúc"), null=True, blank=True, editable=False)
+    ongoing = models.BooleanField(_("thường xuyên"), default=False, editable=False)
+    recurrence = models.CharField(
+        _("lặp lại"), max_length=20, choices=Recurrence.choices, blank=True, editable=False
+    )
+    recurrence_interval = models.PositiveSmallIntegerField(
+        _("chu kỳ lặp"), default=1, editable=False
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    funding_source = models.CharField(
+        _("nguồn kinh phí"), max_length=20, choices=FundingSource.choices, blank=True
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển tiếp từ nhiệm vụ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_forward",
+    )
+    history = HistoricalRecords(m2m_fields=[coordinating_agencies, partners])
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "position", "pk"]
+        indexes = [models.Index(fields=["plan", "position"])]
+
+    def __str__(self) -> str:
+        head = f"{self.number} " if self.number else ""
+        text = self.content if len(self.content) <= 100 else self.content[:99] + "…"
+        return f"{head}{text}"
+
+    def search_source(self) -> list[str]:
+        return [
+            self.number,
+            self.content,
+            self.lead_text,
+            self.coordinating_text,
+            self.field,
+            self.timeframe_text,
+            self.note,
+        ]
+
+    def clean(self) -> None:
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            raise ValidationError({"section": _("Mục phải thuộc cùng kế hoạch với nhiệm vụ.")})
+
+    def apply_timeframe(self) -> None:
+        """Re-derive dates from the printed text; "Thường xuyên" spans the plan's period."""
+        period = (self.plan.start_year, self.plan.end_year) if self.plan_id else None
+        parsed = parse_timeframe(self.timeframe_text or "", period=period)
+        self.start_date = parsed.start
+        self.end_date = parsed.end
+        self.ongoing = parsed.ongoing
+        self.recurrence = parsed.recurrence
+        self.recurrence_interval = parsed.interval
+
+    def save(self, *args, **kwargs):
+        self.apply_timeframe()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "start_date",
+                "end_date",
+                "ongoing",
+                "recurrence",
+                "recurrence_interval",
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def timeframe_parsed(self) -> bool:
+        return bool(self.start_date or self.end_date or self.ongoing or self.recurrence)
+
+
+class TaskLead(models.Model):
+    """Lead agencies are ordered: the first named leads, the others co-lead."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="leads"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="leads"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đơn vị chủ trì")
+        verbose_name_plural = _("đơn vị chủ trì")
+        ordering = ["task", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="tasklead_unique_agency")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
+class BudgetStage(models.TextChoices):
+    ESTIMATE = "estimate", _("Dự toán")
+    APPRAISED = "appraised", _("Thẩm định")
+    APPROVED = "approved", _("Phê duyệt")
+    DISBURSED = "disbursed", _("Giải ngân")
+
+
+class BudgetLine(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    amount = models.DecimalField(_("số tiền (đồng)"), max_digits=18, decimal_places=0)
+    source = models.CharField(_("nguồn"), max_length=20, choices=FundingSource.choices)
+    stage = models.CharField(
+        _("bước"), max_length=20, choices=BudgetStage.choices, default=BudgetStage.ESTIMATE
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dòng kinh phí")
+        verbose_name_plural = _("kinh phí")
+        ordering = ["task", "year", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount:,.0f} đ".replace(",", ".")
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount < 0:
+            raise ValidationError({"amount": _("Số tiền không được âm.")})
+
+
+class TargetPer(models.TextChoices):
+    YEAR = "year", _("Mỗi năm")
+    PERIOD = "period", _("Cả giai đoạn")
+
+
+class Target(models.Model):
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.CharField(_("chỉ tiêu"), max_length=300)
+    unit = models.CharField(_("đơn vị tính"), max_length=60)
+    quantity = models.DecimalField(_("số lượng"), max_digits=12, decimal_places=2)
+    per = models.CharField(_("tính theo"), max_length=10, choices=TargetPer.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["task", "pk"]
+
+    def __str__(self) -> str:
+        qty = f"{self.quantity:.2f}".rstrip("0").rstrip(".")
+        prefix = _("mỗi năm") if self.per == TargetPer.YEAR else _("cả giai đoạn")
+        return f"{self.indicator}: {prefix} {qty} {self.unit}"
+
+    def clean(self) -> None:
+        if self.quantity is not None and self.quantity <= 0:
+            raise ValidationError({"quantity": _("Số lượng phải lớn hơn 0.")})

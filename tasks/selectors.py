@@ -1,0 +1,82 @@
+"""Reads for plans and tasks, with their relations fetched in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from agreements.models import Plan
+from agreements.text import fold
+
+from .models import Section, Task, TaskLead
+
+
+def plan_get_by_number(*, number: str, province: str) -> Plan | None:
+    """A plan by its number (accent- and case-free) and its province's name or alias."""
+    wanted_number, wanted_province = fold(number), fold(province)
+    candidates = Plan.objects.select_related("province").filter(
+        province__search_text__contains=wanted_province
+    )
+    for plan in candidates:
+        if fold(plan.number) == wanted_number and wanted_province in {
+            fold(name) for name in plan.province.search_source()
+        }:
+            return plan
+    return None
+
+
+def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Tasks with everything a table row shows: 4 queries whatever the number of rows."""
+    queryset = queryset if queryset is not None else Task.objects.all()
+    return queryset.select_related("plan", "section").prefetch_related(
+        Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order", "pk")),
+        "coordinating_agencies",
+        "partners",
+    )
+
+
+@dataclass
+class PlanRow:
+    """One printed row of a plan's tables: a section heading or a task."""
+
+    kind: str  # "section" | "task"
+    depth: int
+    section: Section | None = None
+    task: Task | None = None
+    appendix: Section | None = None
+
+
+def plan_rows(plan: Plan) -> list[PlanRow]:
+    """The plan's sections and tasks in printed order (sections and tasks share one sequence)."""
+    sections = list(Section.objects.filter(plan=plan).select_related("partner", "parent"))
+    tasks = list(task_queryset_full(Task.objects.filter(plan=plan)))
+    by_id = {s.pk: s for s in sections}
+
+    def depth_and_top(section: Section) -> tuple[int, Section]:
+        depth, node = 0, section
+        while node.parent_id:
+            node = by_id[node.parent_id]
+            depth += 1
+        return depth, node
+
+    rows: list[tuple[int, int, PlanRow]] = []
+    for section in sections:
+        depth, top = depth_and_top(section)
+        rows.append((section.position, 0, PlanRow("section", depth, section=section, appendix=top)))
+    for task in tasks:
+        depth, top = depth_and_top(task.section) if task.section_id else (-1, None)
+        rows.append(
+            (task.position, 1, PlanRow("task", depth + 1, task=task, section=task.section, appendix=top))
+        )
+    rows.sort(key=lambda item: (item[0], item[1], (item[2].section or item[2].task).pk))
+    return [row for _, _, row in rows]
+
+
+def section_path(section: Section | None, by_id: dict[int, Section] | None = None) -> list[Section]:
+    path = []
+    node = section
+    while node is not None:
+        path.append(node)
+        node = node.parent
+    return list(reversed(path))

@@ -1,0 +1,53 @@
+"""Shared fixtures: the five seed documents are loaded once per test database."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role, User
+from accounts.roles import user_apply_role
+from agreements.models import Agency, Locality
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from reports.seed import seed_load
+
+    with django_db_blocker.unblock():
+        seed_load()
+
+
+@pytest.fixture
+def quang_tri(db) -> Locality:
+    return Locality.objects.get(name="Quảng Trị", country="VN")
+
+
+@pytest.fixture
+def khanh_hoa(db) -> Locality:
+    return Locality.objects.get(name="Khánh Hòa", country="VN")
+
+
+def make_user(username: str, role: str, province: Locality, agency: Agency | None) -> User:
+    user = User.objects.create_user(
+        username=username, password="pw-for-tests-1", role=role, province=province, agency=agency
+    )
+    user_apply_role(user)
+    return user
+
+
+@pytest.fixture
+def coordinator(quang_tri) -> User:
+    agency = Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ")
+    return make_user("coordinator", Role.COORDINATOR, quang_tri, agency)
+
+
+@pytest.fixture
+def coordinator_kh(khanh_hoa) -> User:
+    agency = Agency.objects.get(province=khanh_hoa, name="Sở Ngoại vụ")
+    return make_user("coordinator_kh", Role.COORDINATOR, khanh_hoa, agency)
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client

@@ -1,0 +1,205 @@
+"""The five seed documents are in the database word for word (loaded by tests/conftest.py)."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from agreements.models import Agency, Agreement, Locality, Meeting, Plan
+from reports.models import ReportingRound
+from reports.seed import seed_load
+from tasks.models import BudgetLine, Target, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def show_plan(number: str, province: str) -> dict:
+    out = StringIO()
+    call_command("show_plan", number, "--province", province, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def task_by(plan: dict, appendix: str, number: str) -> dict:
+    matches = [t for t in plan["tasks"] if t["appendix"] == appendix and t["number"] == number]
+    assert len(matches) == 1, (appendix, number, len(matches))
+    return matches[0]
+
+
+def test_165_has_two_appendices_with_their_sections_and_all_tasks():
+    plan = show_plan("165/QĐ-UBND", "Quảng Trị")
+    assert plan["kind"] == "decision"
+    assert plan["date"] == "2020-01-15"
+    assert plan["period"] == [2020, 2022]
+    appendix_i = [t for t in plan["tasks"] if t["appendix"] == "PHỤ LỤC I"]
+    appendix_ii = [t for t in plan["tasks"] if t["appendix"] == "PHỤ LỤC II"]
+    assert len(appendix_i) == 26
+    assert len(appendix_ii) == 23
+    assert [t["number"] for t in appendix_i] == [f"{n}." for n in range(1, 27)]
+    assert [t["number"] for t in appendix_ii] == [f"{n}." for n in range(1, 24)]
+    # Section headings as printed: Phụ lục I numbers its first section "1", Phụ lục II "I".
+    assert appendix_i[0]["section"].startswith("1 Hợp tác về Chính trị")
+    assert appendix_i[7]["section"].startswith("II. Hợp tác về Kinh tế")
+    assert appendix_ii[0]["section"].startswith("I Hợp tác về Chính trị")
+    assert sum(1 for t in appendix_i if t["section"].startswith("II.")) == 19
+    assert sum(1 for t in appendix_ii if t["section"].startswith("II.")) == 16
+
+
+def test_165_sample_tasks_word_for_word():
+    plan = show_plan("165/QĐ-UBND", "Quảng Trị")
+    border = task_by(plan, "PHỤ LỤC I", "2.")
+    assert border["content"] == (
+        "Hội đàm thường niên về công tác biên giới giữa hai tỉnh Quảng Trị - Savannakhet."
+    )
+    assert border["lead"] == ["Ban Chỉ đạo công tác biên giới tỉnh"]
+    assert border["coordinating_text"] == (
+        "Sở Ngoại vụ, BCH Bộ đội Biên phòng tỉnh, UBND huyện Hướng Hóa và các ngành liên quan"
+    )
+    assert border["coordinating"] == [
+        "Sở Ngoại vụ",
+        "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+        "Ủy ban nhân dân huyện Hướng Hóa",
+    ]
+    assert border["timeframe"] == "2020 - 2022"
+    assert (border["start"], border["end"]) == ("2020-01-01", "2022-12-31")
+    assert border["note"] == "Kinh phí BCĐ công tác biên giới tỉnh"
+    assert border["partners"] == ["Savannakhet"]
+
+    summit = task_by(plan, "PHỤ LỤC II", "1.")
+    assert summit["timeframe"] == "2022"
+    assert summit["note"] == "Kinh phí do ngân sách tỉnh cấp"
+    assert summit["partners"] == ["Salavan"]
+
+    students = task_by(plan, "PHỤ LỤC II", "23.")
+    assert students["content"] == (
+        "Cử cán bộ, sinh viên tỉnh Quảng Trị theo học tại Trường Đại học Quốc gia Lào."
+    )
+    assert students["lead"] == ["Sở Nội vụ"]
+    assert students["coordinating_text"] == "Sở Ngoại vụ Sở GD&ĐT"
+    assert students["note"] == "Tỉnh Salavan hỗ trợ chi trả"
+
+    training = task_by(plan, "PHỤ LỤC I", "20.")
+    assert training["lead"] == ["Trường Chính trị Lê Duẩn"]
+    assert training["note"] == "Ngân sách tỉnh cấp"
+
+
+def test_165_links_agreements_predecessor_targets_and_budget(quang_tri):
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    assert plan.predecessor.number == "3289/QĐ-UBND"
+    assert (plan.predecessor.start_year, plan.predecessor.end_year) == (2017, 2019)
+    agreements = list(plan.agreements.order_by("title"))
+    assert len(agreements) == 2
+    assert {a.signed_date.isoformat() for a in agreements} == {"2019-08-16"}
+    assert all("Đông Hà" in a.signed_place for a in agreements)
+    assert plan.signer == "Nguyễn Đức Chính"
+    training = Task.objects.get(plan=plan, section__parent__number="PHỤ LỤC I", number="20.")
+    target = training.targets.get()
+    assert (target.quantity, target.per) == (25, "year")
+    support = Task.objects.get(plan=plan, section__parent__number="PHỤ LỤC I", number="19.")
+    assert sorted(support.budget_lines.values_list("year", "amount")) == [
+        (2020, 2_000_000_000),
+        (2021, 2_000_000_000),
+        (2022, 2_000_000_000),
+    ]
+
+
+def test_6452_is_a_directive_under_165_after_the_mid_term_meeting(quang_tri):
+    plan = show_plan("6452/UBND-ĐN", "Quảng Trị")
+    assert plan["kind"] == "directive"
+    assert len(plan["tasks"]) == 10
+    assert [t["number"] for t in plan["tasks"]][-4:] == ["7.1.", "7.2.", "7.3.", "7.4."]
+    assert all(t["lead"] == ["Sở Ngoại vụ"] for t in plan["tasks"][-4:])
+    bridge = next(t for t in plan["tasks"] if "Sê Pôn" in t["content"] and t["number"] == "4.")
+    assert bridge["lead"] == ["Sở Giao thông vận tải"]
+    directive = Plan.objects.get(province=quang_tri, number="6452/UBND-ĐN")
+    assert directive.parent.number == "165/QĐ-UBND"
+    assert directive.meeting.notice_number == "196-TB/TU"
+    assert directive.meeting.notice_date.isoformat() == "2021-12-10"
+    assert [d.date.isoformat() for d in directive.report_deadlines.all()] == ["2022-09-15"]
+
+
+def test_1010_and_6452_rounds(quang_tri):
+    first = ReportingRound.objects.get(province=quang_tri, request_number="1010/UBND-ĐN")
+    assert first.deadline.isoformat() == "2019-04-10"
+    assert [p.number for p in first.plans.all()] == ["3289/QĐ-UBND"]
+    assert [item["number"] for item in first.outline] == ["I.", "II.", "III."]
+    assert len(first.outline[0]["children"]) == 7
+    second = ReportingRound.objects.get(province=quang_tri, request_number="6452/UBND-ĐN")
+    assert second.deadline.isoformat() == "2022-09-15"
+    assert sorted(p.number for p in second.plans.all()) == ["165/QĐ-UBND", "6452/UBND-ĐN"]
+
+
+def test_110_every_bullet_is_a_task_under_its_field():
+    plan = show_plan("110/KH-UBND", "Tuyên Quang")
+    assert plan["period"] == [2021, 2025]
+    assert len(plan["tasks"]) == 23
+    first = plan["tasks"][0]
+    assert first["content"].startswith("Xây dựng vườn ươm cây giống cây ăn quả")
+    assert first["section"].startswith("1.1.")
+    assert first["lead"] == []  # the detailed table of leads was not published
+    review, final = plan["tasks"][-2:]
+    assert (review["start"], review["end"]) == ("2023-10-01", "2023-12-31")
+    assert (final["start"], final["end"]) == ("2026-01-01", "2026-03-31")
+    assert all(t["partners"] == ["Xiêng Khoảng"] for t in plan["tasks"])
+    assert Target.objects.filter(task__plan__number="110/KH-UBND", quantity=50).count() == 2
+    kinds = set(
+        Meeting.objects.filter(province__name="Tuyên Quang").values_list("kind", flat=True)
+    )
+    assert kinds == {"review", "final_review"}
+    assert Agreement.objects.get(province__name="Tuyên Quang").signed_date.isoformat() == (
+        "2022-06-29"
+    )
+
+
+def test_592_columns_fields_timeframes_and_several_leads():
+    plan = show_plan("592/KH-UBND", "Khánh Hòa")
+    tasks = plan["tasks"]
+    assert len(tasks) == 26
+    assert [t["number"] for t in tasks] == [f"{n}." for n in range(1, 27)]
+    assert tasks[4]["timeframe"] == "Quý II hoặc III năm 2022"
+    assert (tasks[4]["start"], tasks[4]["end"]) == ("2022-04-01", "2022-09-30")
+    assert tasks[0]["timeframe"] == "Quý I năm 2022"
+    assert tasks[1]["timeframe"] == "Thường xuyên"
+    assert tasks[1]["ongoing"] is True
+    assert (tasks[1]["start"], tasks[1]["end"]) == ("2022-01-01", "2022-12-31")
+    assert tasks[0]["field"] == "Ngoại vụ"
+    assert tasks[18]["lead"] == ["Sở Nội vụ", "Sở Ngoại vụ"]
+    assert tasks[24]["lead"] == ["Công ty TNHH Nhà nước MTV Yến Sào Khánh Hòa"]
+    assert tasks[13]["partners"] == ["Chămpasắc"]
+    assert tasks[0]["partners"] == ["Attapeu", "Chămpasắc"]
+    assert tasks[7]["content"].startswith("Tạo điều kiện thuận lợi cho các doanh nghiệp của tỉnh")
+    assert tasks[7]["content"].endswith("cũng như người dân của Lào")
+
+
+def test_one_agency_per_name_per_province_with_short_names_as_aliases(quang_tri):
+    assert Agency.objects.filter(province=quang_tri, name="Sở Ngoại vụ").count() == 1
+    border_guard = Agency.objects.get(province=quang_tri, name="Bộ Chỉ huy Bộ đội Biên phòng tỉnh")
+    assert "BCH BĐBP tỉnh" in [border_guard.short_name, *border_guard.aliases]
+    # The same name in another province is another record.
+    assert Agency.objects.filter(name="Sở Ngoại vụ").count() == 3
+
+
+def test_load_seed_is_idempotent():
+    counts = (Plan.objects.count(), Task.objects.count(), Agency.objects.count(),
+              Locality.objects.count(), ReportingRound.objects.count(), Target.objects.count(),
+              BudgetLine.objects.count(), Agreement.objects.count(), Meeting.objects.count())
+    stats = seed_load()
+    assert stats.tasks == 0 and stats.plans == 0
+    assert (Plan.objects.count(), Task.objects.count(), Agency.objects.count(),
+            Locality.objects.count(), ReportingRound.objects.count(), Target.objects.count(),
+            BudgetLine.objects.count(), Agreement.objects.count(), Meeting.objects.count()) == counts
+
+
+def test_load_seed_command_reports_what_it_kept():
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    assert "165/QĐ-UBND" in out.getvalue()
+
+
+def test_show_plan_unknown_plan_exits_with_status_1(capsys):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("show_plan", "999/QĐ-UBND", "--province", "Quảng Trị", "--json")
+    assert "999/QĐ-UBND" in str(error.value)
+    assert error.value.returncode == 1

@@ -1,0 +1,191 @@
+"""Admin for Sở Ngoại vụ: every page opens, in a fixed number of queries, scoped to the province."""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import Agency, Agreement, Meeting, Plan
+from agreements.services import agency_upsert
+from reports.models import ReportingRound
+from tasks.models import Task
+from tasks.services import task_create
+
+pytestmark = pytest.mark.django_db
+
+COORDINATOR_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in {"agreements", "tasks", "reports"}
+]
+
+
+def count_queries(client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def add_rows(province, how_many: int) -> None:
+    """More of every kind of row, so that a page whose query count grows with rows shows it."""
+    plan = Plan.objects.get(province=province, number="165/QĐ-UBND")
+    section = plan.sections.filter(parent__isnull=False).first()
+    lead = Agency.objects.get(province=province, name="Sở Công thương")
+    for i in range(how_many):
+        agency = agency_upsert(province=province, name=f"Cơ quan thử {i}", aliases=[f"CQT {i}"])
+        task_create(
+            plan=plan,
+            section=section,
+            number=f"{100 + i}.",
+            content=f"Nhiệm vụ thử {i}",
+            lead_agencies=[lead, agency],
+            coordinating_agencies=[agency],
+            timeframe_text="2021",
+        )
+        agreement = Agreement.objects.create(province=province, title=f"Thỏa thuận thử {i}")
+        agreement.partners.set(plan.partners.all())
+        Meeting.objects.create(province=province, kind="other", title=f"Hội nghị thử {i}")
+        extra = Plan.objects.create(
+            province=province, kind="plan", number=f"{900 + i}/KH-UBND", title="Thử", start_year=2023,
+            end_year=2025,
+        )
+        extra.partners.set(plan.partners.all())
+        ReportingRound.objects.create(
+            province=province, request_number=f"{i}/UBND-ĐN", request_date=date(2024, 1, 1),
+            period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), deadline=date(2024, 2, 1),
+        )
+
+
+@pytest.mark.parametrize("page", ["changelist", "add"])
+@pytest.mark.parametrize("model", COORDINATOR_MODELS, ids=lambda m: m._meta.model_name)
+def test_every_admin_page_answers_in_a_fixed_number_of_queries(
+    coordinator_client, quang_tri, model, page
+):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+    before, _ = count_queries(coordinator_client, url)
+    add_rows(quang_tri, 15)
+    after, queries = count_queries(coordinator_client, url)
+    assert after == before, "\n".join(queries)
+
+
+def test_plan_page_with_tasks_inline_answers_in_a_fixed_number_of_queries(
+    coordinator_client, quang_tri
+):
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    url = reverse("admin:tasks_plan_change", args=[plan.pk])
+    before, _ = count_queries(coordinator_client, url)
+    add_rows(quang_tri, 15)
+    after, queries = count_queries(coordinator_client, url)
+    assert after == before, "\n".join(queries)
+
+
+def test_plan_page_shows_both_appendices_and_tasks_in_printed_order(coordinator_client, quang_tri):
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    response = coordinator_client.get(reverse("admin:tasks_plan_change", args=[plan.pk]))
+    html = response.content.decode()
+    assert "PHỤ LỤC I" in html and "PHỤ LỤC II" in html
+    first = html.index("Tổ chức Hội đàm cấp cao giữa tỉnh Quảng Trị và tỉnh Savannakhet")
+    last = html.index("Cử cán bộ, sinh viên tỉnh Quảng Trị theo học tại Trường Đại học Quốc gia Lào.")
+    assert first < last
+
+
+def task_search(client, query: str) -> list[Task]:
+    response = client.get(reverse("admin:tasks_task_changelist"), {"q": query, "all": ""})
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def test_task_search_ignores_accents_and_case(coordinator_client, quang_tri):
+    found = task_search(coordinator_client, "ngoai vu")
+    assert found, "no task found for 'ngoai vu'"
+    expected = Task.objects.filter(plan__province=quang_tri, lead_agencies__name="Sở Ngoại vụ")
+    assert set(expected) <= set(found)
+    assert len(found) == len(set(found)), "a task is listed twice"
+
+    savannakhet = task_search(coordinator_client, "SAVANNAKHET")
+    appendix_i = Task.objects.filter(plan__number="165/QĐ-UBND", section__parent__number="PHỤ LỤC I")
+    assert set(appendix_i) <= set(savannakhet)
+    assert all(t.plan.province_id == quang_tri.pk for t in savannakhet)
+
+    assert task_search(coordinator_client, "khong co nhiem vu nay xyz") == []
+
+
+def test_coordinator_sees_only_own_province(client, coordinator_kh, quang_tri):
+    client.force_login(coordinator_kh)
+    tasks = task_search(client, "")
+    assert tasks and all(t.plan.province.name == "Khánh Hòa" for t in tasks)
+    plan_qt = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    response = client.get(reverse("admin:tasks_plan_change", args=[plan_qt.pk]))
+    assert response.status_code in (302, 404)
+    assert b"Savannakhet" not in response.content
+    agencies = client.get(reverse("admin:agreements_agency_changelist"), {"all": ""})
+    names = {a.province.name for a in agencies.context["cl"].result_list}
+    assert names == {"Khánh Hòa"}
+
+
+def test_agency_autocomplete_ignores_accents_and_knows_aliases(coordinator_client):
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "tasks", "model_name": "tasklead", "field_name": "agency"}
+    response = coordinator_client.get(url, {**params, "term": "bdbp"})
+    names = [r["text"] for r in response.json()["results"]]
+    assert names == ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
+    response = coordinator_client.get(url, {**params, "term": "ngoai vu"})
+    names = [r["text"] for r in response.json()["results"]]
+    assert names == ["Sở Ngoại vụ"]  # Quảng Trị's only, not Khánh Hòa's
+
+
+def test_coordinator_adds_a_plan_and_a_task_and_history_names_them(
+    coordinator_client, coordinator, quang_tri
+):
+    response = coordinator_client.post(
+        reverse("admin:tasks_plan_add"),
+        {
+            "kind": "plan",
+            "number": "50/KH-UBND",
+            "title": "Kế hoạch hợp tác thử",
+            "start_year": "2026",
+            "end_year": "2028",
+            "status": "draft",
+            "report_deadlines-TOTAL_FORMS": "0",
+            "report_deadlines-INITIAL_FORMS": "0",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-0-position": "10",
+            "sections-0-kind": "appendix",
+            "sections-0-number": "PHỤ LỤC I",
+            "sections-0-title": "Chi tiết",
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-position": "20",
+            "tasks-0-number": "1.",
+            "tasks-0-content": "Trao đổi đoàn cấp tỉnh",
+            "tasks-0-timeframe_text": "Quý II năm 2026",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    plan = Plan.objects.get(number="50/KH-UBND")
+    assert plan.province == quang_tri  # taken from the coordinator, not from the form
+    task = plan.tasks.get()
+    assert (task.start_date, task.end_date) == (date(2026, 4, 1), date(2026, 6, 30))
+    record = task.history.first()
+    assert record.history_user == coordinator
+    assert record.history_type == "+"
+
+
+def test_task_history_page_lists_the_change(coordinator_client, coordinator, quang_tri):
+    task = Task.objects.filter(plan__province=quang_tri).first()
+    task.note = "Đã điều chỉnh"
+    task._history_user = coordinator
+    task.save()
+    response = coordinator_client.get(reverse("admin:tasks_task_history", args=[task.pk]))
+    assert response.status_code == 200
+    assert "Đã điều chỉnh" in response.content.decode() or task.history.count() >= 2
+    assert task.history.first().history_user == coordinator
+
+
+def test_admin_is_in_vietnamese(coordinator_client):
+    response = coordinator_client.get(reverse("admin:index"))
+    html = response.content.decode()
+    assert "Nhiệm vụ" in html and "Đăng xuất" in html
