@@ -14,7 +14,9 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.REPORTER)
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=Role.choices, default=Role.REPORTER
+    )
     province = models.ForeignKey(
         "agreements.Locality",
         verbose_name=_("tỉnh"),

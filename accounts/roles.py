@@ -19,6 +19,13 @@ GROUP_NAMES = {
 
 def roles_sync(**kwargs) -> None:
     """Create or refresh the role groups; safe to run any number of times."""
+    # post_migrate reaches this app before the apps listed after it have their permissions.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    using = kwargs.get("using", "default")
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     domain = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).exclude(
         content_type__model__startswith="historical"
     )

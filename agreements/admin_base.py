@@ -1,4 +1,4 @@
-"""Admin building blocks: every admin page is scoped to the user's province and searches accent-free."""
+"""Admin building blocks: pages scoped to the user's province, searched accent-free."""
 
 from __future__ import annotations
 
@@ -47,11 +47,15 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, SimpleHistoryAdmin):
             return queryset
         return queryset.filter(**{f"{self.province_path}_id": request.user.province_id})
 
-    def get_exclude(self, request, obj=None):
-        exclude = list(super().get_exclude(request, obj) or [])
-        if not request.user.is_superuser and self.province_path == "province":
-            exclude.append("province")
-        return exclude
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or self.province_path != "province":
+            return fieldsets
+        # A coordinator's rows always belong to their own province: no field to get wrong.
+        return [
+            (name, {**options, "fields": _without(options["fields"], "province")})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         if self.province_path == "province" and not request.user.is_superuser:
@@ -63,6 +67,18 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, SimpleHistoryAdmin):
         if not request.user.is_superuser:
             filters = [f for f in filters if f != self.province_path]
         return filters
+
+
+def _without(fields, name: str) -> list:
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            inner = [f for f in field if f != name]
+            if inner:
+                kept.append(tuple(inner))
+        elif field != name:
+            kept.append(field)
+    return kept
 
 
 def scope_foreign_key(request, db_field, kwargs) -> None:

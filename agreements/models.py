@@ -19,15 +19,15 @@ class SearchableModel(models.Model):
     class Meta:
         abstract = True
 
-    def search_source(self) -> list[str]:
-        raise NotImplementedError
-
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join(part for part in self.search_source() if part))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def search_source(self) -> list[str]:
+        raise NotImplementedError
 
 
 def search_filter(query: str, *paths: str) -> Q:
@@ -190,7 +190,10 @@ class Agreement(SearchableModel):
         limit_choices_to={"country": Country.VN},
     )
     kind = models.CharField(
-        _("loại văn bản"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.AGREEMENT
+        _("loại văn bản"),
+        max_length=20,
+        choices=AgreementKind.choices,
+        default=AgreementKind.AGREEMENT,
     )
     title = models.TextField(_("tên văn bản"))
     partners = models.ManyToManyField(
@@ -265,6 +268,7 @@ class Meeting(SearchableModel):
     def search_source(self) -> list[str]:
         return [self.title, self.place, self.notice_number, self.conclusions]
 
+
 class PlanKind(models.TextChoices):
     DECISION = "decision", _("Quyết định")
     PLAN = "plan", _("Kế hoạch")
@@ -300,7 +304,10 @@ class Plan(SearchableModel):
         _("thẩm quyền ký"), max_length=100, blank=True, help_text=_("Ví dụ: TM. ỦY BAN NHÂN DÂN")
     )
     signing_title = models.CharField(
-        _("chức vụ người ký"), max_length=100, blank=True, help_text=_("Ví dụ: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")
+        _("chức vụ người ký"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"),
     )
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     summary = models.TextField(_("trích yếu"), blank=True)
@@ -405,4 +412,3 @@ class ReportDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.number}: {self.date:%d/%m/%Y}"
-

@@ -25,7 +25,9 @@ def normalize(text: str | None) -> str:
     """NFC form with runs of spaces collapsed: what we store for printed text."""
     if not text:
         return ""
-    lines = [_SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n")]
+    lines = [
+        _SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n")
+    ]
     return "\n".join(line for line in lines if line)
 
 

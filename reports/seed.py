@@ -136,7 +136,9 @@ class SeedLoader:
     def load_agreement(self, province: Locality, data) -> Agreement:
         title = normalize(data["title"])
         signed = _date(data.get("signed_date"))
-        agreement = Agreement.objects.filter(province=province, title=title, signed_date=signed).first()
+        agreement = Agreement.objects.filter(
+            province=province, title=title, signed_date=signed
+        ).first()
         if agreement is not None:
             return agreement
         start, end = data.get("period") or (None, None)

@@ -25,7 +25,9 @@ class PlanScopedInline(ScopedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("section", "parent") and db_field.related_model is Section:
             plan = getattr(request, "_coopplan_plan", None)
-            kwargs["queryset"] = Section.objects.filter(plan=plan) if plan else Section.objects.none()
+            kwargs["queryset"] = (
+                Section.objects.filter(plan=plan) if plan else Section.objects.none()
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and db_field.related_model is Section:
             cache = request.__dict__.setdefault("_coopplan_section_choices", {})
@@ -151,7 +153,9 @@ class LeadAgencyFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(pk__in=TaskLead.objects.filter(agency_id=self.value()).values("task_id"))
+            return queryset.filter(
+                pk__in=TaskLead.objects.filter(agency_id=self.value()).values("task_id")
+            )
         return queryset
 
 
@@ -167,7 +171,11 @@ class PartnerFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(pk__in=Task.partners.through.objects.filter(locality_id=self.value()).values("task_id"))
+            return queryset.filter(
+                pk__in=Task.partners.through.objects.filter(locality_id=self.value()).values(
+                    "task_id"
+                )
+            )
         return queryset
 
 

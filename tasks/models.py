@@ -247,6 +247,18 @@ class Task(SearchableModel):
             }
         super().save(*args, **kwargs)
 
+    def coordinating_in_printed_order(self) -> list[Agency]:
+        """Coordinating agencies in the order the printed cell names them (uses the prefetch)."""
+        from agreements.text import fold
+
+        printed = fold(self.coordinating_text)
+
+        def key(agency: Agency) -> tuple[int, str]:
+            found = [printed.find(k) for k in agency.name_keys() if k and k in printed]
+            return (min(found) if found else len(printed) + 1, agency.name)
+
+        return sorted(self.coordinating_agencies.all(), key=key)
+
     @property
     def timeframe_parsed(self) -> bool:
         return bool(self.start_date or self.end_date or self.ongoing or self.recurrence)

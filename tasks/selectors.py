@@ -30,7 +30,9 @@ def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]
     """Tasks with everything a table row shows: 4 queries whatever the number of rows."""
     queryset = queryset if queryset is not None else Task.objects.all()
     return queryset.select_related("plan", "section").prefetch_related(
-        Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order", "pk")),
+        Prefetch(
+            "leads", queryset=TaskLead.objects.select_related("agency").order_by("order", "pk")
+        ),
         "coordinating_agencies",
         "partners",
     )
@@ -67,7 +69,11 @@ def plan_rows(plan: Plan) -> list[PlanRow]:
     for task in tasks:
         depth, top = depth_and_top(task.section) if task.section_id else (-1, None)
         rows.append(
-            (task.position, 1, PlanRow("task", depth + 1, task=task, section=task.section, appendix=top))
+            (
+                task.position,
+                1,
+                PlanRow("task", depth + 1, task=task, section=task.section, appendix=top),
+            )
         )
     rows.sort(key=lambda item: (item[0], item[1], (item[2].section or item[2].task).pk))
     return [row for _, _, row in rows]

@@ -131,7 +131,11 @@ def _parse(original: str, period: tuple[int, int] | None) -> Timeframe:
     match = RE_YEAR.match(text)
     if match:
         year = _year(match.group(1))
-        return Timeframe(original, date(year, 1, 1), date(year, 12, 31)) if year else Timeframe(original)
+        return (
+            Timeframe(original, date(year, 1, 1), date(year, 12, 31))
+            if year
+            else Timeframe(original)
+        )
 
     match = RE_QUARTERS.match(text)
     if match:
@@ -183,5 +187,7 @@ def _parse(original: str, period: tuple[int, int] | None) -> Timeframe:
     if match:
         interval = int(match.group(1))
         if interval >= 1:
-            return Timeframe(original, start, end, recurrence=UNIT[match.group(2)], interval=interval)
+            return Timeframe(
+                original, start, end, recurrence=UNIT[match.group(2)], interval=interval
+            )
     return Timeframe(original)

@@ -17,11 +17,14 @@ from tasks.services import task_create
 pytestmark = pytest.mark.django_db
 
 COORDINATOR_MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"agreements", "tasks", "reports"}
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"agreements", "tasks", "reports"}
 ]
 
 
 def count_queries(client, url: str) -> tuple[int, list[str]]:
+    client.get(url)  # warm the per-process caches (content types, permissions) first
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -48,13 +51,21 @@ def add_rows(province, how_many: int) -> None:
         agreement.partners.set(plan.partners.all())
         Meeting.objects.create(province=province, kind="other", title=f"Hội nghị thử {i}")
         extra = Plan.objects.create(
-            province=province, kind="plan", number=f"{900 + i}/KH-UBND", title="Thử", start_year=2023,
+            province=province,
+            kind="plan",
+            number=f"{900 + i}/KH-UBND",
+            title="Thử",
+            start_year=2023,
             end_year=2025,
         )
         extra.partners.set(plan.partners.all())
         ReportingRound.objects.create(
-            province=province, request_number=f"{i}/UBND-ĐN", request_date=date(2024, 1, 1),
-            period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), deadline=date(2024, 2, 1),
+            province=province,
+            request_number=f"{i}/UBND-ĐN",
+            request_date=date(2024, 1, 1),
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 12, 31),
+            deadline=date(2024, 2, 1),
         )
 
 
@@ -74,7 +85,7 @@ def test_plan_page_with_tasks_inline_answers_in_a_fixed_number_of_queries(
     coordinator_client, quang_tri
 ):
     plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    url = reverse("admin:tasks_plan_change", args=[plan.pk])
+    url = reverse("admin:agreements_plan_change", args=[plan.pk])
     before, _ = count_queries(coordinator_client, url)
     add_rows(quang_tri, 15)
     after, queries = count_queries(coordinator_client, url)
@@ -83,11 +94,13 @@ def test_plan_page_with_tasks_inline_answers_in_a_fixed_number_of_queries(
 
 def test_plan_page_shows_both_appendices_and_tasks_in_printed_order(coordinator_client, quang_tri):
     plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    response = coordinator_client.get(reverse("admin:tasks_plan_change", args=[plan.pk]))
+    response = coordinator_client.get(reverse("admin:agreements_plan_change", args=[plan.pk]))
     html = response.content.decode()
     assert "PHỤ LỤC I" in html and "PHỤ LỤC II" in html
     first = html.index("Tổ chức Hội đàm cấp cao giữa tỉnh Quảng Trị và tỉnh Savannakhet")
-    last = html.index("Cử cán bộ, sinh viên tỉnh Quảng Trị theo học tại Trường Đại học Quốc gia Lào.")
+    last = html.index(
+        "Cử cán bộ, sinh viên tỉnh Quảng Trị theo học tại Trường Đại học Quốc gia Lào."
+    )
     assert first < last
 
 
@@ -105,7 +118,9 @@ def test_task_search_ignores_accents_and_case(coordinator_client, quang_tri):
     assert len(found) == len(set(found)), "a task is listed twice"
 
     savannakhet = task_search(coordinator_client, "SAVANNAKHET")
-    appendix_i = Task.objects.filter(plan__number="165/QĐ-UBND", section__parent__number="PHỤ LỤC I")
+    appendix_i = Task.objects.filter(
+        plan__number="165/QĐ-UBND", section__parent__number="PHỤ LỤC I"
+    )
     assert set(appendix_i) <= set(savannakhet)
     assert all(t.plan.province_id == quang_tri.pk for t in savannakhet)
 
@@ -117,7 +132,7 @@ def test_coordinator_sees_only_own_province(client, coordinator_kh, quang_tri):
     tasks = task_search(client, "")
     assert tasks and all(t.plan.province.name == "Khánh Hòa" for t in tasks)
     plan_qt = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    response = client.get(reverse("admin:tasks_plan_change", args=[plan_qt.pk]))
+    response = client.get(reverse("admin:agreements_plan_change", args=[plan_qt.pk]))
     assert response.status_code in (302, 404)
     assert b"Savannakhet" not in response.content
     agencies = client.get(reverse("admin:agreements_agency_changelist"), {"all": ""})
@@ -140,7 +155,7 @@ def test_coordinator_adds_a_plan_and_a_task_and_history_names_them(
     coordinator_client, coordinator, quang_tri
 ):
     response = coordinator_client.post(
-        reverse("admin:tasks_plan_add"),
+        reverse("admin:agreements_plan_add"),
         {
             "kind": "plan",
             "number": "50/KH-UBND",
@@ -181,11 +196,12 @@ def test_task_history_page_lists_the_change(coordinator_client, coordinator, qua
     task.save()
     response = coordinator_client.get(reverse("admin:tasks_task_history", args=[task.pk]))
     assert response.status_code == 200
-    assert "Đã điều chỉnh" in response.content.decode() or task.history.count() >= 2
+    assert "Đã điều chỉnh" in response.content.decode()
     assert task.history.first().history_user == coordinator
 
 
 def test_admin_is_in_vietnamese(coordinator_client):
     response = coordinator_client.get(reverse("admin:index"))
     html = response.content.decode()
-    assert "Nhiệm vụ" in html and "Đăng xuất" in html
+    assert '<html lang="vi"' in html
+    assert "Nhiệm vụ" in html and "Thỏa thuận và kế hoạch" in html and "Cơ quan, đơn vị" in html

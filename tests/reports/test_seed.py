@@ -142,9 +142,7 @@ def test_110_every_bullet_is_a_task_under_its_field():
     assert (final["start"], final["end"]) == ("2026-01-01", "2026-03-31")
     assert all(t["partners"] == ["Xiêng Khoảng"] for t in plan["tasks"])
     assert Target.objects.filter(task__plan__number="110/KH-UBND", quantity=50).count() == 2
-    kinds = set(
-        Meeting.objects.filter(province__name="Tuyên Quang").values_list("kind", flat=True)
-    )
+    kinds = set(Meeting.objects.filter(province__name="Tuyên Quang").values_list("kind", flat=True))
     assert kinds == {"review", "final_review"}
     assert Agreement.objects.get(province__name="Tuyên Quang").signed_date.isoformat() == (
         "2022-06-29"
@@ -180,14 +178,30 @@ def test_one_agency_per_name_per_province_with_short_names_as_aliases(quang_tri)
 
 
 def test_load_seed_is_idempotent():
-    counts = (Plan.objects.count(), Task.objects.count(), Agency.objects.count(),
-              Locality.objects.count(), ReportingRound.objects.count(), Target.objects.count(),
-              BudgetLine.objects.count(), Agreement.objects.count(), Meeting.objects.count())
+    counts = (
+        Plan.objects.count(),
+        Task.objects.count(),
+        Agency.objects.count(),
+        Locality.objects.count(),
+        ReportingRound.objects.count(),
+        Target.objects.count(),
+        BudgetLine.objects.count(),
+        Agreement.objects.count(),
+        Meeting.objects.count(),
+    )
     stats = seed_load()
     assert stats.tasks == 0 and stats.plans == 0
-    assert (Plan.objects.count(), Task.objects.count(), Agency.objects.count(),
-            Locality.objects.count(), ReportingRound.objects.count(), Target.objects.count(),
-            BudgetLine.objects.count(), Agreement.objects.count(), Meeting.objects.count()) == counts
+    assert (
+        Plan.objects.count(),
+        Task.objects.count(),
+        Agency.objects.count(),
+        Locality.objects.count(),
+        ReportingRound.objects.count(),
+        Target.objects.count(),
+        BudgetLine.objects.count(),
+        Agreement.objects.count(),
+        Meeting.objects.count(),
+    ) == counts
 
 
 def test_load_seed_command_reports_what_it_kept():

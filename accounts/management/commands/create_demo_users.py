@@ -48,6 +48,6 @@ class Command(BaseCommand):
                 user.save()
                 user_apply_role(user)
                 rows.append((username, role.label, agency_name or province_name))
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, role, where in rows:
             self.stdout.write(f"  {username:<12} {role:<28} {where}")

@@ -4,7 +4,9 @@ from reports.seed import SeedError, seed_load
 
 
 class Command(BaseCommand):
-    help = "Nạp năm văn bản mẫu (165, 1010, 6452, 110, 592) từ fixtures/seed; chạy lại không nhân đôi."
+    help = (
+        "Nạp năm văn bản mẫu (165, 1010, 6452, 110, 592) từ fixtures/seed; chạy lại không nhân đôi."
+    )
 
     def handle(self, *args, **options):
         try:

@@ -28,7 +28,7 @@ def plan_as_dict(plan) -> dict:
                 "content": task.content,
                 "lead": [lead.agency.name for lead in task.leads.all()],
                 "coordinating_text": task.coordinating_text,
-                "coordinating": [a.name for a in task.coordinating_agencies.all()],
+                "coordinating": [a.name for a in task.coordinating_in_printed_order()],
                 "timeframe": task.timeframe_text,
                 "start": task.start_date.isoformat() if task.start_date else None,
                 "end": task.end_date.isoformat() if task.end_date else None,
