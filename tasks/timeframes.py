@@ -46,10 +46,7 @@ class Timeframe:
     def parsed(self) -> bool:
         """True when the text was understood: it gave dates, or it is ongoing or recurring."""
         return (
-            self.start is not None
-            or self.end is not None
-            or self.ongoing
-            or bool(self.recurrence)
+            self.start is not None or self.end is not None or self.ongoing or bool(self.recurrence)
         )
 
 
@@ -93,8 +90,8 @@ _AROUND_PUNCTUATION = re.compile(r" ?([-/]) ?")
 # "./." closes Vietnamese administrative documents and sometimes follows a copied deadline.
 _TRAILING = re.compile(r"(?:\./\.|[ .,;:])+$")
 # Words that introduce a time without changing it: "vào quý IV/2023", "trong năm 2022",
-# "dự kiến tháng 6/2019". "từ" (from) is not here: alone it opens a range ("từ 2022" = from 2022 on),
-# so it is only dropped where the range's end is printed too (see _range).
+# "dự kiến tháng 6/2019". "từ" (from) is not here: alone it opens a range ("từ 2022" means from
+# 2022 on), so it is only dropped where the range's end is printed too (see _range).
 _LEAD_WORDS = re.compile(r"^(?:(?:vào|trong|dự kiến)(?: |$))+")
 
 
@@ -276,7 +273,8 @@ def _deadline(match: re.Match[str], period: _Period) -> _Reading | None:
 
 
 def _ongoing(match: re.Match[str], period: _Period) -> _Reading:
-    return _Reading(*_period_span(period), ongoing=True)
+    recurrence = "yearly" if match["yearly"] else ""
+    return _Reading(*_period_span(period), ongoing=True, recurrence=recurrence)
 
 
 _UNITS = {"năm": "yearly", "quý": "quarterly", "quí": "quarterly", "tháng": "monthly"}
@@ -300,23 +298,26 @@ _EVERY = rf"(?:định {_KY},? )?"
 _RULES: tuple[tuple[re.Pattern[str], _RuleReader], ...] = tuple(
     (re.compile(pattern), reader)
     for pattern, reader in (
-            # "trước ngày 10/4/2019", "chậm nhất ngày 10/04/2019", "chậm nhất trước ngày 10/4/2019".
-            # Dates only: "trước tháng 6" could mean by 31 May or by 30 June, so it is not read.
-            (
-                r"(?:(?:chậm nhất|hạn chót),? )?(?:trước|chậm nhất|hạn chót)(?: ngày)? (?P<date>.+)",
-                _deadline,
-            ),
-            # "Thường xuyên", "thường xuyên, liên tục"
-            (r"thường xuyên(?:,? (?:và )?liên tục)?|liên tục,? (?:và )?thường xuyên", _ongoing),
-            # "Hằng năm", "hàng quý", "định kỳ hằng năm", "mỗi năm một lần"
-            (rf"{_EVERY}(?:h[ằà]ng|mỗi) {_UNIT}(?: (?:1|một) lần)?", _every),
-            # "định kỳ 02 năm/lần", "2 năm/lần", "2 năm một lần"
-            (rf"{_EVERY}(?P<n>[0-9]{{1,2}}) {_UNIT}(?:/| )(?:(?:1|một) )?lần", _every),
-            # "1 lần/năm" (but not "2 lần/năm": twice a year is no interval we can store)
-            (rf"{_EVERY}(?:1|một) lần/{_UNIT}", _every),
-            # "cả giai đoạn", "trong giai đoạn" (after "trong" is dropped): the plan's own period
-            (r"(?:cả |suốt |toàn )?giai đoạn(?: (?:kế hoạch|thực hiện))?", _whole_plan),
-        )
+        # "trước ngày 10/4/2019", "chậm nhất ngày 10/04/2019", "chậm nhất trước ngày 10/4/2019".
+        # Dates only: "trước tháng 6" could mean by 31 May or by 30 June, so it is not read.
+        (
+            r"(?:(?:chậm nhất|hạn chót),? )?(?:trước|chậm nhất|hạn chót) (?P<date>.+)",
+            _deadline,
+        ),
+        # "Thường xuyên", "thường xuyên, liên tục", "thường xuyên hằng năm" (ongoing and yearly)
+        (
+            r"(?:thường xuyên(?:,? (?:và )?liên tục)?|liên tục,? (?:và )?thường xuyên)"
+            r"(?P<yearly>,? h[ằà]ng năm)?",
+            _ongoing,
+        ),
+        # "Hằng năm", "hàng quý", "định kỳ hằng năm", "mỗi năm một lần"
+        (rf"{_EVERY}(?:h[ằà]ng|mỗi) {_UNIT}(?: (?:1|một) lần)?", _every),
+        # "định kỳ 02 năm/lần", "2 năm/lần", "2 năm một lần"
+        (rf"{_EVERY}(?P<n>[0-9]{{1,2}}) {_UNIT}(?:/| (?:1|một) )lần", _every),
+        # "1 lần/năm" (but not "2 lần/năm": twice a year is no interval we can store)
+        (rf"{_EVERY}(?:1|một) lần/{_UNIT}", _every),
+        # "cả giai đoạn", "trong giai đoạn" (after "trong" is dropped): the plan's own period
+        (r"(?:cả |suốt |toàn )?giai đoạn(?: (?:kế hoạch|thực hiện))?", _whole_plan),
     )
 )
 
