@@ -1,12 +1,40 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import include, path
 
 admin.site.site_header = "coopplan: Kế hoạch hợp tác quốc tế"
 admin.site.site_title = "coopplan"
 admin.site.index_title = "Quản trị dữ liệu"
 
+
+@login_required
+def home(request):
+    if getattr(request.user, "role", None) == "reporter":
+        return redirect("tasks:agency_tasks")
+    return redirect("reports:round_list")
+
+
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("tasks/", include("tasks.urls")),
+    path("", include("reports.urls")),
 ]

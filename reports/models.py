@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Locality, Plan, ProvinceScopedQuerySet, SearchableModel
+from tasks.models import TaskStatus
 
 
 class RoundStatus(models.TextChoices):
@@ -38,6 +39,14 @@ class ReportingRound(SearchableModel):
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người mở đợt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords(m2m_fields=[plans])
 
     objects = ProvinceScopedQuerySet.as_manager()
@@ -66,3 +75,281 @@ class ReportingRound(SearchableModel):
             errors["deadline"] = _("Hạn nộp không thể trước ngày văn bản yêu cầu.")
         if errors:
             raise ValidationError(errors)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã nộp")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã duyệt")
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """Reporters see their own agency's reports; leaders see what has been handed in."""
+        from accounts.models import Role
+
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.province_id is None:
+            return self.none()
+        mine = self.filter(reporting_round__province_id=user.province_id)
+        if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+            return mine
+        if user.role == Role.LEADER:
+            return mine.exclude(status=ReportStatus.DRAFT)
+        return mine.filter(agency_id=user.agency_id)
+
+
+class Report(models.Model):
+    """One agency's answer in a round: the general part of the outline, then one entry per task."""
+
+    reporting_round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("đợt báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+    )
+    agency = models.ForeignKey(
+        "agreements.Agency",
+        verbose_name=_("cơ quan báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    delegations_out = models.PositiveIntegerField(_("số đoàn đi Lào"), null=True, blank=True)
+    delegations_out_officials = models.PositiveIntegerField(
+        _("số lượt cán bộ, công chức đi Lào"), null=True, blank=True
+    )
+    delegations_in = models.PositiveIntegerField(
+        _("số đoàn Lào đến làm việc"), null=True, blank=True
+    )
+    agreements_signed = models.TextField(
+        _("thỏa thuận hợp tác đã ký"),
+        blank=True,
+        help_text=_("Mỗi dòng một văn bản: tên, ngày ký."),
+    )
+    trade_investment = models.TextField(
+        _("xúc tiến đầu tư, thương mại, thương mại biên giới"), blank=True
+    )
+    one_stop_border = models.TextField(_("mô hình một cửa, một lần dừng"), blank=True)
+    culture_education_health_science = models.TextField(
+        _("văn hóa, đào tạo, y tế, khoa học công nghệ"), blank=True
+    )
+    security_remains = models.TextField(
+        _("an ninh, quân sự, quy tập hài cốt liệt sỹ, biên giới"), blank=True
+    )
+    funds_state_budget = models.DecimalField(
+        _("kinh phí từ ngân sách nhà nước (đồng)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+    )
+    funds_other = models.DecimalField(
+        _("kinh phí từ nguồn khác (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
+    )
+    difficulties = models.TextField(_("khó khăn, vướng mắc và nguyên nhân"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    next_period_proposals = models.TextField(_("đề xuất cho giai đoạn tới"), blank=True)
+    entered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người nhập"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(_("Sở Ngoại vụ nhập thay"), default=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["reporting_round", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_round", "agency"], name="report_one_per_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.reporting_round.request_number}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @property
+    def funds_total(self):
+        return (self.funds_state_budget or 0) + (self.funds_other or 0)
+
+
+class EntryRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    COORDINATING = "coordinating", _("Phối hợp")
+
+
+class ReportEntry(models.Model):
+    """Progress on one task: required from the lead agency, a remark from a coordinating one."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="entries"
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        verbose_name=_("nhiệm vụ"),
+        on_delete=models.CASCADE,
+        related_name="report_entries",
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=EntryRole.choices, default=EntryRole.LEAD
+    )
+    status = models.CharField(_("tình hình"), max_length=20, choices=TaskStatus.choices, blank=True)
+    result = models.TextField(_("kết quả thực hiện"), blank=True)
+    funds_spent = models.DecimalField(
+        _("kinh phí đã chi (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
+    )
+    actuals = models.JSONField(
+        _("số liệu thực hiện theo chỉ tiêu"),
+        default=dict,
+        blank=True,
+        help_text=_("{mã chỉ tiêu: số lượng thực hiện}"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nội dung báo cáo theo nhiệm vụ")
+        verbose_name_plural = _("nội dung báo cáo theo nhiệm vụ")
+        ordering = ["report", "task__plan_id", "task__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "task"], name="entry_one_per_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.agency}: {self.task}"
+
+
+class AttachmentKind(models.TextChoices):
+    EVIDENCE = "evidence", _("Minh chứng")
+    AGREEMENT = "agreement", _("Văn bản thỏa thuận đã ký")
+    SOURCE = "source", _("Báo cáo gốc (giấy, Word)")
+
+
+def attachment_path(instance, filename: str) -> str:
+    # The stored name never reuses the uploaded one: no path tricks, no clashes.
+    import uuid
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    folder = f"reports/{instance.report.reporting_round_id}/{instance.report_id}"
+    return f"{folder}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    entry = models.ForeignKey(
+        ReportEntry,
+        verbose_name=_("nhiệm vụ"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người tải lên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EventAction(models.TextChoices):
+    CREATED = "created", _("Tạo báo cáo")
+    SAVED = "saved", _("Lưu nháp")
+    SUBMITTED = "submitted", _("Nộp báo cáo")
+    RETURNED = "returned", _("Trả lại để sửa")
+    ACCEPTED = "accepted", _("Duyệt")
+
+
+class ReportEvent(models.Model):
+    """The report's timeline: every step with who, when and the comment."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("thao tác"), max_length=20, choices=EventAction.choices)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người thực hiện"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(_("nhập thay"), default=False)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("diễn biến báo cáo")
+        verbose_name_plural = _("diễn biến báo cáo")
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class ReminderLog(models.Model):
+    """One reminder per agency per round per day, whatever cron does."""
+
+    reporting_round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("đợt báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    agency = models.ForeignKey(
+        "agreements.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    day = models.DateField(_("ngày nhắc"))
+    recipients = models.TextField(_("người nhận"), blank=True)
+
+    class Meta:
+        verbose_name = _("thư nhắc")
+        verbose_name_plural = _("thư nhắc")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_round", "agency", "day"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.day:%d/%m/%Y}"

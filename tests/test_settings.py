@@ -60,10 +60,13 @@ def test_demo_accounts_are_created_and_can_log_in(client):
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     assert "dieuphoi" in out.getvalue() and "coopplan-demo-2026" in out.getvalue()
-    assert client.login(username="dieuphoi", password="coopplan-demo-2026")
+    login = "/accounts/login/"
+    response = client.post(login, {"username": "dieuphoi", "password": "coopplan-demo-2026"})
+    assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
-    client.logout()
-    assert client.login(username="congthuong", password="coopplan-demo-2026")
+    client.post("/accounts/logout/")
+    response = client.post(login, {"username": "congthuong", "password": "coopplan-demo-2026"})
+    assert response.status_code == 302
     # Reporters do not enter the admin.
     assert client.get("/admin/").status_code == 302
 

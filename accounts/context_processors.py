@@ -1,0 +1,11 @@
+from .models import Role
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    role = getattr(user, "role", None) if user and user.is_authenticated else None
+    return {
+        "is_coordinator": role == Role.COORDINATOR or bool(user and user.is_superuser),
+        "is_reporter": role == Role.REPORTER,
+        "is_leader": role == Role.LEADER,
+    }

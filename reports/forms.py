@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Plan
+from tasks.models import TaskStatus
+
+from .models import Report, ReportingRound
+from .services import GENERAL_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class MoneyField(forms.CharField):
+    """Accepts "1.500.000", "1 500 000" or "1500000" đồng; refuses negatives and decimals."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "0"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in ("", None):
+            return None
+        cleaned = value.replace(".", "").replace(" ", "").replace("\u00a0", "").removesuffix("đ")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("«%(value)s» không phải số tiền (ví dụ 1.500.000)."), params={"value": value}
+            ) from None
+        if amount < 0 or amount != amount.to_integral_value():
+            raise forms.ValidationError(_("Số tiền phải là số đồng nguyên, không âm."))
+        return amount
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{int(value):,}".replace(",", ".")
+        return value
+
+
+class RoundForm(forms.ModelForm):
+    outline_text = forms.CharField(
+        label=_("Đề cương phần chung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Mỗi dòng một mục, ví dụ «I. Kết quả…» hoặc «1. Hoạt động trao đổi đoàn…»."),
+    )
+
+    class Meta:
+        model = ReportingRound
+        fields = [
+            "request_number",
+            "request_date",
+            "summary",
+            "plans",
+            "period_start",
+            "period_end",
+            "deadline",
+        ]
+        widgets = {
+            "request_date": DATE_WIDGET,
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "deadline": DATE_WIDGET,
+            "plans": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plans"].queryset = Plan.objects.visible_to(user).order_by("-date")
+        for name in ("request_date", "period_start", "period_end", "deadline"):
+            self.fields[name].input_formats = DATE_FORMATS
+
+    def clean_outline_text(self):
+        outline = []
+        for raw in self.cleaned_data["outline_text"].splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            number, _, title = line.partition(" ")
+            if number.rstrip(".").isdigit() and outline:
+                outline[-1]["children"].append({"number": number, "title": title, "children": []})
+            else:
+                outline.append({"number": number, "title": title, "children": []})
+        return outline
+
+
+def outline_as_text(outline) -> str:
+    lines = []
+    for item in outline or []:
+        lines.append(f"{item.get('number', '')} {item.get('title', '')}".strip())
+        lines.extend(
+            f"{child.get('number', '')} {child.get('title', '')}".strip()
+            for child in item.get("children", [])
+        )
+    return "\n".join(lines)
+
+
+class ReportGeneralForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    funds_state_budget = MoneyField(label=_("Kinh phí từ ngân sách nhà nước (đồng)"))
+    funds_other = MoneyField(label=_("Kinh phí từ nguồn khác (đồng)"))
+    agreement_file = forms.FileField(
+        label=_("Tệp văn bản thỏa thuận đã ký (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"), required=False
+    )
+    source_file = forms.FileField(
+        label=_("Báo cáo gốc của đơn vị (bản giấy đã quét, tệp Word)"), required=False
+    )
+
+    class Meta:
+        model = Report
+        fields = list(GENERAL_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "agreements_signed",
+                "trade_investment",
+                "one_stop_border",
+                "culture_education_health_science",
+                "security_remains",
+                "difficulties",
+                "proposals",
+                "next_period_proposals",
+            )
+        }
+
+
+class EntryForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Tình hình"), choices=[("", "---------"), *TaskStatus.choices], required=False
+    )
+    result = forms.CharField(
+        label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    funds_spent = MoneyField(label=_("Kinh phí đã chi (đồng)"))
+    evidence = forms.FileField(label=_("Tệp minh chứng"), required=False)
+
+    def __init__(self, *args, entry, **kwargs):
+        self.entry = entry
+        initial = {
+            "status": entry.status,
+            "result": entry.result,
+            "funds_spent": entry.funds_spent,
+        }
+        for target in entry.task.targets.all():
+            initial[f"actual_{target.pk}"] = entry.actuals.get(str(target.pk))
+        super().__init__(*args, prefix=f"e{entry.pk}", initial=initial, **kwargs)
+        for target in entry.task.targets.all():
+            self.fields[f"actual_{target.pk}"] = forms.DecimalField(
+                label=_("Thực hiện: %(target)s") % {"target": target},
+                required=False,
+                min_value=0,
+                decimal_places=2,
+            )
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        actuals = {
+            name.removeprefix("actual_"): float(value)
+            for name, value in data.items()
+            if name.startswith("actual_") and value is not None
+        }
+        return {
+            "status": data["status"],
+            "result": data["result"],
+            "funds_spent": data["funds_spent"],
+            "actuals": actuals,
+        }
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Lý do trả lại, nội dung cần sửa"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,145 @@
+"""Reads for rounds and reports, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agency
+from tasks.models import TaskLead
+
+from .models import (
+    Attachment,
+    EntryRole,
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+    ReportStatus,
+)
+from .services import round_owing_agencies, round_tasks
+
+NOT_STARTED = "not_started"
+OVERDUE = "overdue"
+STATE_LABELS = {
+    NOT_STARTED: _("Chưa nộp"),
+    ReportStatus.DRAFT: _("Đang soạn"),
+    ReportStatus.SUBMITTED: _("Đã nộp"),
+    ReportStatus.RETURNED: _("Bị trả lại"),
+    ReportStatus.ACCEPTED: _("Đã duyệt"),
+    OVERDUE: _("Quá hạn"),
+}
+HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+def round_list_for_user(user) -> QuerySet[ReportingRound]:
+    return ReportingRound.objects.visible_to(user).prefetch_related("plans").order_by("-deadline")
+
+
+def round_get_for_user(user, pk: int) -> ReportingRound:
+    """404 whether the round is missing or another province's."""
+    return get_object_or_404(ReportingRound.objects.visible_to(user), pk=pk)
+
+
+def report_get_for_user(user, pk: int) -> Report:
+    """404 whether the report is missing or not the user's to see."""
+    queryset = Report.objects.visible_to(user).select_related(
+        "reporting_round", "agency", "entered_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass
+class AgencyRow:
+    agency: Agency
+    report: Report | None
+    state: str
+    overdue: bool
+    owes: bool
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+def round_overview(reporting_round: ReportingRound, *, state: str = "") -> dict:
+    """Agencies × state with counts, and each task's latest reported status."""
+    today = timezone.localdate()
+    owing = list(round_owing_agencies(reporting_round))
+    reports = {
+        r.agency_id: r
+        for r in Report.objects.filter(reporting_round=reporting_round).select_related("agency")
+    }
+    agencies = {a.pk: a for a in owing}
+    for report in reports.values():
+        agencies.setdefault(report.agency_id, report.agency)
+    late = reporting_round.deadline < today
+    rows = []
+    for agency in sorted(agencies.values(), key=lambda a: a.name):
+        report = reports.get(agency.pk)
+        row_state = report.status if report else NOT_STARTED
+        overdue = late and row_state not in HANDED_IN and agency.pk in {a.pk for a in owing}
+        rows.append(
+            AgencyRow(agency, report, row_state, overdue, agency.pk in {a.pk for a in owing})
+        )
+    counts = {key: 0 for key in STATE_LABELS}
+    for row in rows:
+        counts[row.state] += 1
+        counts[OVERDUE] += int(row.overdue)
+    if state == OVERDUE:
+        rows = [r for r in rows if r.overdue]
+    elif state:
+        rows = [r for r in rows if r.state == state]
+    return {
+        "rows": rows,
+        "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
+        "tasks": round_task_statuses(reporting_round),
+    }
+
+
+def round_task_statuses(reporting_round: ReportingRound) -> list:
+    """Tasks in scope with the status of the latest handed-in lead entry of this round."""
+    tasks = list(
+        round_tasks(reporting_round)
+        .select_related("plan", "section")
+        .prefetch_related(
+            Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order"))
+        )
+        .order_by("plan__date", "plan_id", "position")
+    )
+    latest: dict[int, ReportEntry] = {}
+    entries = (
+        ReportEntry.objects.filter(
+            report__reporting_round=reporting_round,
+            report__status__in=HANDED_IN,
+            role=EntryRole.LEAD,
+        )
+        .exclude(status="")
+        .select_related("report")
+        .order_by("report__submitted_at", "pk")
+    )
+    for entry in entries:
+        latest[entry.task_id] = entry
+    for task in tasks:
+        task.latest_entry = latest.get(task.pk)
+    return tasks
+
+
+def report_detail(report: Report) -> dict:
+    entries = list(
+        report.entries.select_related("task", "task__plan", "task__section")
+        .prefetch_related(
+            "task__targets",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
+        )
+        .order_by("role", "task__plan__date", "task__plan_id", "task__position")
+    )
+    events = list(
+        ReportEvent.objects.filter(report=report).select_related("user").order_by("at", "pk")
+    )
+    general_files = list(report.attachments.filter(entry__isnull=True).order_by("uploaded_at"))
+    return {"entries": entries, "events": events, "general_files": general_files}

@@ -1,0 +1,362 @@
+"""The reporting workflow: open a round, draft, submit, return, accept. Every step is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from agreements.models import Agency, AgencyKind, Plan
+from tasks.models import Task, TaskLead
+
+from .models import (
+    Attachment,
+    EntryRole,
+    EventAction,
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+    ReportStatus,
+)
+from .uploads import upload_validate
+
+GENERAL_FIELDS = (
+    "delegations_out",
+    "delegations_out_officials",
+    "delegations_in",
+    "agreements_signed",
+    "trade_investment",
+    "one_stop_border",
+    "culture_education_health_science",
+    "security_remains",
+    "funds_state_budget",
+    "funds_other",
+    "difficulties",
+    "proposals",
+    "next_period_proposals",
+)
+# Numbers a submitted report must give, even if zero: the summary adds them up.
+REQUIRED_GENERAL = (
+    "delegations_out",
+    "delegations_out_officials",
+    "delegations_in",
+    "funds_state_budget",
+    "funds_other",
+)
+ENTRY_FIELDS = ("status", "result", "funds_spent", "actuals")
+
+
+class ReportConflict(Exception):
+    """Someone saved the report after this user opened it; nothing was overwritten."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        last = report.events.select_related("user").order_by("-at", "-pk").first()
+        who = (
+            last.user.get_full_name() or last.user.username
+            if last and last.user
+            else _("người khác")
+        )
+        when = timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")
+        super().__init__(
+            _(
+                "Báo cáo vừa được %(who)s lưu lúc %(when)s trong khi bạn đang sửa. Để không ghi "
+                "đè bản đó, phần bạn nhập CHƯA được lưu; nó vẫn còn trong biểu mẫu dưới đây. "
+                "Hãy mở báo cáo ở thẻ khác để xem bản mới, rồi nhập lại phần cần sửa."
+            )
+            % {"who": who, "when": when}
+        )
+
+
+class ReportIncomplete(ValidationError):
+    """A submission missing required fields: the message names every one of them."""
+
+
+# -- rounds -----------------------------------------------------------------------------------
+
+
+def round_tasks(reporting_round: ReportingRound) -> QuerySet[Task]:
+    return Task.objects.filter(plan__in=reporting_round.plans.all())
+
+
+def round_owing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
+    """Every lead agency of a task in scope; printed collectives ("các Sở, ngành") owe nothing."""
+    return (
+        Agency.objects.filter(
+            pk__in=TaskLead.objects.filter(task__plan__in=reporting_round.plans.all()).values(
+                "agency_id"
+            )
+        )
+        .exclude(kind=AgencyKind.GROUP)
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def round_open(
+    *,
+    user,
+    request_number: str,
+    request_date: date,
+    plans: Iterable[Plan],
+    period_start: date,
+    period_end: date,
+    deadline: date,
+    summary: str = "",
+    outline: list | None = None,
+) -> ReportingRound:
+    if user.role not in (Role.COORDINATOR, Role.ADMINISTRATOR) and not user.is_superuser:
+        raise PermissionDenied
+    plans = list(plans)
+    if any(plan.province_id != user.province_id for plan in plans):
+        raise PermissionDenied
+    reporting_round = ReportingRound(
+        province_id=user.province_id,
+        request_number=request_number,
+        request_date=request_date,
+        summary=summary,
+        period_start=period_start,
+        period_end=period_end,
+        deadline=deadline,
+        outline=outline or [],
+        status="open",
+        created_by=user,
+    )
+    reporting_round.full_clean()
+    reporting_round.save()
+    reporting_round.plans.set(plans)
+    return reporting_round
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+def report_sync_entries(report: Report) -> None:
+    """One entry per task in scope the agency leads or coordinates (tasks may be added later)."""
+    scope = round_tasks(report.reporting_round)
+    led = set(scope.filter(leads__agency=report.agency).values_list("pk", flat=True))
+    coordinated = set(
+        scope.filter(coordinating_agencies=report.agency).values_list("pk", flat=True)
+    )
+    existing = set(report.entries.values_list("task_id", flat=True))
+    ReportEntry.objects.bulk_create(
+        [
+            ReportEntry(
+                report=report,
+                task_id=task_id,
+                role=EntryRole.LEAD if task_id in led else EntryRole.COORDINATING,
+            )
+            for task_id in sorted((led | coordinated) - existing)
+        ]
+    )
+
+
+@transaction.atomic
+def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Report:
+    """The agency's report for the round, created on first use."""
+    report, created = Report.objects.get_or_create(
+        reporting_round=reporting_round,
+        agency=agency,
+        defaults={"entered_by": user, "on_behalf": user.agency_id != agency.pk},
+    )
+    if created:
+        ReportEvent.objects.create(
+            report=report, action=EventAction.CREATED, user=user, on_behalf=report.on_behalf
+        )
+    report_sync_entries(report)
+    return report
+
+
+def report_can_edit(user, report: Report) -> bool:
+    if not report.editable or not user.is_authenticated:
+        return False
+    if report.reporting_round.province_id != user.province_id:
+        return False
+    if user.role == Role.REPORTER:
+        return user.agency_id == report.agency_id
+    return user.role == Role.COORDINATOR
+
+
+def report_can_review(user, report: Report) -> bool:
+    return (
+        user.is_authenticated
+        and user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
+        and report.reporting_round.province_id == user.province_id
+        and report.status == ReportStatus.SUBMITTED
+    )
+
+
+def _lock(report: Report, version: int | None) -> Report:
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise ReportConflict(locked)
+    return locked
+
+
+def _event(report: Report, action: str, user, comment: str = "") -> None:
+    ReportEvent.objects.create(
+        report=report,
+        action=action,
+        user=user,
+        comment=comment,
+        on_behalf=user.agency_id != report.agency_id,
+    )
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: Report,
+    user,
+    version: int,
+    general: Mapping[str, object],
+    entries: Mapping[int, Mapping[str, object]] | None = None,
+) -> Report:
+    """Save a draft. Refused if someone saved since ``version`` was read: nothing is overwritten."""
+    if not report_can_edit(user, report):
+        raise PermissionDenied
+    locked = _lock(report, version)
+    if not locked.editable:
+        raise PermissionDenied
+    for name in GENERAL_FIELDS:
+        if name in general:
+            setattr(locked, name, general[name])
+    if user.agency_id != locked.agency_id:
+        locked.on_behalf = True
+        locked.entered_by = user
+    locked.version += 1
+    locked._history_user = user
+    locked.full_clean()
+    locked.save()
+    if entries:
+        by_id = {e.pk: e for e in locked.entries.select_for_update()}
+        for entry_id, values in entries.items():
+            entry = by_id.get(entry_id)
+            if entry is None:
+                raise PermissionDenied  # an entry of another report: a forged form
+            changed = False
+            for name in ENTRY_FIELDS:
+                if name in values and getattr(entry, name) != values[name]:
+                    setattr(entry, name, values[name])
+                    changed = True
+            if changed:
+                entry._history_user = user
+                entry.full_clean()
+                entry.save()
+    _event(locked, EventAction.SAVED, user)
+    return locked
+
+
+def report_missing_fields(report: Report) -> list[str]:
+    """Human names of what a submission still lacks, in form order."""
+    missing = [
+        str(Report._meta.get_field(name).verbose_name)
+        for name in REQUIRED_GENERAL
+        if getattr(report, name) in (None, "")
+    ]
+    for entry in report.entries.filter(role=EntryRole.LEAD).select_related("task"):
+        label = entry.task.number or entry.task.content[:40]
+        if not entry.status:
+            missing.append(_("tình hình thực hiện nhiệm vụ %(task)s") % {"task": label})
+        if not entry.result.strip():
+            missing.append(_("kết quả thực hiện nhiệm vụ %(task)s") % {"task": label})
+    return missing
+
+
+@transaction.atomic
+def report_submit(*, report: Report, user, version: int | None = None) -> Report:
+    if not report_can_edit(user, report):
+        raise PermissionDenied
+    locked = _lock(report, version)
+    missing = report_missing_fields(locked)
+    if missing:
+        raise ReportIncomplete(
+            _("Chưa nộp được, còn thiếu: %(fields)s.") % {"fields": "; ".join(missing)}
+        )
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    _event(locked, EventAction.SUBMITTED, user)
+    return locked
+
+
+@transaction.atomic
+def report_return(*, report: Report, user, comment: str) -> Report:
+    if not report_can_review(user, report):
+        raise PermissionDenied
+    if not comment.strip():
+        raise ValidationError(_("Hãy ghi rõ lý do trả lại để đơn vị biết cần sửa gì."))
+    locked = _lock(report, None)
+    locked.status = ReportStatus.RETURNED
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    _event(locked, EventAction.RETURNED, user, comment.strip())
+    return locked
+
+
+@transaction.atomic
+def report_accept(*, report: Report, user, comment: str = "") -> Report:
+    """Accept the report; its lead entries become the tasks' latest status."""
+    if not report_can_review(user, report):
+        raise PermissionDenied
+    locked = _lock(report, None)
+    locked.status = ReportStatus.ACCEPTED
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    for entry in (
+        locked.entries.filter(role=EntryRole.LEAD).exclude(status="").select_related("task")
+    ):
+        task = entry.task
+        if task.status != entry.status:
+            task.status = entry.status
+            task._history_user = user
+            task._change_reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
+                "round": locked.reporting_round.request_number,
+                "agency": locked.agency.name,
+            }
+            task.save(update_fields=["status"])
+    _event(locked, EventAction.ACCEPTED, user, comment.strip())
+    return locked
+
+
+@transaction.atomic
+def attachment_add(
+    *, report: Report, user, upload, kind: str, entry: ReportEntry | None = None
+) -> Attachment:
+    if not report_can_edit(user, report):
+        raise PermissionDenied
+    if entry is not None and entry.report_id != report.pk:
+        raise PermissionDenied
+    file_kind = upload_validate(upload)
+    upload.seek(0)
+    attachment = Attachment(
+        report=report,
+        entry=entry,
+        kind=kind,
+        original_name=upload.name[:255],
+        content_type=file_kind.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def parse_money(value) -> Decimal | None:
+    """ "1.500.000" or "1500000" → Decimal; the form layer turns errors into messages."""
+    if value in (None, ""):
+        return None
+    return Decimal(str(value).replace(".", "").replace(" ", "").replace(",", ""))

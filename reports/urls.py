@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/my-report/", views.report_mine, name="report_mine"),
+    path("rounds/<int:pk>/behalf/<int:agency_pk>/", views.report_behalf, name="report_behalf"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

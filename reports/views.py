@@ -1,0 +1,269 @@
+"""Thin views: check the user, validate the form, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from agreements.models import Agency
+
+from . import selectors, services
+from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
+from .models import Attachment, AttachmentKind, Report, ReportingRound
+
+
+def _require_coordinator(user) -> None:
+    if not (user.is_superuser or user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)):
+        raise PermissionDenied
+
+
+@login_required
+def round_list(request):
+    rounds = list(selectors.round_list_for_user(request.user))
+    mine = {}
+    if request.user.agency_id:
+        mine = {
+            r.reporting_round_id: r
+            for r in Report.objects.filter(
+                agency_id=request.user.agency_id, reporting_round__in=rounds
+            )
+        }
+    for reporting_round in rounds:
+        reporting_round.my_report = mine.get(reporting_round.pk)
+    return render(request, "reports/round_list.html", {"rounds": rounds})
+
+
+@login_required
+def round_create(request):
+    _require_coordinator(request.user)
+    latest = ReportingRound.objects.visible_to(request.user).exclude(outline=[]).first()
+    form = RoundForm(
+        request.POST or None,
+        user=request.user,
+        initial={"outline_text": outline_as_text(latest.outline if latest else [])},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reporting_round = services.round_open(
+                user=request.user,
+                request_number=data["request_number"],
+                request_date=data["request_date"],
+                summary=data["summary"],
+                plans=data["plans"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                deadline=data["deadline"],
+                outline=data["outline_text"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã mở đợt báo cáo %s.") % reporting_round.request_number)
+            return redirect("reports:round_detail", pk=reporting_round.pk)
+    return render(request, "reports/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk: int):
+    reporting_round = selectors.round_get_for_user(request.user, pk)
+    context = {"round": reporting_round, "plans": reporting_round.plans.all()}
+    if request.user.role == Role.REPORTER:
+        context["my_report"] = Report.objects.filter(
+            reporting_round=reporting_round, agency_id=request.user.agency_id
+        ).first()
+        context["owes"] = (
+            services.round_owing_agencies(reporting_round)
+            .filter(pk=request.user.agency_id)
+            .exists()
+        )
+        return render(request, "reports/round_reporter.html", context)
+    state = request.GET.get("state", "")
+    context.update(selectors.round_overview(reporting_round, state=state))
+    context["state"] = state
+    return render(request, "reports/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_mine(request, pk: int):
+    reporting_round = selectors.round_get_for_user(request.user, pk)
+    if request.user.role != Role.REPORTER or not request.user.agency_id:
+        raise Http404
+    in_scope = services.round_tasks(reporting_round)
+    if not (
+        in_scope.filter(leads__agency_id=request.user.agency_id).exists()
+        or in_scope.filter(coordinating_agencies=request.user.agency_id).exists()
+    ):
+        messages.warning(request, _("Đơn vị của bạn không có nhiệm vụ trong đợt báo cáo này."))
+        return redirect("reports:round_detail", pk=pk)
+    report = services.report_start(
+        reporting_round=reporting_round, agency=request.user.agency, user=request.user
+    )
+    return redirect("reports:report_edit", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_behalf(request, pk: int, agency_pk: int):
+    _require_coordinator(request.user)
+    reporting_round = selectors.round_get_for_user(request.user, pk)
+    agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=agency_pk)
+    report = services.report_start(
+        reporting_round=reporting_round, agency=agency, user=request.user
+    )
+    return redirect("reports:report_edit", pk=report.pk)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = selectors.report_get_for_user(request.user, pk)
+    context = {
+        "report": report,
+        "can_edit": services.report_can_edit(request.user, report),
+        "can_review": services.report_can_review(request.user, report),
+        "return_form": ReturnForm(),
+        **selectors.report_detail(report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+def _validate_uploads(forms_with_files) -> None:
+    """Check every uploaded file before anything is saved, so a bad file saves nothing."""
+    from .uploads import upload_validate
+
+    for form, name in forms_with_files:
+        upload = form.cleaned_data.get(name)
+        if upload:
+            try:
+                upload_validate(upload)
+            except ValidationError as error:
+                form.add_error(name, error)
+
+
+@login_required
+def report_edit(request, pk: int):
+    report = selectors.report_get_for_user(request.user, pk)
+    if not services.report_can_edit(request.user, report):
+        messages.warning(request, _("Báo cáo này đang ở trạng thái chỉ xem."))
+        return redirect("reports:report_detail", pk=pk)
+    detail = selectors.report_detail(report)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    general = ReportGeneralForm(data, files, instance=report, initial={"version": report.version})
+    entry_forms = [EntryForm(data, files, entry=entry) for entry in detail["entries"]]
+    status = 200
+    if request.method == "POST":
+        valid = general.is_valid() & all([f.is_valid() for f in entry_forms])
+        if valid:
+            _validate_uploads(
+                [(general, "agreement_file"), (general, "source_file")]
+                + [(f, "evidence") for f in entry_forms]
+            )
+            valid = not general.errors and not any(f.errors for f in entry_forms)
+        if not valid:
+            messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu bên dưới."))
+            status = 400
+        else:
+            try:
+                report = _save(request, report, general, entry_forms)
+            except services.ReportConflict as conflict:
+                messages.error(request, str(conflict))
+                status = 409
+            else:
+                if request.POST.get("action") == "submit":
+                    try:
+                        services.report_submit(
+                            report=report, user=request.user, version=report.version
+                        )
+                    except services.ReportIncomplete as error:
+                        messages.error(request, " ".join(error.messages))
+                        return redirect("reports:report_edit", pk=pk)
+                    messages.success(request, _("Đã nộp báo cáo. Sở Ngoại vụ sẽ xem xét."))
+                    return redirect("reports:report_detail", pk=pk)
+                messages.success(request, _("Đã lưu bản nháp."))
+                return redirect("reports:report_edit", pk=pk)
+    rows = list(zip(detail["entries"], entry_forms, strict=True))
+    context = {"report": report, "form": general, "rows": rows, **detail}
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@transaction.atomic
+def _save(
+    request, report: Report, general: ReportGeneralForm, entry_forms: list[EntryForm]
+) -> Report:
+    values = {name: general.cleaned_data[name] for name in services.GENERAL_FIELDS}
+    entries = {form.entry.pk: form.values() for form in entry_forms}
+    saved = services.report_save(
+        report=report,
+        user=request.user,
+        version=general.cleaned_data["version"],
+        general=values,
+        entries=entries,
+    )
+    uploads = [
+        (general.cleaned_data.get("agreement_file"), AttachmentKind.AGREEMENT, None),
+        (general.cleaned_data.get("source_file"), AttachmentKind.SOURCE, None),
+    ] + [(f.cleaned_data.get("evidence"), AttachmentKind.EVIDENCE, f.entry) for f in entry_forms]
+    for upload, kind, entry in uploads:
+        if upload:
+            services.attachment_add(
+                report=saved, user=request.user, upload=upload, kind=kind, entry=entry
+            )
+    return saved
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    report = selectors.report_get_for_user(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy ghi rõ lý do trả lại để đơn vị biết cần sửa gì."))
+        return redirect("reports:report_detail", pk=pk)
+    try:
+        services.report_return(
+            report=report, user=request.user, comment=form.cleaned_data["comment"]
+        )
+    except PermissionDenied:
+        messages.error(request, _("Chỉ trả lại được báo cáo đã nộp."))
+    else:
+        messages.success(request, _("Đã trả lại báo cáo cho %s.") % report.agency.name)
+    return redirect("reports:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_accept(request, pk: int):
+    report = selectors.report_get_for_user(request.user, pk)
+    try:
+        services.report_accept(
+            report=report, user=request.user, comment=request.POST.get("comment", "")
+        )
+    except PermissionDenied:
+        messages.error(request, _("Chỉ duyệt được báo cáo đã nộp."))
+    else:
+        messages.success(request, _("Đã duyệt báo cáo của %s.") % report.agency.name)
+    return redirect("reports:report_detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(report__in=Report.objects.visible_to(request.user)), pk=pk
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,84 @@
+"""Filters for task lists, shared by pages and (later) exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agency, Locality, Plan
+from agreements.text import search_terms
+
+from .models import Task, TaskLead, TaskStatus
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
+    plan = django_filters.ModelChoiceFilter(label=_("Kế hoạch"), queryset=Plan.objects.none())
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Đối tác"), queryset=Locality.objects.none(), method="filter_partner"
+    )
+    field = django_filters.ChoiceFilter(label=_("Lĩnh vực"), choices=[], method="filter_field")
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=TaskStatus.choices)
+    lead = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị chủ trì"), queryset=Agency.objects.none(), method="filter_lead"
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Hạn trước ngày"), field_name="end_date", lookup_expr="lte"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue")
+
+    class Meta:
+        model = Task
+        fields = ["q", "plan", "partner", "field", "status", "lead", "due_before", "overdue"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        plans = Plan.objects.visible_to(user).order_by("-date")
+        self.filters["plan"].queryset = plans
+        self.filters["partner"].queryset = (
+            Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
+        )
+        self.filters["lead"].queryset = (
+            Agency.objects.visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
+        )
+        fields = (
+            Task.objects.visible_to(user)
+            .exclude(field="")
+            .values_list("field", flat=True)
+            .distinct()
+        )
+        self.filters["field"].extra["choices"] = sorted({(f, f) for f in fields})
+
+    def filter_search(self, queryset, name, value):
+        for word in search_terms(value):
+            queryset = queryset.filter(
+                Q(search_text__contains=word)
+                | Q(
+                    pk__in=TaskLead.objects.filter(agency__search_text__contains=word).values(
+                        "task_id"
+                    )
+                )
+                | Q(
+                    pk__in=Task.partners.through.objects.filter(
+                        locality__search_text__contains=word
+                    ).values("task_id")
+                )
+            )
+        return queryset
+
+    def filter_partner(self, queryset, name, value):
+        through = Task.partners.through.objects.filter(locality=value)
+        return queryset.filter(pk__in=through.values("task_id"))
+
+    def filter_field(self, queryset, name, value):
+        return queryset.filter(field__iexact=value)
+
+    def filter_lead(self, queryset, name, value):
+        return queryset.filter(pk__in=TaskLead.objects.filter(agency=value).values("task_id"))
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        overdue = Q(end_date__lt=today) & ~Q(status__in=["done", "cancelled", "deferred"])
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
