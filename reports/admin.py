@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from agreements.admin_base import ProvinceScopedAdmin, ScopedChoicesMixin
+from agreements.admin_base import ProvinceScopedAdmin, ScopedChoicesMixin, ScopedInline
 
-from .models import ReportingRound
+from .models import Attachment, ReminderLog, Report, ReportEntry, ReportEvent, ReportingRound
 
 
 @admin.register(ReportingRound)
@@ -18,3 +19,79 @@ class ReportingRoundAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
     list_filter = ("province", "status")
     autocomplete_fields = ("plans",)
     date_hierarchy = "deadline"
+    exclude = ("created_by",)
+
+
+class EntryInline(ScopedInline):
+    """Read-only here: reports are written in the browser form, where the workflow applies."""
+
+    model = ReportEntry
+    fields = ("task", "role", "status", "result", "funds_spent")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("task")
+
+
+class EventInline(ScopedInline):
+    model = ReportEvent
+    fields = ("at", "action", "user", "on_behalf", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+    province_path = "reporting_round__province"
+    list_display = ("agency", "reporting_round", "status", "on_behalf", "submitted_at")
+    list_filter = ("status", "on_behalf", "reporting_round")
+    list_select_related = ("agency", "reporting_round")
+    search_paths = ("agency__search_text", "reporting_round__search_text")
+    autocomplete_fields = ("agency", "reporting_round")
+    readonly_fields = ("status", "entered_by", "on_behalf", "version", "submitted_at")
+    inlines = (EntryInline, EventInline)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+    province_path = "report__reporting_round__province"
+    list_display = ("original_name", "kind", "report", "size", "uploaded_at")
+    list_select_related = ("report__agency", "report__reporting_round")
+    list_filter = ("kind",)
+    search_paths = ("report__agency__search_text",)
+    readonly_fields = (
+        "report",
+        "entry",
+        "kind",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+    )
+
+    def has_add_permission(self, request):
+        return False  # files come in through the report form, where they are checked
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+    province_path = "reporting_round__province"
+    list_display = ("agency", "reporting_round", "day", "recipients")
+    list_select_related = ("agency", "reporting_round")
+    list_filter = ("day",)
+    search_paths = ("agency__search_text",)
+
+    @admin.display(description=_("người nhận"))
+    def recipients_short(self, obj):
+        return obj.recipients[:80]

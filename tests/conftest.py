@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role, User
-from accounts.roles import user_apply_role
 from agreements.models import Agency, Locality
+from tests.factories import make_user
 
 
 @pytest.fixture(scope="session")
@@ -25,14 +25,6 @@ def quang_tri(db) -> Locality:
 @pytest.fixture
 def khanh_hoa(db) -> Locality:
     return Locality.objects.get(name="Khánh Hòa", country="VN")
-
-
-def make_user(username: str, role: str, province: Locality, agency: Agency | None) -> User:
-    user = User.objects.create_user(
-        username=username, password="pw-for-tests-1", role=role, province=province, agency=agency
-    )
-    user_apply_role(user)
-    return user
 
 
 @pytest.fixture
