@@ -44,6 +44,12 @@ class MoneyField(forms.CharField):
         return value
 
 
+FILE_ERRORS = {
+    "empty": _("Tệp tải lên rỗng (0 byte): hãy chọn lại tệp."),
+    "invalid": _("Không đọc được tệp tải lên: hãy chọn lại tệp."),
+}
+
+
 class RoundForm(forms.ModelForm):
     outline_text = forms.CharField(
         label=_("Đề cương phần chung"),
@@ -108,10 +114,14 @@ class ReportGeneralForm(forms.ModelForm):
     funds_state_budget = MoneyField(label=_("Kinh phí từ ngân sách nhà nước (đồng)"))
     funds_other = MoneyField(label=_("Kinh phí từ nguồn khác (đồng)"))
     agreement_file = forms.FileField(
-        label=_("Tệp văn bản thỏa thuận đã ký (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"), required=False
+        label=_("Tệp văn bản thỏa thuận đã ký (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"),
+        required=False,
+        error_messages=FILE_ERRORS,
     )
     source_file = forms.FileField(
-        label=_("Báo cáo gốc của đơn vị (bản giấy đã quét, tệp Word)"), required=False
+        label=_("Báo cáo gốc của đơn vị (bản giấy đã quét, tệp Word)"),
+        required=False,
+        error_messages=FILE_ERRORS,
     )
 
     class Meta:
@@ -140,7 +150,11 @@ class EntryForm(forms.Form):
         label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     funds_spent = MoneyField(label=_("Kinh phí đã chi (đồng)"))
-    evidence = forms.FileField(label=_("Tệp minh chứng"), required=False)
+    evidence = forms.FileField(
+        label=_("Tệp minh chứng (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"),
+        required=False,
+        error_messages=FILE_ERRORS,
+    )
 
     def __init__(self, *args, entry, **kwargs):
         self.entry = entry

@@ -59,9 +59,9 @@ def reminder_rounds(*, today: date, days: int):
 
 def reminder_agencies(reporting_round: ReportingRound, *, today: date) -> list[Agency]:
     """Agencies owing a report not yet handed in, and not already reminded today."""
-    handed_in = Report.objects.filter(
-        reporting_round=reporting_round, status__in=HANDED_IN
-    ).values("agency_id")
+    handed_in = Report.objects.filter(reporting_round=reporting_round, status__in=HANDED_IN).values(
+        "agency_id"
+    )
     reminded = ReminderLog.objects.filter(reporting_round=reporting_round, day=today).values(
         "agency_id"
     )
@@ -114,7 +114,7 @@ def reminder_message(
     }
     # A header cannot hold a line break: the subject template is folded onto one line.
     subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
-    body = render_to_string(BODY_TEMPLATE, context)
+    body = render_to_string(BODY_TEMPLATE, context).strip() + "\n"
     return EmailMessage(
         subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients
     )

@@ -1,0 +1,145 @@
+"""Every URL for every role: anonymous → login, not theirs → 404, leader read-only."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver
+
+from agreements.models import Agency
+from reports.models import Report, ReportStatus
+from reports.services import attachment_add, report_save, report_start, report_submit
+from tests.factories import make_user
+from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(coordinator, coordinator_kh, quang_tri):
+    reporting_round = open_round(coordinator)
+    own = reporter_of(quang_tri, "Trường Chính trị Lê Duẩn", "own")
+    other = reporter_of(quang_tri, "Sở Công thương", "other")
+    leader = make_user("leader", "leader", quang_tri, None)
+    report = report_start(reporting_round=reporting_round, agency=own.agency, user=own)
+    attachment = attachment_add(
+        report=report, user=own, upload=SimpleUploadedFile("bien-ban.pdf", PDF), kind="evidence"
+    )
+    report = report_save(
+        report=report,
+        user=own,
+        version=report.version,
+        general=COMPLETE_GENERAL,
+        entries=complete_entries(report),
+    )
+    report_submit(report=report, user=own, version=report.version)
+    draft = report_start(reporting_round=reporting_round, agency=other.agency, user=other)
+    agency = Agency.objects.get(province=quang_tri, name="Công an tỉnh")
+    return {
+        "users": {
+            "own": own,
+            "other": other,
+            "leader": leader,
+            "coordinator": coordinator,
+            "foreign": coordinator_kh,
+        },
+        "round": reporting_round,
+        "report": report,
+        "draft": draft,
+        "attachment": attachment,
+        "agency": agency,
+    }
+
+
+def urls(w):
+    r, p, d, a, ag = (
+        w["round"].pk,
+        w["report"].pk,
+        w["draft"].pk,
+        w["attachment"].pk,
+        w["agency"].pk,
+    )
+    return {
+        "home": ("get", "/"),
+        "tasks:agency_tasks": ("get", "/tasks/"),
+        "reports:round_list": ("get", "/rounds/"),
+        "reports:round_create": ("get", "/rounds/new/"),
+        "reports:round_detail": ("get", f"/rounds/{r}/"),
+        "reports:report_mine": ("post", f"/rounds/{r}/my-report/"),
+        "reports:report_behalf": ("post", f"/rounds/{r}/behalf/{ag}/"),
+        "reports:report_detail": ("get", f"/reports/{p}/"),
+        "reports:report_detail:draft": ("get", f"/reports/{d}/"),
+        "reports:report_edit": ("get", f"/reports/{d}/edit/"),
+        "reports:report_return": ("post", f"/reports/{p}/return/"),
+        "reports:report_accept": ("post", f"/reports/{p}/accept/"),
+        "reports:attachment_download": ("get", f"/files/{a}/"),
+    }
+
+
+# Expected status per (url, role). 302 on a POST is the redirect after the action, checked below.
+EXPECTED = {
+    #                              own   other  leader coord foreign
+    "home":                        (302, 302, 302, 302, 302),
+    "tasks:agency_tasks":          (200, 200, 200, 200, 200),
+    "reports:round_list":          (200, 200, 200, 200, 200),
+    "reports:round_create":        (403, 403, 403, 200, 200),
+    "reports:round_detail":        (200, 200, 200, 200, 404),
+    "reports:report_mine":         (302, 302, 404, 404, 404),
+    "reports:report_behalf":       (403, 403, 403, 302, 404),
+    "reports:report_detail":       (200, 404, 200, 200, 404),
+    "reports:report_detail:draft": (404, 200, 404, 200, 404),
+    "reports:report_edit":         (404, 200, 404, 200, 404),
+    "reports:report_return":       (302, 404, 302, 302, 404),
+    "reports:report_accept":       (302, 404, 302, 302, 404),
+    "reports:attachment_download": (200, 404, 200, 200, 404),
+}  # fmt: skip
+ROLES = ("own", "other", "leader", "coordinator", "foreign")
+
+
+def test_matrix_covers_every_url_of_the_app():
+    names = set()
+    for pattern in get_resolver().url_patterns:
+        namespace = getattr(pattern, "namespace", None)
+        if namespace in ("reports", "tasks"):
+            names |= {f"{namespace}:{p.name}" for p in pattern.url_patterns}
+    assert names <= {key.split(":draft")[0] for key in EXPECTED}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_anonymous_is_sent_to_login(client, world, name):
+    method, url = urls(world)[name]
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_role_gets_what_it_may(client, world, name, role_index):
+    user = world["users"][ROLES[role_index]]
+    client.force_login(user)
+    method, url = urls(world)[name]
+    response = getattr(client, method)(url, {"comment": "Sửa lại"} if method == "post" else None)
+    response.close()  # a file download is streamed: close it
+    assert response.status_code == EXPECTED[name][role_index], (name, ROLES[role_index])
+
+
+@pytest.mark.parametrize("role", ["own", "leader", "other", "foreign"])
+def test_only_coordinators_of_the_province_change_a_reports_state(client, world, role):
+    client.force_login(world["users"][role])
+    report = world["report"]
+    client.post(f"/reports/{report.pk}/accept/")
+    client.post(f"/reports/{report.pk}/return/", {"comment": "x"})
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_reporter_sees_only_tasks_its_agency_leads_or_coordinates(client, world):
+    client.force_login(world["users"]["own"])
+    response = client.get("/tasks/", {"page": 1})
+    tasks = response.context["tasks"]
+    assert tasks
+    agency = world["users"]["own"].agency
+    for task in tasks:
+        leads = {lead.agency_id for lead in task.leads.all()}
+        coordinating = {a.pk for a in task.coordinating_agencies.all()}
+        assert agency.pk in leads | coordinating
