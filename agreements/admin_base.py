@@ -45,7 +45,11 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, SimpleHistoryAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.province_path}_id": request.user.province_id})
+        queryset = queryset.filter(**{f"{self.province_path}_id": request.user.province_id})
+        # The same rules as the pages: a leader never sees a draft report here either.
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(request.user)
+        return queryset
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
