@@ -1,0 +1,58 @@
+"""'Nhiệm vụ của đơn vị': a reporter's tasks across plans, filtered as the user asks."""
+
+from datetime import date
+
+import pytest
+
+from agreements.models import Agency, Locality, Plan
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def foreign_affairs(client, quang_tri):
+    agency = Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ")
+    client.force_login(make_user("sngv", "reporter", quang_tri, agency))
+    return client
+
+
+def listed(client, **params):
+    response = client.get("/tasks/", params)
+    assert response.status_code == 200
+    return response.context["page"].paginator.count, response.context["tasks"]
+
+
+def test_filters(foreign_affairs, quang_tri):
+    total, _ = listed(foreign_affairs)
+    plan = Plan.objects.get(province=quang_tri, number="6452/UBND-ĐN")
+    in_directive, tasks = listed(foreign_affairs, plan=plan.pk)
+    assert 0 < in_directive < total
+    assert all(t.plan_id == plan.pk for t in tasks)
+
+    salavan = Locality.objects.get(name="Salavan")
+    with_salavan, tasks = listed(foreign_affairs, partner=salavan.pk)
+    assert 0 < with_salavan < total
+    assert all(salavan in t.partners.all() for t in tasks)
+
+    due, tasks = listed(foreign_affairs, due_before="2020-12-31")
+    assert due > 0 and all(t.end_date <= date(2020, 12, 31) for t in tasks)
+
+    found, tasks = listed(foreign_affairs, q="hoi dam cap cao")
+    assert found >= 2 and all("hội đàm cấp cao" in t.content.lower() for t in tasks)
+
+    none, _ = listed(foreign_affairs, status="done")
+    assert none == 0
+
+
+def test_field_filter_on_a_plan_with_a_field_column(client, khanh_hoa):
+    agency = Agency.objects.get(province=khanh_hoa, name="Sở Y tế")
+    client.force_login(make_user("yte", "reporter", khanh_hoa, agency))
+    count, tasks = listed(client, field="Y tế")
+    assert count == 2 and {t.number for t in tasks} == {"15.", "16."}
+
+
+def test_bad_filter_values_give_a_message_not_an_error(foreign_affairs):
+    response = foreign_affairs.get("/tasks/", {"due_before": "31/02/2020", "plan": "999999"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
