@@ -45,6 +45,8 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        if not self.is_superuser and not self.email:
+            errors["email"] = _("Cần địa chỉ thư điện tử để nhận thư nhắc báo cáo.")
         if not self.is_superuser and self.province_id is None:
             errors["province"] = _("Người dùng phải thuộc một tỉnh.")
         if self.role in (Role.COORDINATOR, Role.REPORTER) and self.agency_id is None:
