@@ -1,0 +1,35 @@
+"""The official format of Nghị định 30/2020/NĐ-CP: date lines, numbers, headers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def date_line(place: str, day: date | None) -> str:
+    """ "Quảng Trị, ngày 15 tháng 01 năm 2020": days under 10 and months 1–2 take a zero."""
+    if day is None:
+        return f"{place}, ngày … tháng … năm …" if place else "ngày … tháng … năm …"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {text}" if place else text
+
+
+def date_short(day: date | None) -> str:
+    """ "15/01/2020" (in running text: "ngày 15/01/2020")."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
+
+
+def money(amount) -> str:
+    """1500000 → "1.500.000"."""
+    if amount is None:
+        return ""
+    return f"{int(amount):,}".replace(",", ".")
+
+
+def province_title(name: str) -> str:
+    """ "Quảng Trị" → "TỈNH QUẢNG TRỊ" (the line under "ỦY BAN NHÂN DÂN")."""
+    return f"TỈNH {name.upper()}"
+
+
+def document_kind_label(kind: str) -> str:
+    return {"decision": "QUYẾT ĐỊNH", "plan": "KẾ HOẠCH", "directive": "CÔNG VĂN"}.get(kind, "")

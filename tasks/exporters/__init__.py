@@ -1,0 +1,1 @@
+"""Document exporters: one contract, one small registry (see base.py)."""

@@ -1,0 +1,3 @@
+"""Imports every exporter module so each registers itself."""
+
+from . import plan_docx, plan_pdf, plan_xlsx  # noqa: F401
