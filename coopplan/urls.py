@@ -35,6 +35,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("tasks/", include("tasks.urls")),
+    path("", include("tasks.urls")),
     path("", include("reports.urls")),
 ]

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements.models import Agency
+from tasks.exporters.base import exporter_for
+from tasks.views import export_response
 
 from . import selectors, services
 from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
@@ -267,3 +269,31 @@ def attachment_download(request, pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _round_for_documents(request, pk: int) -> ReportingRound:
+    """Round documents show every agency's figures: coordinators, leaders, administrators."""
+    reporting_round = selectors.round_get_for_user(request.user, pk)
+    if request.user.role == Role.REPORTER and not request.user.is_superuser:
+        raise Http404
+    return reporting_round
+
+
+@login_required
+def round_export(request, pk: int, fmt: str):
+    reporting_round = _round_for_documents(request, pk)
+    try:
+        render_export = exporter_for("round", fmt)
+    except LookupError:
+        raise Http404 from None
+    return export_response(render_export(reporting_round))
+
+
+@login_required
+def reminder_export(request, pk: int, fmt: str):
+    reporting_round = _round_for_documents(request, pk)
+    try:
+        render_export = exporter_for("reminder", fmt)
+    except LookupError:
+        raise Http404 from None
+    return export_response(render_export(reporting_round))

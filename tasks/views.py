@@ -1,10 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 
+from agreements.models import Plan
+
+from .exporters.base import Export, exporter_for
 from .filters import TaskFilter
 from .models import Task
-from .selectors import task_queryset_full
+from .selectors import plan_rows, task_queryset_full
+
+EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
 
 @login_required
@@ -14,8 +22,8 @@ def agency_tasks(request):
     task_filter = TaskFilter(request.GET or None, queryset=base, user=request.user)
     queryset = task_filter.qs if task_filter.is_bound else base
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    tasks = list(task_queryset_full(Task.objects.filter(pk__in=[t.pk for t in page.object_list])))
-    tasks.sort(key=lambda t: [t.pk for t in page.object_list].index(t.pk))
+    order = {task.pk: index for index, task in enumerate(page.object_list)}
+    tasks = sorted(task_queryset_full(Task.objects.filter(pk__in=order)), key=lambda t: order[t.pk])
     agency = request.user.agency if request.user.role == "reporter" else None
     for task in tasks:
         task.my_role = (
@@ -38,3 +46,50 @@ def agency_tasks(request):
             "query": params.urlencode(),
         },
     )
+
+
+@login_required
+def plan_list(request):
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .prefetch_related("partners")
+        .annotate(task_count=Count("tasks"))
+        .order_by("-date", "number")
+    )
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_object_or_404(
+        Plan.objects.visible_to(request.user).select_related("province", "parent", "predecessor"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "tasks/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": plan_rows(plan),
+            "agreements": plan.agreements.all(),
+            "formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@login_required
+def plan_export(request, pk: int, fmt: str):
+    """Download a plan as PDF, XLSX or DOCX: the same permission as its page."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    try:
+        render_export = exporter_for("plan", fmt)
+    except LookupError:
+        raise Http404 from None
+    return export_response(render_export(plan))
+
+
+def export_response(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

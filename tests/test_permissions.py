@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
 
-from agreements.models import Agency
+from agreements.models import Agency, Plan
 from reports.models import Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tests.factories import make_user
@@ -80,6 +80,11 @@ def urls(w):
 EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
+    "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "tasks:plan_detail":           (200, 200, 200, 200, 404),
+    "tasks:plan_export":           (200, 200, 200, 200, 404),
+    "reports:round_export":        (404, 404, 200, 200, 404),
+    "reports:reminder_export":     (404, 404, 200, 200, 404),
     "tasks:agency_tasks":          (200, 200, 200, 200, 200),
     "reports:round_list":          (200, 200, 200, 200, 200),
     "reports:round_create":        (403, 403, 403, 200, 200),

@@ -1,0 +1,1 @@
+"""Round documents: summary report and reminder letter (registered on import)."""
