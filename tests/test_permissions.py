@@ -59,7 +59,13 @@ def urls(w):
         w["attachment"].pk,
         w["agency"].pk,
     )
+    plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
+        "tasks:plan_list": ("get", "/plans/"),
+        "tasks:plan_detail": ("get", f"/plans/{plan}/"),
+        "tasks:plan_export": ("get", f"/plans/{plan}/export/docx/"),
+        "reports:round_export": ("get", f"/rounds/{r}/export/xlsx/"),
+        "reports:reminder_export": ("get", f"/rounds/{r}/reminder/docx/"),
         "home": ("get", "/"),
         "tasks:agency_tasks": ("get", "/tasks/"),
         "reports:round_list": ("get", "/rounds/"),
