@@ -26,6 +26,7 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py load_demo_reports
 
 run: seed
 	@echo "coopplan chạy tại http://$(HOST)/  (Ctrl+C để dừng)"
@@ -35,12 +36,14 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Two runs: the browser test is transactional (it flushes the database when it ends), so it must
-# not share a database with the tests that rely on the seed loaded once per session. pytest exits 5
-# when it selects nothing; that is fine, except in CI (COOPPLAN_REQUIRE_BROWSER=1).
+# Three runs: transactional tests (real commits from threads, the browser's live server) flush the
+# database when they end, so they must not share a run with the tests that rely on the seed loaded
+# once per session. pytest exits 5 when it selects nothing; that is fine, except for the browser
+# run in CI (COOPPLAN_REQUIRE_BROWSER=1).
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=coopplan.settings.test
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not transactional"
+	$(BIN)/pytest -m transactional || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
 	$(BIN)/pytest -m browser || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
 
 clean:

@@ -18,7 +18,7 @@ from tasks.views import export_response
 
 from . import selectors, services
 from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
-from .models import Attachment, AttachmentKind, Report, ReportingRound
+from .models import Attachment, AttachmentKind, Report, ReportingRound, ReportStatus
 
 
 def _require_coordinator(user) -> None:
@@ -193,7 +193,18 @@ def report_edit(request, pk: int):
                 messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("reports:report_edit", pk=pk)
     rows = list(zip(detail["entries"], entry_forms, strict=True))
-    context = {"report": report, "form": general, "rows": rows, **detail}
+    # The reviewer's comment stays on screen until the report is handed in again.
+    return_event = None
+    if report.status == ReportStatus.RETURNED:
+        returns = [e for e in detail["events"] if e.action == "returned"]
+        return_event = returns[-1] if returns else None
+    context = {
+        "report": report,
+        "form": general,
+        "rows": rows,
+        "return_event": return_event,
+        **detail,
+    }
     return render(request, "reports/report_form.html", context, status=status)
 
 

@@ -204,3 +204,8 @@ def test_return_comment_is_shown_to_the_reporter(setup, coordinator):
     report_return(report=report, user=coordinator, comment="Thiếu số học viên năm 2021")
     html = client.get(f"/reports/{report.pk}/edit/").content.decode()
     assert "Thiếu số học viên năm 2021" in html
+    # Still shown after the reporter saves a draft while fixing it.
+    report.refresh_from_db()
+    client.post(f"/reports/{report.pk}/edit/", form_data(report, difficulties="Đang sửa"))
+    html = client.get(f"/reports/{report.pk}/edit/").content.decode()
+    assert "Thiếu số học viên năm 2021" in html
