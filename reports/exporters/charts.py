@@ -85,6 +85,8 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 def wrap(text: str, size: float, width: float, *, lines: int = 2, bold: bool = False) -> list[str]:
     """Greedy word wrap into at most ``lines`` lines; the last one ends in "…" if cut."""
     words = " ".join(text.split()).split(" ")
+    if lines <= 1:
+        words = [" ".join(words)]
     out: list[str] = []
     current = ""
     for index, word in enumerate(words):
@@ -94,7 +96,7 @@ def wrap(text: str, size: float, width: float, *, lines: int = 2, bold: bool = F
             continue
         out.append(current)
         current = word
-        if len(out) == lines - 1:
+        if len(out) >= lines - 1:
             current = " ".join(words[index:])
             break
     out.append(current)
