@@ -353,3 +353,44 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.day:%d/%m/%Y}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang chuẩn bị")
+    READY = "ready", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class DocumentJob(models.Model):
+    """A long document built by the worker; the user waits on a page that shows its state."""
+
+    reporting_round = models.ForeignKey(
+        ReportingRound, verbose_name=_("đợt báo cáo"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("văn bản"), max_length=20)
+    fmt = models.CharField(_("định dạng"), max_length=10)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/", blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản đang tạo")
+        verbose_name_plural = _("văn bản đang tạo")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.fmt} {self.reporting_round.request_number}"

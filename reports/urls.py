@@ -16,5 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("documents/<int:pk>/", views.document_job, name="document_job"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +17,17 @@ from agreements.models import Agency
 from tasks.exporters.base import exporter_for
 from tasks.views import export_response
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
-from .models import Attachment, AttachmentKind, Report, ReportingRound, ReportStatus
+from .models import (
+    Attachment,
+    AttachmentKind,
+    DocumentJob,
+    JobStatus,
+    Report,
+    ReportingRound,
+    ReportStatus,
+)
 
 
 def _require_coordinator(user) -> None:
@@ -290,21 +299,59 @@ def _round_for_documents(request, pk: int) -> ReportingRound:
     return reporting_round
 
 
-@login_required
-def round_export(request, pk: int, fmt: str):
+def _round_document(request, pk: int, kind: str, fmt: str):
     reporting_round = _round_for_documents(request, pk)
     try:
-        render_export = exporter_for("round", fmt)
+        exporter_for(kind, fmt)
     except LookupError:
         raise Http404 from None
-    return export_response(render_export(reporting_round))
+    if services.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS:
+        return export_response(
+            jobs.document_inline(reporting_round=reporting_round, kind=kind, fmt=fmt)
+        )
+    job = jobs.document_request(
+        reporting_round=reporting_round, kind=kind, fmt=fmt, user=request.user
+    )
+    return redirect("reports:document_job", pk=job.pk)
+
+
+@login_required
+def round_export(request, pk: int, fmt: str):
+    return _round_document(request, pk, "round", fmt)
 
 
 @login_required
 def reminder_export(request, pk: int, fmt: str):
-    reporting_round = _round_for_documents(request, pk)
-    try:
-        render_export = exporter_for("reminder", fmt)
-    except LookupError:
-        raise Http404 from None
-    return export_response(render_export(reporting_round))
+    return _round_document(request, pk, "reminder", fmt)
+
+
+def _job_for_user(request, pk: int) -> DocumentJob:
+    job = get_object_or_404(
+        DocumentJob.objects.select_related("reporting_round").filter(
+            reporting_round__in=ReportingRound.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if request.user.role == Role.REPORTER and not request.user.is_superuser:
+        raise Http404
+    return job
+
+
+@login_required
+def document_job(request, pk: int):
+    """ "Đang chuẩn bị": the page refreshes itself until the document is ready."""
+    job = _job_for_user(request, pk)
+    return render(request, "reports/document_job.html", {"job": job})
+
+
+@login_required
+def document_download(request, pk: int):
+    job = _job_for_user(request, pk)
+    if job.status != JobStatus.READY:
+        return redirect("reports:document_job", pk=pk)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=job.content_type,
+    )

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
 
 from agreements.models import Agency, Plan
-from reports.models import Report, ReportStatus
+from reports.models import DocumentJob, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
@@ -35,7 +35,9 @@ def world(coordinator, coordinator_kh, quang_tri):
     report_submit(report=report, user=own, version=report.version)
     draft = report_start(reporting_round=reporting_round, agency=other.agency, user=other)
     agency = Agency.objects.get(province=quang_tri, name="Công an tỉnh")
+    job = DocumentJob.objects.create(reporting_round=reporting_round, kind="round", fmt="pdf")
     return {
+        "job": job,
         "users": {
             "own": own,
             "other": other,
@@ -62,6 +64,8 @@ def urls(w):
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "reports:document_job": ("get", f"/documents/{w['job'].pk}/"),
+        "reports:document_download": ("get", f"/documents/{w['job'].pk}/download/"),
         "tasks:plan_detail": ("get", f"/plans/{plan}/"),
         "tasks:plan_export": ("get", f"/plans/{plan}/export/docx/"),
         "reports:round_export": ("get", f"/rounds/{r}/export/xlsx/"),
@@ -87,6 +91,8 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "reports:document_job":        (404, 404, 200, 200, 404),
+    "reports:document_download":   (404, 404, 302, 302, 404),
     "tasks:plan_detail":           (200, 200, 200, 200, 404),
     "tasks:plan_export":           (200, 200, 200, 200, 404),
     "reports:round_export":        (404, 404, 200, 200, 404),

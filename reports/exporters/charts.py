@@ -170,7 +170,8 @@ class Chart:
             f'class="chart" role="img" aria-label={quoteattr(self.title)} '
             f"font-family={quoteattr(FONT_FAMILY)}>",
             f"<title>{escape(self.title)}</title>",
-            f'<rect x="0" y="0" width="{_n(self.width)}" height="{_n(self.height)}" fill="#FFFFFF"/>',
+            f'<rect x="0" y="0" width="{_n(self.width)}" height="{_n(self.height)}" '
+            'fill="#FFFFFF"/>',
         ]
         for item in self.items:
             if isinstance(item, Rect):
@@ -297,14 +298,14 @@ def _axis(chart: Chart, top: float, bottom: float, axis_max: int, step: int) -> 
         x = BAR_X0 + tick * scale
         if tick:
             chart.items.insert(0, Line(x, top, x, bottom, GRID, 0.75))
-        chart.items.append(Text(x, bottom + 12, f"{tick:,}".replace(",", "."), SMALL_SIZE, "middle", fill=MUTED))
+        chart.items.append(Text(x, bottom + 12, _int(tick), SMALL_SIZE, "middle", fill=MUTED))
     chart.items.append(Line(BAR_X0, top, BAR_X0, bottom, AXIS, 1))
     chart.items.append(Line(BAR_X0, bottom, BAR_X1, bottom, AXIS, 1))
     return bottom + 18
 
 
 def _row_label(chart: Chart, y: float, label: str) -> float:
-    lines = wrap(label, LABEL_SIZE, LABEL_WIDTH, lines=2)
+    lines = wrap(label, LABEL_SIZE, LABEL_WIDTH, lines=3)
     height = max(20.0, len(lines) * LINE_HEIGHT + 6)
     first = y + (height - len(lines) * LINE_HEIGHT) / 2 + LABEL_SIZE - 1
     for index, line in enumerate(lines):
@@ -316,6 +317,11 @@ def _ink(fill: str) -> str:
     """Black or white, whichever reads better on ``fill``."""
     r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
     return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else TEXT
+
+
+def _int(value: int) -> str:
+    """1234 → "1.234" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _percent(part: int, whole: int) -> str:
@@ -338,7 +344,7 @@ def status_chart(summary) -> Chart:
     """Tasks by status: one bar per status, with the count and the share of all tasks."""
     rows = [(status, label, count) for status, label, count in summary.by_status]
     total = sum(count for *_, count in rows)
-    title = f"Tình hình thực hiện nhiệm vụ (tổng số {total:,} nhiệm vụ)".replace(",", ".")
+    title = f"Tình hình thực hiện nhiệm vụ (tổng số {_int(total)} nhiệm vụ)"
     chart = Chart(title=title, height=0)
     y = _title(chart, title)
     if not total:
@@ -356,7 +362,7 @@ def status_chart(summary) -> Chart:
             Text(
                 BAR_X0 + width + 4,
                 bar_y + BAR_HEIGHT - 3,
-                f"{count:,} ({_percent(count, total)})".replace(",", "."),
+                f"{_int(count)} ({_percent(count, total)})",
                 LABEL_SIZE,
             )
         )
@@ -415,7 +421,7 @@ def breakdown_layout(
                 )
             x += width
         chart.items.append(
-            Text(x + 4, bar_y + BAR_HEIGHT - 3, f"{sum(counts):,}".replace(",", "."), LABEL_SIZE, bold=True)
+            Text(x + 4, bar_y + BAR_HEIGHT - 3, _int(sum(counts)), LABEL_SIZE, bold=True)
         )
         y += height
     y = _axis(chart, top, y + 2, axis_max, step)

@@ -131,7 +131,9 @@ def body_parts(plan) -> list[list[Paragraph]]:
     keeps its usual place (objectives, content, implementation, funding).
     """
     parts = []
-    for default, text in enumerate((plan.objectives, plan.content, plan.implementation, plan.funding)):
+    for default, text in enumerate(
+        (plan.objectives, plan.content, plan.implementation, plan.funding)
+    ):
         text = (text or "").strip()
         if not text:
             continue

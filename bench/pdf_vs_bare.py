@@ -1,0 +1,160 @@
+"""How much the official format costs: our 165/QĐ-UBND PDF against a bare WeasyPrint render.
+
+    DJANGO_SETTINGS_MODULE=coopplan.settings.dev .venv/bin/python bench/pdf_vs_bare.py [runs]
+
+"Ours" is ``render_plan_pdf(plan)`` end to end (database reads, template, cover pages, both
+appendices, our URL fetcher). "Bare" is WeasyPrint alone on a plain HTML page holding the same two
+appendix tables (same rows, same Tinos fonts, A4 landscape, collapsed borders, no cover), its HTML
+built once before timing. The issue asks for ours ≤ 1.3 × bare. Prints figures, asserts nothing.
+
+Uses the development database when it already holds the seed; otherwise a temporary SQLite
+database is migrated and seeded (``reports.seed.seed_load``) and removed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopplan.settings.dev")
+
+PLAN_NUMBER = "165/QĐ-UBND"
+
+
+def dev_db_has_seed() -> bool:
+    path = BASE_DIR / "db.sqlite3"
+    if os.environ.get("DATABASE_URL") or not path.exists():
+        return bool(os.environ.get("DATABASE_URL"))
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM agreements_plan WHERE number = ?", (PLAN_NUMBER,)
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return found is not None
+
+
+TEMP_DIR = None
+if not dev_db_has_seed():
+    TEMP_DIR = tempfile.mkdtemp(prefix="coopplan-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils.html import escape  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from agreements.models import Plan  # noqa: E402
+from tasks.exporters.plan_pdf import render_plan_pdf, task_cell, column_key  # noqa: E402
+from tasks.selectors import plan_rows  # noqa: E402
+
+FONTS = BASE_DIR / "static" / "fonts"
+
+
+def bare_html(plan) -> str:
+    """The two appendix tables as plain HTML: no cover, no headings beyond a caption."""
+    tables: dict[int, list[str]] = {}
+    columns: dict[int, list[str]] = {}
+    for row in plan_rows(plan):
+        top = row.appendix
+        if top is None:
+            continue
+        if top.pk not in tables:
+            tables[top.pk] = []
+            columns[top.pk] = top.table_columns
+        width = len(columns[top.pk])
+        if row.kind == "section":
+            if row.depth:
+                label = f"{row.section.number} {row.section.title}"
+                tables[top.pk].append(f'<tr><td colspan="{width}">{escape(label)}</td></tr>')
+            continue
+        cells = "".join(
+            f"<td>{escape(task_cell(row.task, column_key(header)))}</td>"
+            for header in columns[top.pk]
+        )
+        tables[top.pk].append(f"<tr>{cells}</tr>")
+    faces = "".join(
+        f'@font-face {{ font-family: "Tinos"; font-weight: {weight}; font-style: {style};'
+        f' src: url("{(FONTS / name).as_uri()}"); }}'
+        for name, weight, style in (
+            ("Tinos-Regular.ttf", 400, "normal"),
+            ("Tinos-Bold.ttf", 700, "normal"),
+            ("Tinos-Italic.ttf", 400, "italic"),
+            ("Tinos-BoldItalic.ttf", 700, "italic"),
+        )
+    )
+    body = "".join(
+        "<table><thead><tr>"
+        + "".join(f"<th>{escape(header)}</th>" for header in columns[pk])
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        for pk, rows in tables.items()
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
+        + faces
+        + "@page { size: A4 landscape; margin: 20mm 15mm; }"
+        "body { font-family: Tinos; font-size: 12pt; }"
+        "table { border-collapse: collapse; width: 100%; break-before: page; }"
+        "td, th { border: 0.5pt solid black; padding: 2pt 4pt; vertical-align: top; }"
+        "</style></head><body>" + body + "</body></html>"
+    )
+
+
+def median_seconds(func, runs: int) -> tuple[float, list[float]]:
+    func()  # warm-up: imports, fontconfig caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    if TEMP_DIR is not None:
+        from reports.seed import seed_load
+
+        print(f"Temporary database in {TEMP_DIR}: migrating and seeding …")
+        call_command("migrate", verbosity=0, interactive=False)
+        seed_load()
+    plan = Plan.objects.get(number=PLAN_NUMBER)
+    html = bare_html(plan)
+
+    ours_pdf = render_plan_pdf(plan).content
+    bare_pdf = HTML(string=html).write_pdf()
+    ours, ours_times = median_seconds(lambda: render_plan_pdf(plan), runs)
+    bare, bare_times = median_seconds(lambda: HTML(string=html).write_pdf(), runs)
+
+    print(f"plan {plan.number}, {runs} runs each (after one warm-up)")
+    print(
+        f"ours: median {ours:.3f} s  (min {min(ours_times):.3f}, max {max(ours_times):.3f}),"
+        f" {len(ours_pdf) / 1024:.0f} KiB"
+    )
+    print(
+        f"bare: median {bare:.3f} s  (min {min(bare_times):.3f}, max {max(bare_times):.3f}),"
+        f" {len(bare_pdf) / 1024:.0f} KiB"
+    )
+    print(f"ratio ours / bare: {ours / bare:.2f}  (target ≤ 1.30)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        if TEMP_DIR is not None:
+            shutil.rmtree(TEMP_DIR, ignore_errors=True)

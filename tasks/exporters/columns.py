@@ -1,0 +1,245 @@
+"""What the plan exporters share: printed columns mapped to task values, and the tables to print.
+
+A section keeps its column headers as printed ("NỘI DUNG CÔNG VIỆC", "Cơ quan/ đơn vị chủ trì",
+"Lĩnh vực" …). Each header is matched by meaning, accent- and case-free, to one task value, so
+any table a province types in comes out with the right values under its own headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agreements.official import date_line
+from agreements.text import fold
+from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
+from tasks.selectors import PlanRow, plan_rows
+
+NUMBER, CONTENT, LEAD, COORDINATING = "number", "content", "lead", "coordinating"
+TIMEFRAME, NOTE, FIELD, PARTNERS, OTHER = "timeframe", "note", "field", "partners", "other"
+
+# Folded header → key: the first rule whose words occur wins, so "Thời gian thực hiện" is a
+# time even though "Cơ quan/đơn vị phối hợp thực hiện" also says "thực hiện".
+_RULES: list[tuple[str, tuple[str, ...]]] = [
+    (LEAD, ("chu tri",)),
+    (COORDINATING, ("phoi hop",)),
+    (TIMEFRAME, ("thoi gian", "thoi han", "tien do")),
+    (NOTE, ("ghi chu",)),
+    (FIELD, ("linh vuc",)),
+    (PARTNERS, ("doi tac", "dia phuong ban", "tinh ban")),
+    (CONTENT, ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
+]
+_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "s tt"}
+
+# Relative widths: the content takes the most room, the number the least.
+WIDTHS = {
+    NUMBER: 6,
+    CONTENT: 52,
+    LEAD: 22,
+    COORDINATING: 26,
+    TIMEFRAME: 13,
+    NOTE: 16,
+    FIELD: 16,
+    PARTNERS: 16,
+    OTHER: 14,
+}
+CENTRED = {NUMBER, TIMEFRAME}
+
+# Control characters other than tab and newline are not allowed in XML (Word and Excel files).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+
+    @property
+    def centred(self) -> bool:
+        return self.key in CENTRED
+
+
+def column_key(header: str) -> str:
+    folded = fold(header).strip(" .:")
+    if folded in _NUMBER_HEADERS:
+        return NUMBER
+    for key, words in _RULES:
+        if any(word in folded for word in words):
+            return key
+    return OTHER
+
+
+def columns_for(section: Section | None) -> list[Column]:
+    """The printed columns of ``section``'s table (the default six when it names none)."""
+    headers = section.table_columns if section is not None else DEFAULT_COLUMNS
+    columns = []
+    for header in headers:
+        key = column_key(header)
+        columns.append(Column(key=key, header=header, width=WIDTHS[key]))
+    return columns
+
+
+def clean_text(text: str | None) -> str:
+    """Printed text safe for XML: CR/LF as one newline, no control characters."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def lead_names(task: Task) -> str:
+    """Full names of the lead agencies in order (uses the prefetch of task_queryset_full)."""
+    return "; ".join(lead.agency.name for lead in task.leads.all())
+
+
+def task_cell(task: Task, column_key: str) -> str:
+    """The text a task shows under a column, as printed where the printed text is kept."""
+    if column_key == NUMBER:
+        value = task.number
+    elif column_key == CONTENT:
+        value = task.content
+    elif column_key == LEAD:
+        value = task.lead_text or lead_names(task)
+    elif column_key == COORDINATING:
+        value = task.coordinating_text or "; ".join(
+            agency.name for agency in task.coordinating_in_printed_order()
+        )
+    elif column_key == TIMEFRAME:
+        value = task.timeframe_text
+    elif column_key == NOTE:
+        value = task.note
+    elif column_key == FIELD:
+        value = task.field
+    elif column_key == PARTNERS:
+        value = "; ".join(partner.name for partner in task.partners.all())
+    else:
+        value = ""
+    return clean_text(value)
+
+
+# -- the tables of a plan -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadingLine:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class PlanTable:
+    """One printed table: an appendix, or the plan's own rows outside any appendix."""
+
+    appendix: Section | None
+    columns: list[Column]
+    rows: list[PlanRow] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> list[Task]:
+        return [row.task for row in self.rows if row.kind == "task"]
+
+    def level(self, row: PlanRow) -> int:
+        """Depth below the table's top: 0 for an appendix's sections I, II …"""
+        return row.depth - (1 if self.appendix is not None else 0)
+
+
+def is_appendix(section: Section | None) -> bool:
+    return section is not None and section.kind == SectionKind.APPENDIX and not section.parent_id
+
+
+def section_label(section: Section) -> str:
+    """ "II. Hợp tác về Kinh tế …": number and title as printed."""
+    return clean_text(" ".join(part for part in (section.number, section.title) if part))
+
+
+def plan_tables(plan, rows: list[PlanRow] | None = None) -> list[PlanTable]:
+    """The plan's tables in printed order; always at least one, even for a plan with no tasks.
+
+    Rows outside every appendix (a plan whose items are in its body, like 592/KH-UBND) make one
+    table with the columns of its first top-level section that names any.
+    """
+    rows = plan_rows(plan) if rows is None else rows
+    tables: list[PlanTable] = []
+    by_appendix: dict[int, PlanTable] = {}
+    loose: PlanTable | None = None
+    loose_columns_from: Section | None = None
+    for row in rows:
+        if row.kind == "section" and is_appendix(row.section):
+            table = PlanTable(appendix=row.section, columns=columns_for(row.section))
+            by_appendix[row.section.pk] = table
+            tables.append(table)
+            continue
+        if is_appendix(row.appendix):
+            table = by_appendix[row.appendix.pk]
+        else:
+            if loose is None:
+                loose = PlanTable(appendix=None, columns=[])
+                tables.append(loose)
+            table = loose
+            if (
+                loose_columns_from is None
+                and row.kind == "section"
+                and row.depth == 0
+                and row.section.columns
+            ):
+                loose_columns_from = row.section
+        if row.kind == "section" and not section_label(row.section):
+            continue  # an unnamed grouping prints nothing
+        table.rows.append(row)
+    if loose is not None:
+        loose.columns = columns_for(loose_columns_from)
+    if not tables:
+        tables.append(PlanTable(appendix=None, columns=columns_for(None)))
+    return tables
+
+
+KIND_NAMES = {"decision": "Quyết định", "plan": "Kế hoạch", "directive": "Công văn"}
+
+
+def issuer_short(plan) -> str:
+    """ "UBND tỉnh Quảng Trị" from "ỦY BAN NHÂN DÂN / TỈNH QUẢNG TRỊ"."""
+    lines = [line.strip() for line in (plan.issuing_body or "").splitlines() if line.strip()]
+    if not lines or fold(lines[0]) == "uy ban nhan dan":
+        level = "thành phố" if len(lines) > 1 and fold(lines[1]).startswith("thanh pho") else "tỉnh"
+        return f"UBND {level} {plan.province.name}"
+    return " ".join(lines)
+
+
+def attachment_line(plan, verb: str = "Kèm theo") -> str:
+    """ "(Kèm theo Quyết định số 165/QĐ-UBND ngày 15 tháng 01 năm 2020 của UBND tỉnh Quảng Trị)"."""
+    parts = [f"{verb} {KIND_NAMES.get(plan.kind, 'văn bản')} số {plan.number}"]
+    if plan.date:
+        parts.append(date_line("", plan.date))
+    parts.append(f"của {issuer_short(plan)}")
+    return f"({' '.join(parts)})"
+
+
+def appendix_label(section: Section) -> str:
+    """ "PHỤ LỤC I" → "Phụ lục I" (sheet names, data columns)."""
+    words = clean_text(section.number).split()
+    if fold(" ".join(words[:2])) == "phu luc":
+        return " ".join(["Phụ lục", *words[2:]])
+    return " ".join(words) or clean_text(section.title)
+
+
+def table_heading(plan, table: PlanTable) -> list[HeadingLine]:
+    """The lines printed above a table: "PHỤ LỤC I", title, subtitle, "(Kèm theo …)"."""
+    appendix = table.appendix
+    if appendix is None:
+        return [
+            HeadingLine(clean_text(plan.title).upper(), bold=True),
+            HeadingLine(attachment_line(plan), italic=True),
+        ]
+    lines = []
+    number = clean_text(appendix.number)
+    if number:
+        if not fold(number).startswith("phu luc"):
+            number = f"PHỤ LỤC {number}"
+        lines.append(HeadingLine(number.upper(), bold=True))
+    if appendix.title:
+        lines.append(HeadingLine(clean_text(appendix.title).upper(), bold=True))
+    if appendix.subtitle:
+        lines.append(HeadingLine(clean_text(appendix.subtitle), bold=True))
+    lines.append(HeadingLine(attachment_line(plan), italic=True))
+    return lines

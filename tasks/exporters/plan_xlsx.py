@@ -1,0 +1,282 @@
+"""A plan's tables as an Excel workbook: one printable sheet per appendix, one data sheet.
+
+The printable sheets look like the printed appendices (headings, merged section rows, Times New
+Roman, landscape A4 fitted to the page width, header row repeated). The "Dữ liệu" sheet has one
+flat row per task with real dates and amounts, for filters and pivot tables.
+
+Written in openpyxl's write-only mode: everything about a sheet that is stored before its rows
+(widths, frozen panes, page fitting) is set before the first row is appended.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from io import BytesIO
+
+from django.db.models import Sum
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tasks.models import BudgetLine, Task
+from tasks.selectors import plan_rows
+
+from .base import CONTENT_TYPES, Export, plan_filename, register
+from .columns import (
+    PlanTable,
+    appendix_label,
+    clean_text,
+    lead_names,
+    plan_tables,
+    section_label,
+    table_heading,
+    task_cell,
+)
+
+FONT_NAME = "Times New Roman"
+TABLE_SHEET = "Kế hoạch"
+DATA_SHEET = "Dữ liệu"
+CM = 1 / 2.54  # openpyxl page margins are in inches
+POINTS_PER_LINE = 17.5  # one line of 13 pt text
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+_THIN = Side(style="thin")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+TEXT = Font(name=FONT_NAME, size=13)
+BOLD = Font(name=FONT_NAME, size=13, bold=True)
+BOLD_ITALIC = Font(name=FONT_NAME, size=13, bold=True, italic=True)
+ITALIC = Font(name=FONT_NAME, size=13, italic=True)
+HEADER = Font(name=FONT_NAME, size=12, bold=True)
+DATA = Font(name=FONT_NAME, size=12)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+JUSTIFY = Alignment(horizontal="justify", vertical="center", wrap_text=True)
+DATA_ALIGN = Alignment(vertical="top")
+
+DATA_COLUMNS = [
+    # header, width
+    ("Kế hoạch", 16),
+    ("Phụ lục", 12),
+    ("Mục", 36),
+    ("STT", 7),
+    ("Nội dung", 70),
+    ("Đơn vị chủ trì", 32),
+    ("Đơn vị phối hợp", 36),
+    ("Thời gian", 16),
+    ("Bắt đầu", 12),
+    ("Kết thúc", 12),
+    ("Thường xuyên", 10),
+    ("Lĩnh vực", 22),
+    ("Đối tác", 22),
+    ("Ghi chú", 24),
+    ("Kinh phí", 16),
+    ("Trạng thái", 16),
+]
+
+
+@register("plan", "xlsx")
+def render_plan_xlsx(plan) -> Export:
+    rows = plan_rows(plan)
+    tables = plan_tables(plan, rows)
+    workbook = Workbook(write_only=True)
+    names = _SheetNames(reserved=[DATA_SHEET])
+    for table in tables:
+        title = appendix_label(table.appendix) if table.appendix is not None else TABLE_SHEET
+        _write_table(workbook.create_sheet(names.take(title)), plan, table)
+    _write_data(workbook.create_sheet(DATA_SHEET), plan, tables)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return Export(
+        filename=plan_filename(plan, "xlsx"),
+        content_type=CONTENT_TYPES["xlsx"],
+        content=buffer.getvalue(),
+    )
+
+
+class _SheetNames:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+
+    def __init__(self, reserved: list[str]):
+        self.used = {name.casefold() for name in reserved}
+
+    def take(self, wanted: str) -> str:
+        base = " ".join(wanted.translate(_SHEET_FORBIDDEN).split()).strip("'")[:31] or TABLE_SHEET
+        name, counter = base, 1
+        while name.casefold() in self.used:
+            counter += 1
+            suffix = f" ({counter})"
+            name = base[: 31 - len(suffix)] + suffix
+        self.used.add(name.casefold())
+        return name
+
+
+def _cell(ws, value, font=TEXT, alignment=LEFT, border=BORDER, number_format=None):
+    cell = WriteOnlyCell(ws, value=value if value != "" else None)
+    if cell.data_type == "f":
+        cell.data_type = "s"  # printed text that starts with "=" is text, never a formula
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _lines_needed(text: str, width_chars: float, factor: float) -> int:
+    """A merged cell never grows by itself: estimate how many lines its text wraps to."""
+    return sum(
+        max(1, math.ceil(len(part) * factor / max(width_chars, 1))) for part in text.split("\n")
+    )
+
+
+def _page_setup(ws: Worksheet, header_row: int | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(
+        left=3 * CM, right=1.5 * CM, top=2 * CM, bottom=2 * CM, header=0.8 * CM, footer=0.8 * CM
+    )
+    ws.print_options.horizontalCentered = True
+    # Page numbers top centre, not on the first page (Nghị định 30/2020/NĐ-CP).
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = f"{FONT_NAME},Regular"
+    ws.oddHeader.center.size = 12
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
+    columns = table.columns
+    span = len(columns)
+    last = get_column_letter(span)
+    total_width = sum(column.width for column in columns)
+    heading = table_heading(plan, table)
+    header_row = len(heading) + 2  # a blank row between the headings and the table
+
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = f"A{header_row + 1}"
+    _page_setup(ws, header_row)
+
+    row_index = 0
+
+    def merged_row(cells, height_text: str, factor: float) -> None:
+        nonlocal row_index
+        row_index += 1
+        lines = _lines_needed(height_text, total_width, factor)
+        if lines > 1:
+            ws.row_dimensions[row_index].height = lines * POINTS_PER_LINE
+        if span > 1:
+            ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
+        ws.append(cells)
+
+    for line in heading:
+        font = BOLD_ITALIC if line.bold and line.italic else BOLD if line.bold else ITALIC
+        cells = [_cell(ws, line.text, font=font, alignment=CENTRE, border=None)]
+        merged_row(cells, line.text, 1.35 if line.bold else 1.15)
+    row_index += 1
+    ws.append([])
+
+    row_index += 1
+    ws.append(
+        [_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns]
+    )
+
+    for row in table.rows:
+        if row.kind == "section":
+            label = section_label(row.section)
+            font = BOLD if table.level(row) <= 1 else BOLD_ITALIC
+            # Every cell of the merged range keeps its border, or the grid shows gaps.
+            cells = [_cell(ws, label, font=font, alignment=LEFT)]
+            cells += [_cell(ws, None, font=font) for _ in columns[1:]]
+            merged_row(cells, label, 1.25)
+            continue
+        row_index += 1
+        ws.append(
+            [
+                _cell(
+                    ws,
+                    task_cell(row.task, column.key),
+                    alignment=CENTRE if column.centred else JUSTIFY,
+                )
+                for column in columns
+            ]
+        )
+
+
+def _budget_totals(plan) -> dict[int, int]:
+    sums = (
+        BudgetLine.objects.filter(task__plan=plan)
+        .values("task_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["task_id"]: int(row["total"]) for row in sums}
+
+
+def _data_values(plan, table: PlanTable, task: Task, budgets: dict[int, int]) -> list:
+    section = task.section
+    if section is not None and section == table.appendix:
+        section = None
+    return [
+        clean_text(plan.number),
+        appendix_label(table.appendix) if table.appendix is not None else "",
+        section_label(section) if section is not None else "",
+        clean_text(task.number),
+        clean_text(task.content),
+        clean_text(lead_names(task) or task.lead_text),
+        task_cell(task, "coordinating"),
+        clean_text(task.timeframe_text),
+        task.start_date,
+        task.end_date,
+        "Có" if task.ongoing else "Không",
+        clean_text(task.field),
+        task_cell(task, "partners"),
+        clean_text(task.note),
+        budgets.get(task.pk),
+        str(task.get_status_display()),
+    ]
+
+
+def _write_data(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
+    budgets = _budget_totals(plan)
+    count = sum(len(table.tasks) for table in tables)
+    for index, (_, width) in enumerate(DATA_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    _page_setup(ws, header_row=1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(DATA_COLUMNS))}{count + 1}"
+
+    ws.append([_cell(ws, header, font=HEADER, alignment=CENTRE) for header, _ in DATA_COLUMNS])
+    for table in tables:
+        for task in table.tasks:
+            cells = []
+            for value in _data_values(plan, table, task, budgets):
+                number_format = (
+                    "dd/mm/yyyy"
+                    if isinstance(value, date)
+                    else "#,##0"
+                    if isinstance(value, int)
+                    else None
+                )
+                cells.append(
+                    _cell(
+                        ws,
+                        value,
+                        font=DATA,
+                        alignment=DATA_ALIGN,
+                        border=None,
+                        number_format=number_format,
+                    )
+                )
+            ws.append(cells)
