@@ -129,19 +129,23 @@ class HeadingLine:
 
 @dataclass
 class PlanTable:
-    """One printed table: an appendix, or the plan's own rows outside any appendix."""
+    """One printed table: a top-level section (an appendix or not), or the tasks outside any."""
 
-    appendix: Section | None
+    top: Section | None
     columns: list[Column]
     rows: list[PlanRow] = field(default_factory=list)
+
+    @property
+    def appendix(self) -> Section | None:
+        return self.top if is_appendix(self.top) else None
 
     @property
     def tasks(self) -> list[Task]:
         return [row.task for row in self.rows if row.kind == "task"]
 
     def level(self, row: PlanRow) -> int:
-        """Depth below the table's top: 0 for an appendix's sections I, II …"""
-        return row.depth - (1 if self.appendix is not None else 0)
+        """Depth below the table's own heading: 0 for the sections I, II … of an appendix."""
+        return row.depth - (1 if self.top is not None else 0)
 
 
 def is_appendix(section: Section | None) -> bool:
@@ -154,44 +158,30 @@ def section_label(section: Section) -> str:
 
 
 def plan_tables(plan, rows: list[PlanRow] | None = None) -> list[PlanTable]:
-    """The plan's tables in printed order; always at least one, even for a plan with no tasks.
+    """The plan's tables in printed order, as the PDF prints them.
 
-    Rows outside every appendix (a plan whose items are in its body, like 592/KH-UBND) make one
-    table with the columns of its first top-level section that names any.
+    Tasks outside every section come first, then one table per top-level section (an appendix
+    such as 165's "PHỤ LỤC I", or a part such as 592's "III. NHIỆM VỤ CỤ THỂ"), whose number and
+    title head the table rather than fill a row of it. Tables without tasks are left out, but
+    there is always one table, so a plan with no tasks still gets its header row.
     """
     rows = plan_rows(plan) if rows is None else rows
-    tables: list[PlanTable] = []
-    by_appendix: dict[int, PlanTable] = {}
-    loose: PlanTable | None = None
-    loose_columns_from: Section | None = None
+    loose = PlanTable(top=None, columns=columns_for(None))
+    tables: list[PlanTable] = [loose]
+    by_top: dict[int, PlanTable] = {}
     for row in rows:
-        if row.kind == "section" and is_appendix(row.section):
-            table = PlanTable(appendix=row.section, columns=columns_for(row.section))
-            by_appendix[row.section.pk] = table
-            tables.append(table)
+        top = row.appendix
+        if top is None:
+            loose.rows.append(row)
             continue
-        if is_appendix(row.appendix):
-            table = by_appendix[row.appendix.pk]
-        else:
-            if loose is None:
-                loose = PlanTable(appendix=None, columns=[])
-                tables.append(loose)
-            table = loose
-            if (
-                loose_columns_from is None
-                and row.kind == "section"
-                and row.depth == 0
-                and row.section.columns
-            ):
-                loose_columns_from = row.section
-        if row.kind == "section" and not section_label(row.section):
-            continue  # an unnamed grouping prints nothing
-        table.rows.append(row)
-    if loose is not None:
-        loose.columns = columns_for(loose_columns_from)
-    if not tables:
-        tables.append(PlanTable(appendix=None, columns=columns_for(None)))
-    return tables
+        if top.pk not in by_top:
+            by_top[top.pk] = PlanTable(top=top, columns=columns_for(top))
+            tables.append(by_top[top.pk])
+        if row.kind == "section" and (row.depth == 0 or not section_label(row.section)):
+            continue  # the top heads the table; an unnamed grouping prints nothing
+        by_top[top.pk].rows.append(row)
+    with_tasks = [table for table in tables if table.tasks]
+    return with_tasks or [loose]
 
 
 KIND_NAMES = {"decision": "Quyết định", "plan": "Kế hoạch", "directive": "Công văn"}
@@ -224,22 +214,23 @@ def appendix_label(section: Section) -> str:
 
 
 def table_heading(plan, table: PlanTable) -> list[HeadingLine]:
-    """The lines printed above a table: "PHỤ LỤC I", title, subtitle, "(Kèm theo …)"."""
-    appendix = table.appendix
-    if appendix is None:
-        return [
-            HeadingLine(clean_text(plan.title).upper(), bold=True),
-            HeadingLine(attachment_line(plan), italic=True),
-        ]
+    """The lines above a table: "PHỤ LỤC I", title, subtitle, "(Kèm theo …)"."""
+    top = table.top
     lines = []
-    number = clean_text(appendix.number)
-    if number:
-        if not fold(number).startswith("phu luc"):
-            number = f"PHỤ LỤC {number}"
-        lines.append(HeadingLine(number.upper(), bold=True))
-    if appendix.title:
-        lines.append(HeadingLine(clean_text(appendix.title).upper(), bold=True))
-    if appendix.subtitle:
-        lines.append(HeadingLine(clean_text(appendix.subtitle), bold=True))
+    if table.appendix is not None:
+        number = clean_text(top.number)
+        if number:
+            if not fold(number).startswith("phu luc"):
+                number = f"PHỤ LỤC {number}"
+            lines.append(HeadingLine(number.upper(), bold=True))
+        if top.title:
+            lines.append(HeadingLine(clean_text(top.title).upper(), bold=True))
+    else:
+        number = clean_text(top.number) if top is not None else ""
+        title = clean_text(top.title).upper() if top is not None else ""
+        label = " ".join(part for part in (number, title) if part) or "DANH MỤC NHIỆM VỤ"
+        lines.append(HeadingLine(label, bold=True))
+    if top is not None and top.subtitle:
+        lines.append(HeadingLine(clean_text(top.subtitle), bold=True))
     lines.append(HeadingLine(attachment_line(plan), italic=True))
     return lines

@@ -86,8 +86,7 @@ def render_plan_xlsx(plan) -> Export:
     workbook = Workbook(write_only=True)
     names = _SheetNames(reserved=[DATA_SHEET])
     for table in tables:
-        title = appendix_label(table.appendix) if table.appendix is not None else TABLE_SHEET
-        _write_table(workbook.create_sheet(names.take(title)), plan, table)
+        _write_table(workbook.create_sheet(names.take(_sheet_title(table, tables))), plan, table)
     _write_data(workbook.create_sheet(DATA_SHEET), plan, tables)
     buffer = BytesIO()
     workbook.save(buffer)
@@ -96,6 +95,15 @@ def render_plan_xlsx(plan) -> Export:
         content_type=CONTENT_TYPES["xlsx"],
         content=buffer.getvalue(),
     )
+
+
+def _sheet_title(table: PlanTable, tables: list[PlanTable]) -> str:
+    """ "Phụ lục I" for an appendix; "Kế hoạch" for a plan printed as one table."""
+    if table.appendix is not None:
+        return appendix_label(table.appendix)
+    if len(tables) == 1 or table.top is None:
+        return TABLE_SHEET
+    return section_label(table.top) or TABLE_SHEET
 
 
 class _SheetNames:

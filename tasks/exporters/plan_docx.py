@@ -1,0 +1,431 @@
+"""A plan as an editable Word document in the official format (Nghị định 30/2020/NĐ-CP).
+
+Portrait pages for the document itself (national header, title, body, signature, "Nơi nhận"),
+then every table in a landscape section of its own with the header row repeated on each page.
+Text goes in as plain runs, so nothing a user typed is ever read as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+
+from agreements.official import date_line, document_kind_label
+
+from .base import CONTENT_TYPES, Export, plan_filename, register
+from .columns import (
+    PlanTable,
+    attachment_line,
+    clean_text,
+    plan_tables,
+    section_label,
+    table_heading,
+    task_cell,
+)
+
+FONT_NAME = "Times New Roman"
+PAGE_SHORT, PAGE_LONG = Cm(21.0), Cm(29.7)
+MARGIN_TOP = MARGIN_BOTTOM = Cm(2)
+MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
+PORTRAIT_WIDTH = PAGE_SHORT - MARGIN_LEFT - MARGIN_RIGHT
+LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT
+
+BODY_STYLE = "Văn bản"
+TABLE_STYLE = "Chữ trong bảng"
+
+_ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
+_NUMBER_HEADING = re.compile(r"^\d+(\.\d+)*\.?\s")
+
+
+@register("plan", "docx")
+def render_plan_docx(plan) -> Export:
+    document = Document()
+    styles = _setup_styles(document)
+    first = document.sections[0]
+    _page(first, landscape=False)
+    first.different_first_page_header_footer = True
+    _page_number_header(first)
+
+    _national_header(document, plan)
+    _title_and_body(document, plan, styles)
+
+    for table in plan_tables(plan):
+        if not table.tasks:
+            continue  # a plan with no tasks has no table to attach
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape=True)
+        section.different_first_page_header_footer = False
+        for line in table_heading(plan, table):
+            _centred(document, line.text, bold=line.bold, italic=line.italic)
+        document.add_paragraph()
+        _plan_table(document, table, styles)
+
+    buffer = BytesIO()
+    document.save(buffer)
+    return Export(
+        filename=plan_filename(plan, "docx"),
+        content_type=CONTENT_TYPES["docx"],
+        content=buffer.getvalue(),
+    )
+
+
+# -- styles and pages ---------------------------------------------------------------------
+
+
+def _set_fonts(rpr) -> None:
+    """Times New Roman for every script, with no theme font overriding it."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attribute}"), FONT_NAME)
+
+
+def _setup_styles(document) -> dict:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_fonts(rpr)
+            lang = rpr.find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:val"), "vi-VN")
+
+    normal = document.styles["Normal"]
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(13)
+    _set_fonts(normal.element.get_or_add_rPr())
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+    body = document.styles.add_style(BODY_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    body.style_id = "VanBan"  # ASCII ids; the Vietnamese name is what Word shows
+    body.base_style = normal
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    body.paragraph_format.first_line_indent = Cm(1.27)
+    body.paragraph_format.space_after = Pt(6)
+
+    in_table = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    in_table.style_id = "ChuTrongBang"
+    in_table.base_style = normal
+    in_table.font.size = Pt(12)
+    in_table.paragraph_format.space_before = Pt(2)
+    in_table.paragraph_format.space_after = Pt(2)
+
+    for name in ("Header", "Table Grid", "Normal Table"):
+        try:
+            style = document.styles[name]
+        except KeyError:
+            continue
+        style.font.name = FONT_NAME
+        _set_fonts(style.element.get_or_add_rPr())
+    return {"body": body, "table": in_table}
+
+
+def _page(section, *, landscape: bool) -> None:
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = PAGE_LONG, PAGE_SHORT
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = PAGE_SHORT, PAGE_LONG
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.header_distance = section.footer_distance = Cm(1)
+
+
+def _page_number_header(section) -> None:
+    """Arabic page numbers, top centre, not on page 1; later sections inherit this header."""
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # A complex field: begin, instruction, separator, cached result, end, each in its own run.
+    for kind, instruction, cached in (
+        ("begin", None, None),
+        (None, " PAGE ", None),
+        ("separate", None, None),
+        (None, None, "1"),
+        ("end", None, None),
+    ):
+        run = paragraph.add_run(cached)
+        run.font.size = Pt(13)
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+        elif instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = instruction
+            run._r.append(element)
+
+
+# -- paragraphs ---------------------------------------------------------------------------
+
+
+def _format(paragraph, text: str, *, bold=False, italic=False, size=None, align=None):
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if size:
+        run.font.size = Pt(size)
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _styled(paragraph, style):
+    """Set the paragraph style by id: ``paragraph.style = …`` rescans every style each time."""
+    paragraph._p.get_or_add_pPr().style = style.style_id
+    return paragraph
+
+
+def _centred(container, text: str, *, bold=False, italic=False, size=None):
+    return _format(
+        container.add_paragraph(),
+        text,
+        bold=bold,
+        italic=italic,
+        size=size,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+
+
+def _rule(container, width, length) -> None:
+    """A short centred line under a heading: a top border on a tiny paragraph of that length."""
+    paragraph = container.add_paragraph()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
+        top.set(qn(f"w:{key}"), value)
+    borders.append(top)
+    paragraph._p.get_or_add_pPr().append(borders)
+    indent = max((width - length) // 2, 0)
+    paragraph.paragraph_format.left_indent = indent
+    paragraph.paragraph_format.right_indent = indent
+    paragraph.paragraph_format.space_before = Pt(1)
+    run = paragraph.add_run()
+    run.font.size = Pt(2)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in clean_text(text).split("\n") if line.strip()]
+
+
+def _is_heading(line: str) -> bool:
+    if _ROMAN_HEADING.match(line):
+        return True
+    return bool(
+        _NUMBER_HEADING.match(line) and len(line) <= 100 and not line.endswith((".", ";", ","))
+    )
+
+
+def _paragraphs(document, text: str, styles, *, italic=False) -> None:
+    for line in _lines(text):
+        paragraph = _styled(document.add_paragraph(), styles["body"])
+        _format(paragraph, line, bold=_is_heading(line), italic=italic)
+
+
+def _borderless_table(document, widths, rows: int = 1) -> Table:
+    table = document.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    return table
+
+
+def _fill(cell: _Cell, first: bool = True):
+    """The cell's empty first paragraph, then new ones."""
+    if first and not cell.paragraphs[0].text and not cell.paragraphs[0].runs:
+        return cell.paragraphs[0]
+    return cell.add_paragraph()
+
+
+# -- the document -------------------------------------------------------------------------
+
+
+def _national_header(document, plan) -> None:
+    """Issuing body | national title and motto; then "Số: …" | place and date on one line."""
+    left_width, right_width = Cm(6.5), PORTRAIT_WIDTH - Cm(6.5)
+    table = _borderless_table(document, [left_width, right_width], rows=2)
+    (left, right), (number_cell, date_cell) = (row.cells for row in table.rows)
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    body_lines = _lines(plan.issuing_body)
+    for index, line in enumerate(body_lines):
+        _format(_fill(left, index == 0), line.upper(), bold=True, align=centre)
+    if body_lines:
+        _rule(left, left_width, Cm(2.2))
+    _format(_fill(right), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=centre)
+    _format(_fill(right, False), "Độc lập - Tự do - Hạnh phúc", bold=True, align=centre)
+    _rule(right, right_width, Cm(6.2))
+
+    number = _format(_fill(number_cell), f"Số: {clean_text(plan.number)}", align=centre)
+    number.paragraph_format.space_before = Pt(6)
+    if plan.kind == "directive" and plan.summary:
+        subject = f"V/v {clean_text(plan.summary)}"
+        _format(_fill(number_cell, False), subject, size=12, align=centre)
+    dated = _format(
+        _fill(date_cell),
+        date_line(clean_text(plan.place), plan.date),
+        italic=True,
+        align=centre,
+    )
+    dated.paragraph_format.space_before = Pt(6)
+    document.add_paragraph()
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for current, following in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN_VALUES[current]
+        total += -value if following and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+def _body_parts(plan) -> list[str]:
+    """Objectives, content, implementation, funding in the order of their own numerals.
+
+    110/KH-UBND prints "III. KINH PHÍ" before "IV. TỔ CHỨC THỰC HIỆN"; a part without a numeral
+    keeps its usual place (the PDF orders them the same way).
+    """
+    parts = []
+    texts = (plan.objectives, plan.content, plan.implementation, plan.funding)
+    for default, text in enumerate(texts, start=1):
+        text = clean_text(text)
+        if text:
+            match = _ROMAN_HEADING.match(text)
+            order = _roman(match.group(0).strip(" .")) if match else default
+            parts.append((order, default, text))
+    return [text for _, _, text in sorted(parts)]
+
+
+def _title_and_body(document, plan, styles) -> None:
+    if plan.kind != "directive":
+        _centred(document, document_kind_label(plan.kind), bold=True, size=14)
+        _centred(document, clean_text(plan.summary or plan.title), bold=True, size=14)
+        _rule(document, PORTRAIT_WIDTH, Cm(5))
+    parts = _body_parts(plan)
+    if plan.kind != "decision":
+        _paragraphs(document, plan.legal_basis, styles)
+        for text in parts:
+            _paragraphs(document, text, styles)
+        _signature(document, plan)
+        return
+    # A decision prints its own page (authority, legal basis, signature), then the plan issued
+    # with it on a new page. Its articles ("Điều 1. …") are not stored, so none are invented.
+    authority = " ".join(_lines(plan.issuing_body)).upper()
+    if authority and plan.legal_basis:
+        _centred(document, authority, bold=True, size=14).paragraph_format.space_after = Pt(6)
+    _paragraphs(document, plan.legal_basis, styles, italic=True)
+    _signature(document, plan)
+    if not parts:
+        return
+    heading = _centred(document, "KẾ HOẠCH", bold=True, size=14)
+    heading.paragraph_format.page_break_before = True
+    _centred(document, clean_text(plan.title), bold=True, size=14)
+    _centred(document, attachment_line(plan, "Ban hành kèm theo"), italic=True)
+    _rule(document, PORTRAIT_WIDTH, Cm(5))
+    for text in parts:
+        _paragraphs(document, text, styles)
+
+
+def _signature(document, plan) -> None:
+    recipients = _lines(plan.recipients)
+    signing = _lines(plan.signing_authority) + _lines(plan.signing_title)
+    if not (recipients or signing or plan.signer):
+        return
+    document.add_paragraph()
+    left_width = Cm(8)
+    table = _borderless_table(document, [left_width, PORTRAIT_WIDTH - left_width])
+    left, right = table.rows[0].cells
+    if recipients:
+        _format(_fill(left), "Nơi nhận:", bold=True, italic=True, size=12)
+        for line in recipients:
+            text = line if line.startswith(("-", "–")) else f"- {line}"
+            _format(_fill(left, False), text, size=11)
+    for index, line in enumerate(signing):
+        _format(_fill(right, index == 0), line.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if plan.signer:
+        for _ in range(4):  # room for the signature and the seal
+            _fill(right, False)
+        _format(
+            _fill(right, False),
+            clean_text(plan.signer),
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+
+
+# -- the tables ---------------------------------------------------------------------------
+
+
+def _mark_header_row(row) -> None:
+    """Repeat the row at the top of every page and never split it."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        element = OxmlElement(tag)
+        tr_pr.append(element)
+
+
+def _write_cell(cell: _Cell, text: str, style, *, bold=False, italic=False, align=None) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    lines = text.split("\n") if text else [""]
+    for index, line in enumerate(lines):
+        paragraph = _fill(cell, index == 0)
+        _styled(paragraph, style)
+        if align is not None:
+            paragraph.alignment = align
+        if line:
+            _format(paragraph, line, bold=bold, italic=italic)
+
+
+def _plan_table(document, table: PlanTable, styles) -> None:
+    columns = table.columns
+    total = sum(column.width for column in columns)
+    widths = [int(LANDSCAPE_WIDTH * column.width / total) for column in columns]
+    grid = document.add_table(rows=0, cols=len(columns))
+    grid.style = document.styles["Table Grid"]
+    grid.autofit = False
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    style = styles["table"]
+    centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    header = grid.add_row()
+    _mark_header_row(header)
+    for cell, column in zip(header.cells, columns, strict=True):
+        _write_cell(cell, clean_text(column.header), style, bold=True, align=centre)
+
+    for row in table.rows:
+        cells = grid.add_row().cells
+        if row.kind == "section":
+            merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+            deep = table.level(row) > 1
+            _write_cell(merged, section_label(row.section), style, bold=True, italic=deep)
+            continue
+        for cell, column in zip(cells, columns, strict=True):
+            text = task_cell(row.task, column.key)
+            _write_cell(cell, text, style, align=centre if column.centred else justify)
