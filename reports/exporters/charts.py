@@ -238,14 +238,14 @@ def _font(bold: bool, size: int):
 # -- layout helpers ---------------------------------------------------------------------------
 
 PAD = 8.0
-TITLE_SIZE = 15.0
-LABEL_SIZE = 12.0
-SMALL_SIZE = 11.0
+TITLE_SIZE = 16.0
+LABEL_SIZE = 13.0
+SMALL_SIZE = 11.5
 LABEL_WIDTH = 186.0
 BAR_X0 = PAD + LABEL_WIDTH + 8
 BAR_X1 = WIDTH - 48
-LINE_HEIGHT = 14.0
-BAR_HEIGHT = 13.0
+LINE_HEIGHT = 15.0
+BAR_HEIGHT = 14.0
 
 
 def _nice_max(value: int) -> tuple[int, int]:
