@@ -111,7 +111,7 @@ class Paragraph:
 
 
 def paragraphs(text: str) -> list[Paragraph]:
-    """One paragraph per line; "II. NỘI DUNG …" and short "1. Mục tiêu chung:" lines are headings."""
+    """One paragraph per line; "II. NỘI DUNG …" and short "1. Mục tiêu:" lines are headings."""
     result = []
     for line in (text or "").splitlines():
         line = line.strip()
