@@ -177,31 +177,47 @@ def test_one_agency_per_name_per_province_with_short_names_as_aliases(quang_tri)
     assert Agency.objects.filter(name="Sở Ngoại vụ").count() == 3
 
 
+SEEDED_MODELS = (
+    Plan,
+    Task,
+    Agency,
+    Locality,
+    ReportingRound,
+    Target,
+    BudgetLine,
+    Agreement,
+    Meeting,
+)
+
+
+def row_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
 def test_load_seed_is_idempotent():
-    counts = (
-        Plan.objects.count(),
-        Task.objects.count(),
-        Agency.objects.count(),
-        Locality.objects.count(),
-        ReportingRound.objects.count(),
-        Target.objects.count(),
-        BudgetLine.objects.count(),
-        Agreement.objects.count(),
-        Meeting.objects.count(),
-    )
+    before = row_counts()
     stats = seed_load()
     assert stats.tasks == 0 and stats.plans == 0
-    assert (
-        Plan.objects.count(),
-        Task.objects.count(),
-        Agency.objects.count(),
-        Locality.objects.count(),
-        ReportingRound.objects.count(),
-        Target.objects.count(),
-        BudgetLine.objects.count(),
-        Agreement.objects.count(),
-        Meeting.objects.count(),
-    ) == counts
+    assert row_counts() == before
+
+
+def test_broken_seed_saves_nothing(tmp_path):
+    import json
+    import shutil
+
+    from reports.seed import SEED_DIR, SeedError
+
+    for source in SEED_DIR.iterdir():
+        shutil.copy(source, tmp_path / source.name)
+    document = json.loads((tmp_path / "592-KH-UBND.json").read_text(encoding="utf-8"))
+    document["plans"][0]["number"] = "593/KH-UBND"  # a new plan, so it would be loaded …
+    document["plans"][0]["sections"][0]["tasks"][3]["lead"] = ["Sở không có thật"]  # … but breaks
+    (tmp_path / "592-KH-UBND.json").write_text(json.dumps(document), encoding="utf-8")
+    before = row_counts()
+    with pytest.raises(SeedError) as error:
+        seed_load(tmp_path)
+    assert "Sở không có thật" in str(error.value)
+    assert row_counts() == before
 
 
 def test_load_seed_command_reports_what_it_kept():
