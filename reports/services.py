@@ -25,6 +25,7 @@ from .models import (
     ReportEvent,
     ReportingRound,
     ReportStatus,
+    RoundStatus,
 )
 from .uploads import upload_validate
 
@@ -73,6 +74,14 @@ class ReportConflict(Exception):
                 "Hãy mở báo cáo ở thẻ khác để xem bản mới, rồi nhập lại phần cần sửa."
             )
             % {"who": who, "when": when}
+        )
+
+
+class RoundClosed(PermissionDenied):
+    def __init__(self, reporting_round: ReportingRound):
+        super().__init__(
+            _("Đợt báo cáo %(number)s đã đóng, không nhận thêm báo cáo.")
+            % {"number": reporting_round.request_number}
         )
 
 
@@ -161,7 +170,12 @@ def report_sync_entries(report: Report) -> None:
 
 @transaction.atomic
 def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Report:
-    """The agency's report for the round, created on first use."""
+    """The agency's report for the round, created on first use; a closed round takes no new one."""
+    if (
+        reporting_round.status == RoundStatus.CLOSED
+        and not Report.objects.filter(reporting_round=reporting_round, agency=agency).exists()
+    ):
+        raise RoundClosed(reporting_round)
     report, created = Report.objects.get_or_create(
         reporting_round=reporting_round,
         agency=agency,
@@ -177,6 +191,8 @@ def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Re
 
 def report_can_edit(user, report: Report) -> bool:
     if not report.editable or not user.is_authenticated:
+        return False
+    if report.reporting_round.status == RoundStatus.CLOSED:
         return False
     if report.reporting_round.province_id != user.province_id:
         return False

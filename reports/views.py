@@ -115,9 +115,13 @@ def report_mine(request, pk: int):
     ):
         messages.warning(request, _("Đơn vị của bạn không có nhiệm vụ trong đợt báo cáo này."))
         return redirect("reports:round_detail", pk=pk)
-    report = services.report_start(
-        reporting_round=reporting_round, agency=request.user.agency, user=request.user
-    )
+    try:
+        report = services.report_start(
+            reporting_round=reporting_round, agency=request.user.agency, user=request.user
+        )
+    except services.RoundClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("reports:round_detail", pk=pk)
     return redirect("reports:report_edit", pk=report.pk)
 
 
@@ -127,9 +131,13 @@ def report_behalf(request, pk: int, agency_pk: int):
     _require_coordinator(request.user)
     reporting_round = selectors.round_get_for_user(request.user, pk)
     agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=agency_pk)
-    report = services.report_start(
-        reporting_round=reporting_round, agency=agency, user=request.user
-    )
+    try:
+        report = services.report_start(
+            reporting_round=reporting_round, agency=agency, user=request.user
+        )
+    except services.RoundClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("reports:round_detail", pk=pk)
     return redirect("reports:report_edit", pk=report.pk)
 
 

@@ -182,3 +182,19 @@ def test_forged_entry_of_another_report_is_refused(reporting_round, reporter, qu
         )
     foreign_entry.refresh_from_db()
     assert foreign_entry.result == ""
+
+
+def test_a_closed_round_takes_no_new_report_and_no_edits(reporting_round, reporter, client):
+    report = report_start(reporting_round=reporting_round, agency=reporter.agency, user=reporter)
+    reporting_round.status = "closed"
+    reporting_round.save()
+    report.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        report_save(
+            report=report, user=reporter, version=report.version, general={"proposals": "x"}
+        )
+    other = reporter_of(reporting_round.province, "Sở Công thương", "ct_closed")
+    client.force_login(other)
+    response = client.post(f"/rounds/{reporting_round.pk}/my-report/", follow=True)
+    assert "đã đóng" in response.content.decode()
+    assert not Report.objects.filter(reporting_round=reporting_round, agency=other.agency).exists()
