@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan
 
@@ -120,3 +122,129 @@ def task_inherited_partners(task: Task) -> list[Locality]:
             return [node.partner]
         node = node.parent
     return list(task.plan.partners.all())
+
+
+OPEN_STATUSES = ("not_started", "in_progress", "delayed")
+
+
+@transaction.atomic
+def plan_carry_forward(
+    *, plan: Plan, number: str, title: str, start_year: int, end_year: int, user=None
+) -> Plan:
+    """The next period's draft plan, holding copies of the tasks not finished, linked to origin.
+
+    Sections are copied as printed (so the draft keeps its appendices and partners); sections that
+    end up with no task are left out. Printed timeframes are kept: the coordinator revises them
+    in the draft.
+    """
+    if start_year > end_year:
+        raise ValidationError({"end_year": _("Năm kết thúc phải bằng hoặc sau năm bắt đầu.")})
+    draft = Plan(
+        province=plan.province,
+        kind=plan.kind,
+        number=number,
+        title=title,
+        start_year=start_year,
+        end_year=end_year,
+        predecessor=plan,
+        issuing_body=plan.issuing_body,
+        place=plan.place,
+        status="draft",
+    )
+    draft._history_user = user
+    draft._change_reason = _("Chuyển tiếp từ %(number)s") % {"number": plan.number}
+    draft.full_clean()
+    draft.save()
+    draft.partners.set(plan.partners.all())
+    draft.agreements.set(plan.agreements.all())
+
+    open_tasks = list(
+        Task.objects.filter(plan=plan, status__in=OPEN_STATUSES)
+        .select_related("section")
+        .prefetch_related("leads", "coordinating_agencies", "partners")
+        .order_by("position", "pk")
+    )
+    sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
+    needed: set[int] = set()
+    for task in open_tasks:
+        node = sections.get(task.section_id)
+        while node is not None:
+            needed.add(node.pk)
+            node = sections.get(node.parent_id)
+    copies: dict[int, Section] = {}
+    for section in sorted(sections.values(), key=lambda s: (s.position, s.pk)):
+        if section.pk not in needed:
+            continue
+        copies[section.pk] = section_create(
+            plan=draft,
+            parent=copies.get(section.parent_id),
+            kind=section.kind,
+            number=section.number,
+            title=section.title,
+            subtitle=section.subtitle,
+            partner=section.partner,
+            columns=section.columns,
+            position=section.position,
+        )
+    agencies = {lead.agency_id: lead for task in open_tasks for lead in task.leads.all()}
+    lead_agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agencies)}
+    for task in open_tasks:
+        task_create(
+            plan=draft,
+            section=copies.get(task.section_id),
+            number=task.number,
+            content=task.content,
+            lead_agencies=[lead_agencies[lead.agency_id] for lead in task.leads.all()],
+            lead_text=task.lead_text,
+            coordinating_agencies=list(task.coordinating_agencies.all()),
+            coordinating_text=task.coordinating_text,
+            partners=list(task.partners.all()),
+            timeframe_text=task.timeframe_text,
+            note=task.note,
+            field=task.field,
+            funding_source=task.funding_source,
+            position=task.position,
+            origin=task,
+        )
+    return draft
+
+
+@transaction.atomic
+def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> int:
+    """Mark ``agency`` replaced by ``successor`` from ``since``; its open tasks follow.
+
+    Returns how many tasks moved. Each moved task's history names the reorganisation, and the
+    printed lead text is kept (it is what the document said) but no longer the lead on screen.
+    """
+    agency.active = False
+    agency.successor = successor
+    agency.successor_since = since
+    agency._history_user = user
+    agency.full_clean()
+    agency.save()
+    reason = _("Chuyển từ %(old)s sang %(new)s (kế thừa từ ngày %(date)s)") % {
+        "old": agency.name,
+        "new": successor.name,
+        "date": since.strftime("%d/%m/%Y"),
+    }
+    moved = 0
+    leads = TaskLead.objects.filter(agency=agency, task__status__in=OPEN_STATUSES).select_related(
+        "task"
+    )
+    for lead in leads:
+        task = lead.task
+        # A successor that already co-led the task keeps its first place (task_set_leads dedupes).
+        agencies_in_order = [
+            successor if item.agency_id == agency.pk else item.agency
+            for item in task.leads.select_related("agency").order_by("order", "pk")
+        ]
+        task_set_leads(task=task, agencies=agencies_in_order)
+        task.lead_text = ""
+        task._history_user = user
+        task._change_reason = reason
+        task.save()
+        moved += 1
+    for task in Task.objects.filter(coordinating_agencies=agency, status__in=OPEN_STATUSES):
+        task.coordinating_agencies.remove(agency)
+        task.coordinating_agencies.add(successor)
+    return moved
