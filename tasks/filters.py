@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agency, Locality, Plan
+from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
 from agreements.text import search_terms
 
 from .models import Task, TaskLead, TaskStatus
@@ -24,14 +24,33 @@ class TaskFilter(django_filters.FilterSet):
     lead = django_filters.ModelChoiceFilter(
         label=_("Đơn vị chủ trì"), queryset=Agency.objects.none(), method="filter_lead"
     )
+    coordinating = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị phối hợp"), queryset=Agency.objects.none(), method="filter_coordinating"
+    )
     due_before = django_filters.DateFilter(
         label=_("Hạn trước ngày"), field_name="end_date", lookup_expr="lte"
     )
     overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue")
+    order = django_filters.OrderingFilter(
+        label=_("Sắp xếp"),
+        fields=(("end_date", "end"), ("status", "status"), ("plan__date", "plan")),
+        field_labels={"end": _("Hạn"), "status": _("Trạng thái"), "plan": _("Kế hoạch")},
+    )
 
     class Meta:
         model = Task
-        fields = ["q", "plan", "partner", "field", "status", "lead", "due_before", "overdue"]
+        fields = [
+            "q",
+            "plan",
+            "partner",
+            "field",
+            "status",
+            "lead",
+            "coordinating",
+            "due_before",
+            "overdue",
+            "order",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +61,12 @@ class TaskFilter(django_filters.FilterSet):
         )
         self.filters["lead"].queryset = (
             Agency.objects.visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
+        )
+        self.filters["coordinating"].queryset = (
+            Agency.objects.visible_to(user)
+            .filter(coordinated_tasks__isnull=False)
+            .distinct()
+            .order_by("name")
         )
         fields = (
             Task.objects.visible_to(user)
@@ -78,7 +103,53 @@ class TaskFilter(django_filters.FilterSet):
     def filter_lead(self, queryset, name, value):
         return queryset.filter(pk__in=TaskLead.objects.filter(agency=value).values("task_id"))
 
+    def filter_coordinating(self, queryset, name, value):
+        through = Task.coordinating_agencies.through.objects.filter(agency=value)
+        return queryset.filter(pk__in=through.values("task_id"))
+
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
         overdue = Q(end_date__lt=today) & ~Q(status__in=["done", "cancelled", "deferred"])
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Đối tác"), queryset=Locality.objects.none(), method="filter_partner"
+    )
+    year = django_filters.NumberFilter(label=_("Năm"), method="filter_year")
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=PlanStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Loại văn bản"), choices=PlanKind.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["q", "partner", "year", "status", "kind"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["partner"].queryset = (
+            Locality.objects.filter(partner_plans__in=Plan.objects.visible_to(user))
+            .distinct()
+            .order_by("name")
+        )
+
+    def filter_search(self, queryset, name, value):
+        for word in search_terms(value):
+            queryset = queryset.filter(
+                Q(search_text__contains=word)
+                | Q(
+                    pk__in=Plan.partners.through.objects.filter(
+                        locality__search_text__contains=word
+                    ).values("plan_id")
+                )
+            )
+        return queryset
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Plan.partners.through.objects.filter(locality=value).values("plan_id")
+        )
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value, end_year__gte=value)

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from agreements.models import Plan
 
 from .exporters.base import Export, exporter_for
-from .filters import TaskFilter
+from .filters import PlanFilter, TaskFilter
 from .models import Task
 from .selectors import plan_rows, task_queryset_full
 
@@ -50,13 +50,11 @@ def agency_tasks(request):
 
 @login_required
 def plan_list(request):
-    plans = (
-        Plan.objects.visible_to(request.user)
-        .prefetch_related("partners")
-        .annotate(task_count=Count("tasks"))
-        .order_by("-date", "number")
-    )
-    return render(request, "tasks/plan_list.html", {"plans": plans})
+    base = Plan.objects.visible_to(request.user).order_by("-date", "number")
+    plan_filter = PlanFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = plan_filter.qs if plan_filter.is_bound else base
+    plans = queryset.prefetch_related("partners").annotate(task_count=Count("tasks"))
+    return render(request, "tasks/plan_list.html", {"plans": plans, "filter": plan_filter})
 
 
 @login_required

@@ -56,3 +56,28 @@ def test_bad_filter_values_give_a_message_not_an_error(foreign_affairs):
     response = foreign_affairs.get("/tasks/", {"due_before": "31/02/2020", "plan": "999999"})
     assert response.status_code == 200
     assert response.context["filter"].errors
+
+
+def test_plan_list_filters(coordinator_client, quang_tri):
+
+    def numbers(**params):
+        response = coordinator_client.get("/plans/", params)
+        assert response.status_code == 200
+        return {p.number for p in response.context["plans"]}
+
+    assert numbers() == {"165/QĐ-UBND", "3289/QĐ-UBND", "6452/UBND-ĐN"}
+    assert numbers(year=2018) == {"3289/QĐ-UBND"}
+    assert numbers(kind="directive") == {"6452/UBND-ĐN"}
+    assert numbers(status="closed") == {"3289/QĐ-UBND"}
+    assert numbers(q="salavan") == {"165/QĐ-UBND", "3289/QĐ-UBND"}
+    salavan = Locality.objects.get(name="Salavan")
+    assert numbers(partner=salavan.pk) == {"165/QĐ-UBND", "3289/QĐ-UBND"}
+
+
+def test_task_list_coordinating_filter_and_sorting(foreign_affairs, quang_tri):
+    customs = Agency.objects.get(province=quang_tri, name="Cục Hải quan tỉnh")
+    count, tasks = listed(foreign_affairs, coordinating=customs.pk)
+    assert count >= 1 and all(customs in t.coordinating_agencies.all() for t in tasks)
+    _, by_end = listed(foreign_affairs, order="-end")
+    ends = [t.end_date for t in by_end if t.end_date]
+    assert ends == sorted(ends, reverse=True)
