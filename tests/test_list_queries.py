@@ -51,7 +51,16 @@ def grow(coordinator, reporting_round, how_many: int) -> None:
 
 @pytest.mark.parametrize("role", ["coordinator", "reporter", "leader"])
 @pytest.mark.parametrize(
-    "page", ["/tasks/", "/tasks/?q=ngoai+vu&status=not_started", "/rounds/", "round"]
+    "page",
+    [
+        "/tasks/",
+        "/tasks/?q=ngoai+vu&status=not_started&order=-end",
+        "/rounds/",
+        "round",
+        "/plans/",
+        "/plans/?q=savannakhet&year=2021",
+        "plan",
+    ],
 )
 def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, page):
     reporting_round = open_round(coordinator)
@@ -66,7 +75,8 @@ def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, p
         "leader": make_user("lanh_dao", "leader", quang_tri, None),
     }
     client.force_login(users[role])
-    url = f"/rounds/{reporting_round.pk}/" if page == "round" else page
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    url = {"round": f"/rounds/{reporting_round.pk}/", "plan": f"/plans/{plan.pk}/"}.get(page, page)
     before, _ = queries(client, url)
     grow(coordinator, reporting_round, 12)
     after, sql = queries(client, url)
