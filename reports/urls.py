@@ -18,5 +18,7 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("documents/<int:pk>/", views.document_job, name="document_job"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,10 +16,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements.models import Agency
+from agreements.text import search_terms
 from tasks.exporters.base import exporter_for
+from tasks.models import Task
+from tasks.selectors import task_queryset_full
+from tasks.services import agency_replace
 from tasks.views import export_response
 
 from . import jobs, selectors, services
+from .agencies import agency_merge
 from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
 from .models import (
     Attachment,
@@ -362,4 +369,116 @@ def document_download(request, pk: int):
         as_attachment=True,
         filename=job.filename,
         content_type=job.content_type,
+    )
+
+
+# -- agencies ---------------------------------------------------------------------------------
+
+
+class AgencyMergeForm(forms.Form):
+    duplicate = forms.ModelChoiceField(
+        label=_("Bản ghi trùng (sẽ gộp vào cơ quan này)"), queryset=Agency.objects.none()
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = Agency.objects.filter(province=agency.province).exclude(
+            pk=agency.pk
+        )
+
+
+class AgencyReplaceForm(forms.Form):
+    successor = forms.ModelChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
+    since = forms.DateField(
+        label=_("Từ ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Agency.objects.filter(
+            province=agency.province, active=True
+        ).exclude(pk=agency.pk)
+
+
+@login_required
+def agency_list(request):
+    agencies = Agency.objects.visible_to(request.user).select_related("successor")
+    query = request.GET.get("q", "")
+    for word in search_terms(query):
+        agencies = agencies.filter(search_text__contains=word)
+    agencies = agencies.annotate(
+        led=Count("leads", distinct=True), coordinated=Count("coordinated_tasks", distinct=True)
+    ).order_by("-active", "name")
+    return render(request, "reports/agency_list.html", {"agencies": agencies, "q": query})
+
+
+@login_required
+def agency_detail(request, pk: int):
+    agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=pk)
+    if request.user.role == Role.REPORTER and request.user.agency_id != agency.pk:
+        raise Http404
+    can_manage = request.user.is_superuser or request.user.role in (
+        Role.COORDINATOR,
+        Role.ADMINISTRATOR,
+    )
+    merge_form = AgencyMergeForm(agency=agency)
+    replace_form = AgencyReplaceForm(agency=agency)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "merge":
+                merge_form = AgencyMergeForm(request.POST, agency=agency)
+                if merge_form.is_valid():
+                    duplicate = merge_form.cleaned_data["duplicate"]
+                    name = duplicate.name
+                    counts = agency_merge(keep=agency, duplicate=duplicate, user=request.user)
+                    messages.success(
+                        request,
+                        _("Đã gộp %(dup)s: chuyển %(tasks)s nhiệm vụ chủ trì, %(reports)s báo cáo.")
+                        % {"dup": name, "tasks": counts["tasks"], "reports": counts["reports"]},
+                    )
+                    return redirect("reports:agency_detail", pk=agency.pk)
+            elif action == "replace":
+                replace_form = AgencyReplaceForm(request.POST, agency=agency)
+                if replace_form.is_valid():
+                    successor = replace_form.cleaned_data["successor"]
+                    moved = agency_replace(
+                        agency=agency,
+                        successor=successor,
+                        since=replace_form.cleaned_data["since"],
+                        user=request.user,
+                    )
+                    messages.success(
+                        request,
+                        _("%(old)s được %(new)s kế thừa; %(n)s nhiệm vụ đang thực hiện đã chuyển.")
+                        % {"old": agency.name, "new": successor.name, "n": moved},
+                    )
+                    return redirect("reports:agency_detail", pk=agency.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    tasks = task_queryset_full(
+        Task.objects.filter(Q(leads__agency=agency) | Q(coordinating_agencies=agency))
+        .distinct()
+        .order_by("plan__date", "plan_id", "position")
+    )
+    record = (
+        Report.objects.filter(agency=agency)
+        .select_related("reporting_round")
+        .order_by("-reporting_round__deadline")
+    )
+    return render(
+        request,
+        "reports/agency_detail.html",
+        {
+            "agency": agency,
+            "tasks": tasks,
+            "record": record,
+            "can_manage": can_manage,
+            "merge_form": merge_form,
+            "replace_form": replace_form,
+        },
     )

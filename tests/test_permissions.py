@@ -64,6 +64,8 @@ def urls(w):
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "reports:agency_list": ("get", "/agencies/"),
+        "reports:agency_detail": ("get", f"/agencies/{w['users']['own'].agency_id}/"),
         "reports:document_job": ("get", f"/documents/{w['job'].pk}/"),
         "reports:document_download": ("get", f"/documents/{w['job'].pk}/download/"),
         "tasks:plan_detail": ("get", f"/plans/{plan}/"),
@@ -91,6 +93,8 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "reports:agency_list":         (200, 200, 200, 200, 200),
+    "reports:agency_detail":       (200, 404, 200, 200, 404),
     "reports:document_job":        (404, 404, 200, 200, 404),
     "reports:document_download":   (404, 404, 302, 302, 404),
     "tasks:plan_detail":           (200, 200, 200, 200, 404),

@@ -1,0 +1,79 @@
+"""Agency housekeeping that touches every app: merging two records of one body.
+
+It lives here, in the app at the top of the dependency chain, because a merge moves tasks (tasks
+app), users (accounts) and reports (this app) alike.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agreements.models import Agency
+from agreements.text import fold
+from tasks.models import Task, TaskLead
+from tasks.services import task_set_leads
+
+from .models import ReminderLog, Report
+
+
+@transaction.atomic
+def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int]:
+    """Fold ``duplicate`` into ``keep``: its tasks, users and reports follow; its names become
+    aliases of ``keep``; then it is deleted (its change history stays readable)."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Hãy chọn hai cơ quan khác nhau."))
+    if keep.province_id != duplicate.province_id:
+        raise ValidationError(_("Chỉ gộp được hai cơ quan của cùng một tỉnh."))
+    clashes = Report.objects.filter(agency=duplicate, reporting_round__reports__agency=keep)
+    if clashes.exists():
+        rounds = ", ".join(sorted({r.reporting_round.request_number for r in clashes}))
+        raise ValidationError(
+            _(
+                "Cả hai cơ quan đều đã có báo cáo trong đợt %(rounds)s: hãy xóa hoặc gộp tay một "
+                "trong hai báo cáo trước."
+            )
+            % {"rounds": rounds}
+        )
+    reason = _("Gộp %(dup)s vào %(keep)s") % {"dup": duplicate.name, "keep": keep.name}
+    counts = {"tasks": 0, "coordinated": 0, "users": 0, "reports": 0}
+    for task in Task.objects.filter(leads__agency=duplicate).distinct():
+        order = [
+            keep if lead.agency_id == duplicate.pk else lead.agency
+            for lead in task.leads.select_related("agency").order_by("order", "pk")
+        ]
+        task_set_leads(task=task, agencies=order)
+        task._history_user = user
+        task._change_reason = reason
+        task.save()
+        counts["tasks"] += 1
+    for task in Task.objects.filter(coordinating_agencies=duplicate):
+        task.coordinating_agencies.remove(duplicate)
+        task.coordinating_agencies.add(keep)
+        counts["coordinated"] += 1
+    for member in User.objects.filter(agency=duplicate):
+        member.agency = keep
+        member.save(update_fields=["agency"])
+        counts["users"] += 1
+    for report in Report.objects.filter(agency=duplicate):
+        report.agency = keep
+        report._history_user = user
+        report.save(update_fields=["agency"])
+        counts["reports"] += 1
+    ReminderLog.objects.filter(agency=duplicate).delete()
+    Agency.objects.filter(successor=duplicate).update(successor=keep)
+    known = keep.name_keys()
+    for name in [duplicate.name, duplicate.short_name, *duplicate.aliases]:
+        if name and fold(name) not in known:
+            keep.aliases = [*keep.aliases, name]
+            known.add(fold(name))
+    keep._history_user = user
+    keep._change_reason = reason
+    keep.save()
+    assert not TaskLead.objects.filter(agency=duplicate).exists()  # noqa: S101 - invariant
+    duplicate._history_user = user
+    duplicate._change_reason = reason
+    duplicate.delete()
+    return counts
