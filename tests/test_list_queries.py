@@ -60,6 +60,8 @@ def grow(coordinator, reporting_round, how_many: int) -> None:
         "/plans/",
         "/plans/?q=savannakhet&year=2021",
         "plan",
+        "/agencies/?q=so",
+        "agency",
     ],
 )
 def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, page):
@@ -76,7 +78,12 @@ def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, p
     }
     client.force_login(users[role])
     plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    url = {"round": f"/rounds/{reporting_round.pk}/", "plan": f"/plans/{plan.pk}/"}.get(page, page)
+    lead = Agency.objects.get(province=quang_tri, name="Sở Công thương")
+    url = {
+        "round": f"/rounds/{reporting_round.pk}/",
+        "plan": f"/plans/{plan.pk}/",
+        "agency": f"/agencies/{lead.pk}/",
+    }.get(page, page)
     before, _ = queries(client, url)
     grow(coordinator, reporting_round, 12)
     after, sql = queries(client, url)
