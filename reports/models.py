@@ -11,6 +11,13 @@ from agreements.models import Locality, Plan, ProvinceScopedQuerySet, Searchable
 from tasks.models import TaskStatus
 
 
+def user_label(user) -> str:
+    """A person's name for timelines; an account deleted since is named as such."""
+    if user is None:
+        return str(_("(tài khoản đã xóa)"))
+    return user.get_full_name() or user.username
+
+
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     OPEN = "open", _("Đang nhận báo cáo")
@@ -185,6 +192,10 @@ class Report(models.Model):
         return f"{self.agency} – {self.reporting_round.request_number}"
 
     @property
+    def entered_by_label(self) -> str:
+        return user_label(self.entered_by)
+
+    @property
     def editable(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -322,6 +333,10 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def user_label(self) -> str:
+        return user_label(self.user)
 
 
 class ReminderLog(models.Model):

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from agreements.models import Plan
 
@@ -91,3 +92,26 @@ def export_response(export: Export) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def task_history(request, pk: int):
+    """Who changed what and when, field by field, newest first."""
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("plan"), pk=pk)
+    records = list(task.history.select_related("history_user").order_by("-history_date", "-pk"))
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            lines = [(_("Tạo nhiệm vụ"), "", "")]
+        else:
+            delta = newer.diff_against(older)
+            lines = [
+                (str(Task._meta.get_field(c.field).verbose_name), c.old, c.new)
+                for c in delta.changes
+                if c.field != "search_text"
+            ]
+        if lines:
+            who = newer.history_user
+            name = (who.get_full_name() or who.username) if who else _("hệ thống")
+            changes.append({"record": newer, "who": name, "lines": lines})
+    return render(request, "tasks/task_history.html", {"task": task, "changes": changes})

@@ -64,6 +64,7 @@ def urls(w):
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "tasks:task_history": ("get", f"/tasks/{w['report'].entries.first().task_id}/history/"),
         "reports:agency_list": ("get", "/agencies/"),
         "reports:agency_detail": ("get", f"/agencies/{w['users']['own'].agency_id}/"),
         "reports:document_job": ("get", f"/documents/{w['job'].pk}/"),
@@ -93,6 +94,7 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "tasks:task_history":          (200, 404, 200, 200, 404),
     "reports:agency_list":         (200, 200, 200, 200, 200),
     "reports:agency_detail":       (200, 404, 200, 200, 404),
     "reports:document_job":        (404, 404, 200, 200, 404),

@@ -198,3 +198,15 @@ def test_a_closed_round_takes_no_new_report_and_no_edits(reporting_round, report
     response = client.post(f"/rounds/{reporting_round.pk}/my-report/", follow=True)
     assert "đã đóng" in response.content.decode()
     assert not Report.objects.filter(reporting_round=reporting_round, agency=other.agency).exists()
+
+
+def test_timeline_survives_a_deleted_account(client, reporting_round, reporter, coordinator):
+    report = report_start(reporting_round=reporting_round, agency=reporter.agency, user=reporter)
+    report_save(report=report, user=reporter, version=report.version, general={"proposals": "x"})
+    report.entered_by = None
+    report.on_behalf = True
+    report.save()
+    reporter.delete()
+    client.force_login(coordinator)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "(tài khoản đã xóa)" in html

@@ -128,3 +128,14 @@ def test_agency_upsert_adds_aliases_instead_of_duplicating(quang_tri):
     assert Agency.objects.filter(province=quang_tri).count() == before
     assert "SNgV" in agency.aliases
     assert agency.history.first().history_type == "~"
+
+
+def test_task_history_page_names_who_changed_what(client, coordinator, quang_tri):
+    task = Task.objects.filter(plan__number="165/QĐ-UBND").first()
+    task.timeframe_text = "Quý IV năm 2022"
+    task._history_user = coordinator
+    task.save()
+    client.force_login(coordinator)
+    html = client.get(f"/tasks/{task.pk}/history/").content.decode()
+    assert "Quý IV năm 2022" in html and "coordinator" in html
+    assert "thời gian" in html.lower()
