@@ -248,3 +248,42 @@ def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> in
         task.coordinating_agencies.remove(agency)
         task.coordinating_agencies.add(successor)
     return moved
+
+
+@transaction.atomic
+def task_update(
+    *, task: Task, user, fields: dict, lead_agencies: Sequence[Agency], coordinating=None
+) -> Task:
+    """Save an edited task; the printed lead text becomes what the user typed."""
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task._history_user = user
+    task.full_clean()
+    task.save()
+    task_set_leads(task=task, agencies=lead_agencies)
+    if coordinating is not None:
+        task.coordinating_agencies.set(coordinating)
+    return task
+
+
+@transaction.atomic
+def task_move(*, task: Task, direction: str, user=None) -> bool:
+    """Swap a task with its neighbour in the same section (printed order); False at an end."""
+    siblings = Task.objects.filter(plan_id=task.plan_id, section_id=task.section_id)
+    if direction == "up":
+        other = siblings.filter(position__lt=task.position).order_by("-position", "-pk").first()
+    else:
+        other = siblings.filter(position__gt=task.position).order_by("position", "pk").first()
+    if other is None:
+        return False
+    task.position, other.position = other.position, task.position
+    for item in (task, other):
+        item._history_user = user
+        item.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def task_delete(*, task: Task, user=None) -> None:
+    task._history_user = user
+    task.delete()

@@ -2,16 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from agreements.models import Plan
+from agreements.models import Agency, Plan
+from agreements.text import search_terms
 
 from .exporters.base import Export, exporter_for
 from .filters import PlanFilter, TaskFilter
-from .models import Task
+from .forms import TaskForm
+from .models import Section, Task
 from .selectors import plan_rows, task_queryset_full
+from .services import task_create, task_delete, task_move, task_update
 
 EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
@@ -72,6 +76,7 @@ def plan_detail(request, pk: int):
             "rows": plan_rows(plan),
             "agreements": plan.agreements.all(),
             "formats": EXPORT_FORMATS,
+            "can_edit": _can_edit_plans(request.user),
         },
     )
 
@@ -115,3 +120,142 @@ def task_history(request, pk: int):
             name = (who.get_full_name() or who.username) if who else _("hệ thống")
             changes.append({"record": newer, "who": name, "lines": lines})
     return render(request, "tasks/task_history.html", {"task": task, "changes": changes})
+
+
+# -- in-place editing on the plan page (htmx; every action also works as a plain form post) ----
+
+
+def _editable_task(request, pk: int) -> Task:
+    if not _can_edit_plans(request.user):
+        raise Http404
+    return get_object_or_404(
+        Task.objects.visible_to(request.user).select_related("plan", "section"), pk=pk
+    )
+
+
+def _can_edit_plans(user) -> bool:
+    return user.is_superuser or getattr(user, "role", None) in ("coordinator", "administrator")
+
+
+def _row_response(request, task: Task, *, form=None, status=200):
+    if not request.headers.get("HX-Request"):
+        # Without JavaScript: the form is a page of its own, a save goes back to the plan.
+        if form is not None:
+            return render(
+                request, "tasks/task_form_page.html", {"form": form, "task": task}, status=status
+            )
+        return redirect("tasks:plan_detail", pk=task.plan_id)
+    task = task_queryset_full(Task.objects.filter(pk=task.pk)).first() if task.pk else task
+    template = "tasks/_task_form_row.html" if form is not None else "tasks/_task_row.html"
+    return render(request, template, {"task": task, "form": form, "can_edit": True}, status=status)
+
+
+@login_required
+def task_edit(request, pk: int):
+    task = _editable_task(request, pk)
+    form = TaskForm(request.POST or None, instance=task, province=task.plan.province)
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {
+                name: form.cleaned_data[name]
+                for name in (
+                    "number",
+                    "content",
+                    "coordinating_text",
+                    "timeframe_text",
+                    "note",
+                    "field",
+                    "status",
+                )
+            }
+            fields["lead_text"] = form.cleaned_data["leads"]
+            task_update(
+                task=task,
+                user=request.user,
+                fields=fields,
+                lead_agencies=form.lead_agencies,
+                coordinating=form.coordinating_agencies(),
+            )
+            return _row_response(request, task)
+        return _row_response(request, task, form=form, status=400)
+    if request.GET.get("cancel"):
+        return _row_response(request, task)
+    return _row_response(request, task, form=form)
+
+
+@login_required
+def task_new(request, plan_pk: int):
+    if not _can_edit_plans(request.user):
+        raise Http404
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_pk)
+    section = None
+    if request.GET.get("section") or request.POST.get("section"):
+        section = get_object_or_404(
+            Section.objects.filter(plan=plan),
+            pk=request.GET.get("section") or request.POST.get("section"),
+        )
+    draft = Task(plan=plan, section=section)
+    form = TaskForm(request.POST or None, instance=draft, province=plan.province)
+    if request.method == "POST" and form.is_valid():
+        after = Task.objects.filter(plan=plan, section=section).order_by("-position").first()
+        task = task_create(
+            plan=plan,
+            section=section,
+            number=form.cleaned_data["number"],
+            content=form.cleaned_data["content"],
+            lead_agencies=form.lead_agencies,
+            lead_text=form.cleaned_data["leads"],
+            coordinating_agencies=form.coordinating_agencies(),
+            coordinating_text=form.cleaned_data["coordinating_text"],
+            timeframe_text=form.cleaned_data["timeframe_text"],
+            note=form.cleaned_data["note"],
+            field=form.cleaned_data["field"],
+            position=(after.position + 1) if after else None,
+        )
+        return _row_response(request, task)
+    status = 400 if request.method == "POST" else 200
+    return _row_response(request, draft, form=form, status=status)
+
+
+@login_required
+@require_POST
+def task_remove(request, pk: int):
+    task = _editable_task(request, pk)
+    plan_pk = task.plan_id
+    task_delete(task=task, user=request.user)
+    if request.headers.get("HX-Request"):
+        return HttpResponse("")
+    return redirect("tasks:plan_detail", pk=plan_pk)
+
+
+@login_required
+@require_POST
+def task_reorder(request, pk: int):
+    task = _editable_task(request, pk)
+    task_move(
+        task=task,
+        direction="up" if request.POST.get("direction") == "up" else "down",
+        user=request.user,
+    )
+    if request.headers.get("HX-Request"):
+        plan = task.plan
+        return render(
+            request,
+            "tasks/_plan_rows.html",
+            {"plan": plan, "rows": plan_rows(plan), "can_edit": True},
+        )
+    return redirect("tasks:plan_detail", pk=task.plan_id)
+
+
+@login_required
+def agency_suggest(request):
+    """<option> list for the agency datalist: full names, short names and aliases, accent-free."""
+    words = search_terms(request.GET.get("q", ""))
+    agencies = Agency.objects.visible_to(request.user).filter(active=True)
+    for word in words:
+        agencies = agencies.filter(search_text__contains=word)
+    agencies = agencies.order_by("name")
+    # The page loads every agency once (a province has about a hundred); typing narrows it.
+    return render(
+        request, "tasks/_agency_options.html", {"agencies": agencies[:20] if words else agencies}
+    )

@@ -64,6 +64,11 @@ def urls(w):
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "tasks:task_edit": ("get", f"/tasks/{w['report'].entries.first().task_id}/edit/"),
+        "tasks:task_move": ("post", f"/tasks/{w['report'].entries.first().task_id}/move/"),
+        "tasks:task_delete": ("post", f"/tasks/{w['report'].entries.first().task_id}/delete/"),
+        "tasks:task_new": ("get", f"/plans/{plan}/tasks/new/"),
+        "tasks:agency_suggest": ("get", "/agencies/suggest/?q=so"),
         "tasks:task_history": ("get", f"/tasks/{w['report'].entries.first().task_id}/history/"),
         "reports:agency_list": ("get", "/agencies/"),
         "reports:agency_detail": ("get", f"/agencies/{w['users']['own'].agency_id}/"),
@@ -94,6 +99,11 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "tasks:task_edit":             (404, 404, 404, 200, 404),
+    "tasks:task_move":             (404, 404, 404, 302, 404),
+    "tasks:task_delete":           (404, 404, 404, 302, 404),
+    "tasks:task_new":              (404, 404, 404, 200, 404),
+    "tasks:agency_suggest":        (200, 200, 200, 200, 200),
     "tasks:task_history":          (200, 404, 200, 200, 404),
     "reports:agency_list":         (200, 200, 200, 200, 200),
     "reports:agency_detail":       (200, 404, 200, 200, 404),

@@ -1,0 +1,123 @@
+"""Coordinators edit a plan in place: add, edit, delete, reorder tasks; agencies by any name."""
+
+import pytest
+
+from agreements.models import Agency, Plan
+from tasks.models import Task
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def plan(quang_tri):
+    return Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+
+
+def form_data(**overrides):
+    data = {
+        "number": "27.",
+        "content": "Trao đổi đoàn doanh nghiệp",
+        "leads": "so cong thuong; BCH BĐBP tỉnh",
+        "coordinating_text": "Sở Ngoại vụ, Cục Hải quan tỉnh và các đơn vị liên quan",
+        "timeframe_text": "Quý III năm 2021",
+        "note": "",
+        "field": "",
+        "status": "not_started",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_plan_page_offers_editing_to_coordinators_only(client, coordinator_client, plan, quang_tri):
+    html = coordinator_client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Thêm nhiệm vụ" in html and 'hx-post="/tasks/' in html
+    client.force_login(make_user("ld", "leader", quang_tri, None))
+    assert "Thêm nhiệm vụ" not in client.get(f"/plans/{plan.pk}/").content.decode()
+
+
+def test_edit_a_task_in_place(coordinator_client, plan, coordinator):
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    form = coordinator_client.get(f"/tasks/{task.pk}/edit/", **HX)
+    assert form.status_code == 200 and "<form" in form.content.decode()
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", form_data(number="1."), **HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.strip().startswith('<tr id="task-') and "Trao đổi đoàn doanh nghiệp" in html
+    task.refresh_from_db()
+    assert [lead.agency.name for lead in task.leads.all()] == [
+        "Sở Công thương",
+        "Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+    ]
+    assert {a.name for a in task.coordinating_agencies.all()} == {
+        "Sở Ngoại vụ",
+        "Cục Hải quan tỉnh",
+    }
+    assert str(task.start_date) == "2021-07-01"
+    assert task.history.first().history_user == coordinator
+
+
+def test_unknown_agency_is_named_and_nothing_saved(coordinator_client, plan):
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    before = task.content
+    response = coordinator_client.post(
+        f"/tasks/{task.pk}/edit/", form_data(leads="Sở Không Tồn Tại; Sở Ngoại vụ"), **HX
+    )
+    assert response.status_code == 400
+    assert "Sở Không Tồn Tại" in response.content.decode()
+    task.refresh_from_db()
+    assert task.content == before
+
+
+def test_add_delete_and_reorder(coordinator_client, plan):
+    section = plan.sections.filter(parent__isnull=False).order_by("position").first()
+    response = coordinator_client.post(
+        f"/plans/{plan.pk}/tasks/new/", {**form_data(), "section": section.pk}, **HX
+    )
+    assert response.status_code == 200
+    new = Task.objects.get(plan=plan, content="Trao đổi đoàn doanh nghiệp")
+    assert new.section == section
+    siblings = list(Task.objects.filter(section=section).order_by("position"))
+    assert siblings[-1] == new  # added at the end of its section
+
+    coordinator_client.post(f"/tasks/{new.pk}/move/", {"direction": "up"}, **HX)
+    siblings = list(Task.objects.filter(section=section).order_by("position"))
+    assert siblings[-2] == new
+
+    response = coordinator_client.post(f"/tasks/{new.pk}/delete/", **HX)
+    assert response.status_code == 200 and response.content == b""
+    assert not Task.objects.filter(pk=new.pk).exists()
+
+
+def test_without_htmx_the_forms_still_work(coordinator_client, plan):
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", form_data())
+    assert response.status_code == 302 and response["Location"] == f"/plans/{plan.pk}/"
+
+
+@pytest.mark.parametrize("role", ["reporter", "leader", "other_province"])
+def test_only_coordinators_of_the_province_edit(client, plan, quang_tri, khanh_hoa, role):
+    users = {
+        "reporter": lambda: make_user(
+            "r", "reporter", quang_tri, Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ")
+        ),
+        "leader": lambda: make_user("l", "leader", quang_tri, None),
+        "other_province": lambda: make_user(
+            "k",
+            "coordinator",
+            khanh_hoa,
+            Agency.objects.get(province=khanh_hoa, name="Sở Ngoại vụ"),
+        ),
+    }
+    client.force_login(users[role]())
+    task = Task.objects.filter(plan=plan).first()
+    assert client.post(f"/tasks/{task.pk}/edit/", form_data()).status_code == 404
+    assert client.post(f"/tasks/{task.pk}/delete/").status_code == 404
+    assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_agency_suggestions_ignore_accents(coordinator_client):
+    html = coordinator_client.get("/agencies/suggest/", {"q": "bien phong"}).content.decode()
+    assert "Bộ Chỉ huy Bộ đội Biên phòng tỉnh" in html
+    assert "Sở Y tế" not in html
