@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "tasks"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("tasks/<int:pk>/move/", views.task_reorder, name="task_move"),
     path("plans/<int:plan_pk>/tasks/new/", views.task_new, name="task_new"),
     path("agencies/suggest/", views.agency_suggest, name="agency_suggest"),
+    path("plans/import/", import_views.plan_import_upload, name="plan_import"),
+    path("plans/import/preview/", import_views.plan_import_preview, name="plan_import_preview"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),

@@ -1,0 +1,104 @@
+"""Import in the browser: upload, preview with unmatched agencies, map, confirm; all or nothing."""
+
+import io
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from agreements.models import Agency, Plan
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_docx(lead_of_second="Sở Thể thao Mới") -> bytes:
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC I")
+    document.add_paragraph("KẾ HOẠCH HỢP TÁC THỬ")
+    table = document.add_table(rows=1, cols=6)
+    for cell, text in zip(
+        table.rows[0].cells,
+        ["STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian", "Ghi chú"],
+        strict=True,
+    ):
+        cell.text = text
+    rows = [
+        ["I", "Hợp tác văn hóa", "", "", "", ""],
+        ["1.", "Giao lưu văn nghệ", "Sở Văn hóa, Thể thao và Du lịch", "Sở Ngoại vụ", "2026", ""],
+        [
+            "2.",
+            "Giải bóng đá hữu nghị",
+            lead_of_second,
+            "Tỉnh đoàn",
+            "Quý II năm 2027",
+            "Ngân sách tỉnh",
+        ],
+    ]
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, content: bytes, name="ke-hoach.docx", number="30/KH-UBND"):
+    return client.post(
+        "/plans/import/",
+        {
+            "file": SimpleUploadedFile(name, content),
+            "number": number,
+            "title": "Kế hoạch hợp tác thử 2026 - 2027",
+            "date": "2026-01-10",
+        },
+    )
+
+
+def test_import_with_one_unmatched_agency_mapped(coordinator_client, quang_tri):
+    response = upload(coordinator_client, plan_docx())
+    assert response.status_code == 302
+    preview = coordinator_client.get("/plans/import/preview/").content.decode()
+    assert "Sở Thể thao Mới" in preview and "chưa khớp" in preview
+    assert "Giao lưu văn nghệ" in preview
+    # Confirming without deciding is refused; nothing is created.
+    refused = coordinator_client.post("/plans/import/preview/", {}, follow=True).content.decode()
+    assert "Hãy chọn cơ quan tương ứng" in refused
+    assert not Plan.objects.filter(number="30/KH-UBND").exists()
+    sport = Agency.objects.get(province=quang_tri, name="Sở Văn hóa, Thể thao và Du lịch")
+    done = coordinator_client.post("/plans/import/preview/", {"map-0": sport.pk}, follow=True)
+    plan = Plan.objects.get(province=quang_tri, number="30/KH-UBND")
+    assert plan.status == "draft"
+    assert "Đã nhập 2 nhiệm vụ" in done.content.decode()
+    second = plan.tasks.get(number="2.")
+    assert [lead.agency for lead in second.leads.all()] == [sport]
+    assert second.lead_text == "Sở Thể thao Mới"  # the printed text stays as printed
+    assert (str(second.start_date), str(second.end_date)) == ("2027-04-01", "2027-06-30")
+
+
+def test_import_creating_the_unmatched_agency(coordinator_client, quang_tri):
+    upload(coordinator_client, plan_docx("Trung tâm Thể thao Hữu nghị"), number="31/KH-UBND")
+    coordinator_client.post("/plans/import/preview/", {"map-0": "__create__"})
+    assert Agency.objects.filter(province=quang_tri, name="Trung tâm Thể thao Hữu nghị").exists()
+    assert Plan.objects.get(number="31/KH-UBND").tasks.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ke-hoach.docx", b"day khong phai tep word", "không phải là tệp Word"),
+        ("ke-hoach.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "mật khẩu"),
+    ],
+)
+def test_bad_files_get_a_clear_message(coordinator_client, name, content, message):
+    response = upload(coordinator_client, content, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Plan.objects.filter(number="30/KH-UBND").exists()
+
+
+def test_only_coordinators_import(client, quang_tri):
+    from tests.factories import make_user
+
+    client.force_login(make_user("ld", "leader", quang_tri, None))
+    assert client.get("/plans/import/").status_code == 404
