@@ -1,0 +1,170 @@
+"""Create a plan from a parsed table: all sections, tasks and agencies, or nothing at all."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date as Date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agreements.models import Agency, AgencyKind, Locality, Plan, PlanKind, PlanStatus
+from agreements.services import AgencyIndex, agency_upsert
+from agreements.text import fold, normalize
+from tasks.services import section_create, task_create
+from tasks.timeframes import parse_timeframe
+
+from .parser import ParsedPlan, ParsedSection, ParsedTask, lead_agency_names, split_names
+from .reader import PlanImportError
+
+
+def plan_kind_for(number: str) -> str:
+    folded = fold(number)
+    if "/qd" in folded:
+        return PlanKind.DECISION
+    if "/kh" in folded:
+        return PlanKind.PLAN
+    if "/" in folded:
+        return PlanKind.DIRECTIVE
+    return PlanKind.PLAN
+
+
+def locality_find(name: str, *, country: str | None = None) -> Locality | None:
+    key = fold(name)
+    localities = Locality.objects.all()
+    if country:
+        localities = localities.filter(country=country)
+    for locality in localities:
+        if key in {fold(locality.name), *(fold(alias) for alias in locality.aliases or [])}:
+            return locality
+    return None
+
+
+def _years(parsed: ParsedPlan, date: Date | None) -> tuple[int, int]:
+    years = []
+    for task in parsed.tasks:
+        timeframe = parse_timeframe(task.timeframe)
+        years += [d.year for d in (timeframe.start, timeframe.end) if d is not None]
+    if years:
+        return min(years), max(years)
+    year = (date or timezone.localdate()).year
+    return year, year
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+    return "; ".join(error.messages)
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    parsed: ParsedPlan,
+    province: Locality,
+    number: str,
+    title: str,
+    partner: Locality | None = None,
+    date: Date | None = None,
+    create_agencies: bool = False,
+    agency_mapping: Mapping[str, Agency] | None = None,
+) -> Plan:
+    """The plan with every parsed section and task. Raises PlanImportError, saving nothing."""
+    number, title = normalize(number), normalize(title)
+    if not number or not title:
+        raise PlanImportError("Cần số, ký hiệu và tên kế hoạch.")
+    if Plan.objects.filter(province=province, number=number).exists():
+        raise PlanImportError(f"Tỉnh {province.name} đã có văn bản số {number}.")
+    index = AgencyIndex.for_province(province)
+    mapping = {fold(name): agency for name, agency in (agency_mapping or {}).items()}
+    for agency in mapping.values():
+        if agency.province_id != province.pk:
+            raise PlanImportError(f"Cơ quan “{agency.name}” không thuộc tỉnh {province.name}.")
+    resolver = _Resolver(province, index, mapping, create_agencies)
+    missing = parsed.unmatched_agencies(resolver)
+    if missing and not create_agencies:
+        listing = "; ".join(f"“{name}” ({places[0]})" for name, places in missing.items())
+        raise PlanImportError(f"Chưa có trong danh mục cơ quan: {listing}.")
+
+    start_year, end_year = _years(parsed, date)
+    plan = Plan(
+        province=province,
+        kind=plan_kind_for(number),
+        number=number,
+        title=title,
+        date=date,
+        start_year=start_year,
+        end_year=end_year,
+        status=PlanStatus.DRAFT,
+    )
+    try:
+        plan.full_clean()
+        plan.save()
+        if partner is not None:
+            plan.partners.add(partner)
+        sections: dict[int, object] = {}
+        position = 0
+        for item in parsed.items:
+            position += 10
+            if isinstance(item, ParsedSection):
+                sections[id(item)] = section_create(
+                    plan=plan,
+                    number=item.number[:40],
+                    title=item.title,
+                    kind=item.kind,
+                    subtitle=item.subtitle[:200],
+                    parent=sections.get(id(item.parent)) if item.parent is not None else None,
+                    position=position,
+                )
+                continue
+            _task_create(plan, item, sections, resolver, position)
+    except ValidationError as error:
+        raise PlanImportError(f"Dữ liệu không hợp lệ: {_messages(error)}") from error
+    return plan
+
+
+class _Resolver:
+    """Printed names → agencies: the user's mapping first, then the index, then (maybe) new."""
+
+    def __init__(self, province, index: AgencyIndex, mapping: dict, create: bool):
+        self.province, self.index, self.mapping, self.create = province, index, mapping, create
+
+    def resolve(self, name: str) -> Agency | None:
+        """Known agencies only (AgencyIndex's interface, for ``lead_agency_names``)."""
+        return self.mapping.get(fold(name)) or self.index.resolve(name)
+
+    def lead(self, name: str) -> Agency | None:
+        agency = self.resolve(name)
+        if agency is None and self.create:
+            agency = agency_upsert(province=self.province, name=name, kind=AgencyKind.OTHER)
+            self.index.add(agency)
+        return agency
+
+
+def _task_create(plan, item: ParsedTask, sections, resolver: _Resolver, position: int) -> None:
+    names = lead_agency_names(item.lead_text, resolver)
+    leads = [agency for agency in (resolver.lead(name) for name in names) if agency]
+    coordinating = []
+    # Coordinating cells are free text ("các đơn vị liên quan"): link only known agencies.
+    for name in [" ".join(item.coordinating_text.split()), *split_names(item.coordinating_text)]:
+        agency = resolver.resolve(name) if name else None
+        if agency is not None and agency not in coordinating:
+            coordinating.append(agency)
+    try:
+        task_create(
+            plan=plan,
+            section=sections.get(id(item.section)) if item.section is not None else None,
+            number=item.number[:20],
+            content=item.content,
+            lead_agencies=leads,
+            lead_text=item.lead_text,
+            coordinating_agencies=coordinating,
+            coordinating_text=item.coordinating_text,
+            timeframe_text=item.timeframe[:200],
+            note=item.note,
+            field=item.field[:200],
+            position=position,
+        )
+    except ValidationError as error:
+        raise PlanImportError(f"{item.location}: {_messages(error)}") from error
