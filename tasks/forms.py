@@ -47,7 +47,11 @@ class TaskForm(forms.ModelForm):
         self.index = AgencyIndex.for_province(province)
         if self.instance.pk and not self.is_bound:
             names = [lead.agency.name for lead in self.instance.leads.select_related("agency")]
-            self.initial["leads"] = self.instance.lead_text or "; ".join(names)
+            printed = [n for n in SEPARATORS.split(self.instance.lead_text.strip()) if n]
+            # Offer the printed text only where every name in it is still a known agency (an
+            # imported "Sở Du lịch mới" mapped to another record would not save as typed).
+            readable = printed and all(self.index.resolve(n) for n in printed)
+            self.initial["leads"] = self.instance.lead_text if readable else "; ".join(names)
 
     def clean_leads(self):
         text = self.cleaned_data["leads"].strip()

@@ -121,3 +121,16 @@ def test_agency_suggestions_ignore_accents(coordinator_client):
     html = coordinator_client.get("/agencies/suggest/", {"q": "bien phong"}).content.decode()
     assert "Bộ Chỉ huy Bộ đội Biên phòng tỉnh" in html
     assert "Sở Y tế" not in html
+
+
+def test_a_task_whose_printed_lead_is_unknown_still_saves_unchanged(coordinator_client, plan):
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    task.lead_text = "Ban ngày xưa không còn"
+    task.save()
+    form = coordinator_client.get(f"/tasks/{task.pk}/edit/", **HX).context["form"]
+    leads = form.initial["leads"]
+    assert leads == "; ".join(lead.agency.name for lead in task.leads.all())
+    data = {**form.initial, "leads": leads, "status": task.status}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data, **HX)
+    assert response.status_code == 200
