@@ -14,6 +14,7 @@ urlpatterns = [
     path("agencies/suggest/", views.agency_suggest, name="agency_suggest"),
     path("plans/import/", import_views.plan_import_upload, name="plan_import"),
     path("plans/import/preview/", import_views.plan_import_preview, name="plan_import_preview"),
+    path("plans/<int:pk>/carry-forward/", views.plan_carry, name="plan_carry"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),

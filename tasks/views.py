@@ -1,10 +1,14 @@
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from agreements.models import Agency, Plan
@@ -15,7 +19,13 @@ from .filters import PlanFilter, TaskFilter
 from .forms import TaskForm
 from .models import Section, Task
 from .selectors import plan_rows, task_queryset_full
-from .services import task_create, task_delete, task_move, task_update
+from .services import (
+    plan_carry_forward,
+    task_create,
+    task_delete,
+    task_move,
+    task_update,
+)
 
 EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
@@ -259,3 +269,45 @@ def agency_suggest(request):
     return render(
         request, "tasks/_agency_options.html", {"agencies": agencies[:20] if words else agencies}
     )
+
+
+class CarryForwardForm(forms.Form):
+    number = forms.CharField(label=_lazy("Số, ký hiệu của kế hoạch mới"), max_length=60)
+    title = forms.CharField(label=_lazy("Tên kế hoạch mới"))
+    start_year = forms.IntegerField(label=_lazy("Từ năm"), min_value=1990, max_value=2200)
+    end_year = forms.IntegerField(label=_lazy("Đến năm"), min_value=1990, max_value=2200)
+
+
+@login_required
+def plan_carry(request, pk: int):
+    """Next period's draft with copies of the unfinished tasks, each linked to its origin."""
+    if not _can_edit_plans(request.user):
+        raise Http404
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    length = plan.end_year - plan.start_year
+    form = CarryForwardForm(
+        request.POST or None,
+        initial={
+            "title": plan.title,
+            "start_year": plan.end_year + 1,
+            "end_year": plan.end_year + 1 + length,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Plan.objects.filter(province=plan.province, number=data["number"]).exists():
+            form.add_error("number", _("Tỉnh đã có văn bản số này."))
+        else:
+            try:
+                draft = plan_carry_forward(plan=plan, user=request.user, **data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Đã tạo dự thảo %(number)s với %(n)s nhiệm vụ chưa hoàn thành.")
+                    % {"number": draft.number, "n": draft.tasks.count()},
+                )
+                return redirect("tasks:plan_detail", pk=draft.pk)
+    return render(request, "tasks/plan_carry.html", {"plan": plan, "form": form})

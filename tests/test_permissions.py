@@ -64,6 +64,7 @@ def urls(w):
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "tasks:plan_carry": ("get", f"/plans/{plan}/carry-forward/"),
         "tasks:plan_import": ("get", "/plans/import/"),
         "tasks:plan_import_preview": ("get", "/plans/import/preview/"),
         "tasks:task_edit": ("get", f"/tasks/{w['report'].entries.first().task_id}/edit/"),
@@ -101,6 +102,7 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "tasks:plan_carry":            (404, 404, 404, 200, 404),
     "tasks:plan_import":           (404, 404, 404, 200, 200),
     "tasks:plan_import_preview":   (404, 404, 404, 302, 302),
     "tasks:task_edit":             (404, 404, 404, 200, 404),

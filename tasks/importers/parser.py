@@ -22,12 +22,15 @@ from tasks.exporters.columns import (
     NOTE,
     NUMBER,
     TIMEFRAME,
+    clean_text,
     column_key,
 )
 
 from .reader import Grid, PlanImportError
 
 HEADER_SCAN_ROWS = 40
+LIMITS = {NUMBER: 20, TIMEFRAME: 200, FIELD: 200}
+LIMIT_NAMES = {NUMBER: "số thứ tự", TIMEFRAME: "thời gian", FIELD: "lĩnh vực"}
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
 _ARABIC = re.compile(r"^\d+(\.\d+)*\.?$")
 _LETTER = re.compile(r"^[a-zđ][.)]$")
@@ -101,14 +104,57 @@ def split_names(text: str) -> list[str]:
     return names
 
 
-def lead_agency_names(text: str, index: AgencyIndex | None = None) -> list[str]:
-    """The whole cell when it names one agency (even over two lines), else its parts."""
+def lead_agency_names(text: str, index: AgencyIndex | Any | None = None) -> list[str]:
+    """Agency names in a lead cell: the whole cell when it names one agency (even over two
+    lines), else its ";"/line parts; a part no agency answers to is cut into known names
+    where it can be ("Sở Y tế, BCH BĐBP tỉnh và các ngành có liên quan")."""
     whole = " ".join((text or "").split()).strip(" .,;")
     if not whole:
         return []
-    if index is not None and index.resolve(whole) is not None:
+    if index is None:
+        return split_names(text)
+    if index.resolve(whole) is not None:
         return [whole]
-    return split_names(text)
+    names = []
+    for part in split_names(text):
+        if index.resolve(part) is not None:
+            names.append(part)
+        else:
+            names.extend(segment_names(part, index) or [part])
+    return names
+
+
+_CONNECTORS = {"va", ",", ";", "-", "+"}
+MAX_SEGMENT_WORDS = 80
+
+
+def segment_names(text: str, index: AgencyIndex | Any) -> list[str] | None:
+    """Known agency names that, with "," and "và" between them, make up ``text``.
+
+    A generic tail ("và các ngành có liên quan") may follow them. None when no such cut exists.
+    """
+    words = text.split()
+    n = len(words)
+    if n < 2 or n > MAX_SEGMENT_WORDS:
+        return None
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 1, -1, -1):
+        if fold(words[i]).strip(",;") in _CONNECTORS or not fold(words[i]).strip(",;"):
+            if best[i + 1] is not None:
+                best[i] = best[i + 1]
+                continue
+        if i > 0 and fold(words[i]) in {"cac", "va"} and fold(words[i - 1]).endswith((",", "va")):
+            best[i] = []  # the generic tail
+        for j in range(n, i, -1):  # the longest known name first
+            if best[j] is None:
+                continue
+            span = " ".join(words[i:j]).strip(" ,;.")
+            if span and index.resolve(span) is not None:
+                best[i] = [span, *best[j]]
+                break
+    found = best[0]
+    return found if found else None
 
 
 def split_label(label: str) -> tuple[str, str]:
@@ -205,6 +251,16 @@ def _is_numbering_row(cells: list[str]) -> bool:
 
 def parse_grids(grids: list[Grid]) -> ParsedPlan:
     """Every plan table of the document, in order. Raises PlanImportError when there is none."""
+    grids = [
+        Grid(
+            name=grid.name,
+            kind=grid.kind,
+            rows=[[clean_text(text) for text in row] for row in grid.rows],
+            row_numbers=grid.row_numbers,
+            preamble=[clean_text(text) for text in grid.preamble],
+        )
+        for grid in grids
+    ]
     found = [(grid, find_header(grid)) for grid in grids]
     found = [(grid, header) for grid, header in found if header is not None]
     if len(found) > 1:  # our own XLSX adds a flat "Dữ liệu" sheet that repeats every task
@@ -277,7 +333,12 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
         elif number and is_section_number(number) and len(set(others)) == 1:
             following = next_number(r + 1)
             deeper = number.rstrip(".") + "."
-            if _ROMAN.match(number) or (following.startswith(deeper) and following != number):
+            merged_rest = len(others) > 1 and len(others) == len(cols) - 1
+            if (
+                _ROMAN.match(number)
+                or merged_rest
+                or (following.startswith(deeper) and following != number)
+            ):
                 section = ParsedSection(number=number, title=others[0])
         if section is None and after_blank:
             content = cell(row, CONTENT)
@@ -302,6 +363,13 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
                 f"{where[:1].upper()}{where[1:]}, cột {column}: dòng có số liệu nhưng thiếu "
                 "nội dung công việc."
             )
+        for key, limit in LIMITS.items():
+            if len(cell(row, key)) > limit:
+                column = grid.column_label(cols[key])
+                raise PlanImportError(
+                    f"{where[:1].upper()}{where[1:]}, cột {column}: "
+                    f"{LIMIT_NAMES[key]} dài quá {limit} ký tự."
+                )
         plan.items.append(
             ParsedTask(
                 number=number,

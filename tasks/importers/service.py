@@ -155,15 +155,15 @@ def _task_create(plan, item: ParsedTask, sections, resolver: _Resolver, position
         task_create(
             plan=plan,
             section=sections.get(id(item.section)) if item.section is not None else None,
-            number=item.number[:20],
+            number=item.number,
             content=item.content,
             lead_agencies=leads,
             lead_text=item.lead_text,
             coordinating_agencies=coordinating,
             coordinating_text=item.coordinating_text,
-            timeframe_text=item.timeframe[:200],
+            timeframe_text=item.timeframe,
             note=item.note,
-            field=item.field[:200],
+            field=item.field,
             position=position,
         )
     except ValidationError as error:

@@ -96,3 +96,26 @@ def test_replacing_a_lead_moves_it_and_history_says_so(quang_tri, coordinator):
     moved = Task.objects.filter(leads__agency=successor).first()
     assert moved.lead_text == ""
     assert "01/07/2025" in moved.history.first().history_change_reason
+
+
+def test_carry_forward_from_the_plan_page(coordinator_client, plan_165):
+    form = coordinator_client.get(f"/plans/{plan_165.pk}/carry-forward/")
+    assert form.context["form"].initial["start_year"] == 2023
+    response = coordinator_client.post(
+        f"/plans/{plan_165.pk}/carry-forward/",
+        {
+            "number": "22/KH-UBND",
+            "title": "Kế hoạch 2023 - 2025",
+            "start_year": 2023,
+            "end_year": 2025,
+        },
+        follow=True,
+    )
+    draft = Plan.objects.get(number="22/KH-UBND")
+    assert "49 nhiệm vụ chưa hoàn thành" in response.content.decode()
+    assert draft.tasks.filter(origin__plan=plan_165).count() == 49
+    again = coordinator_client.post(
+        f"/plans/{plan_165.pk}/carry-forward/",
+        {"number": "22/KH-UBND", "title": "x", "start_year": 2023, "end_year": 2025},
+    )
+    assert "đã có văn bản số này" in again.content.decode()
