@@ -287,3 +287,71 @@ def task_move(*, task: Task, direction: str, user=None) -> bool:
 def task_delete(*, task: Task, user=None) -> None:
     task._history_user = user
     task.delete()
+
+
+@transaction.atomic
+def section_move(*, section: Section, direction: str) -> bool:
+    """Swap a section, with everything under it, and its neighbour of the same parent.
+
+    Sections and tasks share one printed-order sequence, so the plan is renumbered 10, 20, …
+    in the new order (positions carry no meaning of their own, hence bulk_update).
+    """
+    from .selectors import plan_rows
+
+    rows = plan_rows(section.plan)
+
+    def sibling_of(node: Section | None) -> int | None:
+        """The ancestor of ``node`` (itself included) that is a sibling of ``section``."""
+        while node is not None:
+            if node.parent_id == section.parent_id:
+                return node.pk
+            node = node.parent
+        return None
+
+    prefix, blocks, suffix = [], {}, []
+    for row in rows:
+        owner = row.section if row.kind == "section" else row.task.section
+        key = sibling_of(owner)
+        if key is not None:
+            blocks.setdefault(key, []).extend([*suffix, row])  # stray rows stay where they were
+            suffix = []
+        elif blocks:
+            suffix.append(row)
+        else:
+            prefix.append(row)
+    order = list(blocks)
+    index = order.index(section.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(order):
+        return False
+    order[index], order[other] = order[other], order[index]
+    ordered = prefix + [row for key in order for row in blocks[key]] + suffix
+    sections, tasks = [], []
+    for number, row in enumerate(ordered, start=1):
+        item = row.section if row.kind == "section" else row.task
+        item.position = number * 10
+        (sections if row.kind == "section" else tasks).append(item)
+    Section.objects.bulk_update(sections, ["position"])
+    Task.objects.bulk_update(tasks, ["position"])
+    return True
+
+
+@transaction.atomic
+def section_update(*, section: Section, number: str, title: str, subtitle: str = "", user=None):
+    section.number, section.title, section.subtitle = number, title, subtitle
+    section._history_user = user
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section, user=None) -> None:
+    """Only an empty section goes: tasks are never deleted as a side effect."""
+    if Task.objects.filter(section__in=[section, *section.children.all()]).exists():
+        raise ValidationError(
+            _("Mục «%(name)s» còn nhiệm vụ: hãy chuyển hoặc xóa các nhiệm vụ trước.")
+            % {"name": str(section)}
+        )
+    section._history_user = user
+    section.delete()

@@ -21,6 +21,10 @@ from .models import Section, Task
 from .selectors import plan_rows, task_queryset_full
 from .services import (
     plan_carry_forward,
+    section_create,
+    section_delete,
+    section_move,
+    section_update,
     task_create,
     task_delete,
     task_move,
@@ -311,3 +315,110 @@ def plan_carry(request, pk: int):
                 )
                 return redirect("tasks:plan_detail", pk=draft.pk)
     return render(request, "tasks/plan_carry.html", {"plan": plan, "form": form})
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["parent", "number", "title", "subtitle"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
+            pk=self.instance.pk
+        )
+        self.fields["parent"].required = False
+
+
+def _rows_response(request, plan: Plan):
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "tasks/_plan_rows.html",
+            {"plan": plan, "rows": plan_rows(plan), "can_edit": True},
+        )
+    return redirect("tasks:plan_detail", pk=plan.pk)
+
+
+def _editable_section(request, pk: int) -> Section:
+    if not _can_edit_plans(request.user):
+        raise Http404
+    return get_object_or_404(
+        Section.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related(
+            "plan"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def section_edit(request, pk: int):
+    section = _editable_section(request, pk)
+    form = SectionForm(request.POST or None, instance=section, plan=section.plan)
+    if request.method == "POST" and form.is_valid():
+        section_update(
+            section=section,
+            number=form.cleaned_data["number"],
+            title=form.cleaned_data["title"],
+            subtitle=form.cleaned_data["subtitle"],
+            user=request.user,
+        )
+        return _rows_response(request, section.plan)
+    status = 400 if request.method == "POST" else 200
+    template = (
+        "tasks/_section_form_row.html"
+        if request.headers.get("HX-Request")
+        else "tasks/section_form_page.html"
+    )
+    return render(
+        request, template, {"form": form, "section": section, "plan": section.plan}, status=status
+    )
+
+
+@login_required
+def section_new(request, plan_pk: int):
+    if not _can_edit_plans(request.user):
+        raise Http404
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_pk)
+    form = SectionForm(request.POST or None, instance=Section(plan=plan), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        parent = form.cleaned_data["parent"]
+        section_create(
+            plan=plan,
+            parent=parent,
+            kind="part" if parent else "appendix",
+            number=form.cleaned_data["number"],
+            title=form.cleaned_data["title"],
+            subtitle=form.cleaned_data["subtitle"],
+        )
+        return _rows_response(request, plan)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "tasks/section_form_page.html", {"form": form, "plan": plan}, status=status
+    )
+
+
+@login_required
+@require_POST
+def section_reorder(request, pk: int):
+    section = _editable_section(request, pk)
+    section_move(
+        section=section, direction="up" if request.POST.get("direction") == "up" else "down"
+    )
+    return _rows_response(request, section.plan)
+
+
+@login_required
+@require_POST
+def section_remove(request, pk: int):
+    section = _editable_section(request, pk)
+    plan = section.plan
+    try:
+        section_delete(section=section, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if request.headers.get("HX-Request"):
+            response = _rows_response(request, plan)
+            response.status_code = 409
+            return response
+    return _rows_response(request, plan)

@@ -7,6 +7,7 @@ from django.urls import get_resolver
 from agreements.models import Agency, Plan
 from reports.models import DocumentJob, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
+from tasks.models import Section
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
 
@@ -62,8 +63,13 @@ def urls(w):
         w["agency"].pk,
     )
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND").pk
+    section = Section.objects.filter(plan_id=plan, parent__isnull=False).first().pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "tasks:section_edit": ("get", f"/sections/{section}/edit/"),
+        "tasks:section_move": ("post", f"/sections/{section}/move/"),
+        "tasks:section_delete": ("post", f"/sections/{section}/delete/"),
+        "tasks:section_new": ("get", f"/plans/{plan}/sections/new/"),
         "tasks:plan_carry": ("get", f"/plans/{plan}/carry-forward/"),
         "tasks:plan_import": ("get", "/plans/import/"),
         "tasks:plan_import_preview": ("get", "/plans/import/preview/"),
@@ -102,6 +108,10 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "tasks:section_edit":          (404, 404, 404, 200, 404),
+    "tasks:section_move":          (404, 404, 404, 302, 404),
+    "tasks:section_delete":        (404, 404, 404, 302, 404),
+    "tasks:section_new":           (404, 404, 404, 200, 404),
     "tasks:plan_carry":            (404, 404, 404, 200, 404),
     "tasks:plan_import":           (404, 404, 404, 200, 200),
     "tasks:plan_import_preview":   (404, 404, 404, 302, 302),

@@ -134,3 +134,53 @@ def test_a_task_whose_printed_lead_is_unknown_still_saves_unchanged(coordinator_
     data = {k: ("" if v is None else v) for k, v in data.items()}
     response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data, **HX)
     assert response.status_code == 200
+
+
+def printed(plan):
+    from tasks.selectors import plan_rows
+
+    return [
+        (row.section.number if row.kind == "section" else row.task.number, row.kind)
+        for row in plan_rows(plan)
+    ]
+
+
+def test_move_a_section_with_its_tasks(coordinator_client, plan):
+    appendix_i = plan.sections.get(number="PHỤ LỤC I")
+    part_two = appendix_i.children.get(number="II.")
+    before = printed(plan)
+    response = coordinator_client.post(f"/sections/{part_two.pk}/move/", {"direction": "up"}, **HX)
+    assert response.status_code == 200
+    after = printed(plan)
+    assert len(after) == len(before)
+    # Appendix I now reads: heading, part II and its 19 tasks, part 1 and its 7; then appendix II.
+    assert before[1] == ("1", "section") and before[9] == ("II.", "section")
+    assert after[0] == ("PHỤ LỤC I", "section")
+    assert after[1:21] == before[9:29]
+    assert after[21:29] == before[1:9]
+    assert after[29:] == before[29:]
+    # At the top already: nothing moves.
+    coordinator_client.post(f"/sections/{part_two.pk}/move/", {"direction": "up"}, **HX)
+    assert printed(plan) == after
+
+
+def test_edit_add_and_delete_sections(coordinator_client, plan):
+    appendix_ii = plan.sections.get(number="PHỤ LỤC II")
+    response = coordinator_client.post(
+        f"/sections/{appendix_ii.pk}/edit/",
+        {"number": "PHỤ LỤC II", "title": "KẾ HOẠCH VỚI TỈNH SALAVAN", "subtitle": "(2020 - 2022)"},
+        **HX,
+    )
+    assert response.status_code == 200 and "KẾ HOẠCH VỚI TỈNH SALAVAN" in response.content.decode()
+    coordinator_client.post(
+        f"/plans/{plan.pk}/sections/new/",
+        {"parent": appendix_ii.pk, "number": "III.", "title": "Hợp tác khác"},
+    )
+    new = plan.sections.get(number="III.", parent=appendix_ii)
+    assert printed(plan)[-1] == ("III.", "section")
+    # A section that still holds tasks is not deleted; an empty one is.
+    busy = appendix_ii.children.get(number="I")
+    refused = coordinator_client.post(f"/sections/{busy.pk}/delete/", **HX)
+    assert refused.status_code == 409 and plan.sections.filter(pk=busy.pk).exists()
+    coordinator_client.post(f"/sections/{new.pk}/delete/", **HX)
+    assert not plan.sections.filter(pk=new.pk).exists()
