@@ -115,6 +115,9 @@ class TaskFilter(django_filters.FilterSet):
 
 class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Tỉnh"), queryset=Locality.objects.filter(country="VN").order_by("name")
+    )
     partner = django_filters.ModelChoiceFilter(
         label=_("Đối tác"), queryset=Locality.objects.none(), method="filter_partner"
     )
@@ -124,10 +127,13 @@ class PlanFilter(django_filters.FilterSet):
 
     class Meta:
         model = Plan
-        fields = ["q", "partner", "year", "status", "kind"]
+        fields = ["q", "province", "partner", "year", "status", "kind"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not user.is_superuser:
+            # Everyone else sees one province only: the choice would be noise.
+            del self.filters["province"]
         self.filters["partner"].queryset = (
             Locality.objects.filter(partner_plans__in=Plan.objects.visible_to(user))
             .distinct()

@@ -81,3 +81,11 @@ def test_task_list_coordinating_filter_and_sorting(foreign_affairs, quang_tri):
     _, by_end = listed(foreign_affairs, order="-end")
     ends = [t.end_date for t in by_end if t.end_date]
     assert ends == sorted(ends, reverse=True)
+
+
+def test_a_superuser_filters_plans_by_province(client, khanh_hoa):
+    from accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.gov.vn", "x-Strong-12"))
+    response = client.get("/plans/", {"province": khanh_hoa.pk})
+    assert {p.number for p in response.context["plans"]} == {"592/KH-UBND"}
