@@ -263,9 +263,9 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
     ]
     found = [(grid, find_header(grid)) for grid in grids]
     found = [(grid, header) for grid, header in found if header is not None]
-    if len(found) > 1:  # our own XLSX adds a flat "Dữ liệu" sheet that repeats every task
-        found = [(g, h) for g, h in found if fold(g.name).strip("“”") != 'trang tinh "du lieu"']
-        found = [(g, h) for g, h in found if "du lieu" not in fold(g.name)]
+    # Our own XLSX adds a flat "Dữ liệu" sheet that repeats every task of the printed sheets.
+    printed = [(grid, header) for grid, header in found if "du lieu" not in fold(grid.name)]
+    found = printed or found
     if not found:
         names = ", ".join(grid.name for grid in grids) or "tệp không có bảng nào"
         raise PlanImportError(

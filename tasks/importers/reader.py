@@ -47,7 +47,8 @@ class Grid:
     def where(self, row: int | None = None, column: int | None = None) -> str:
         parts = [self.name]
         if row is not None:
-            parts.append(f"dòng {self.row_numbers[row]}")
+            numbers = self.row_numbers
+            parts.append(f"dòng {numbers[row] if row < len(numbers) else row + 1}")
         if column is not None:
             parts.append(f"cột {self.column_label(column)}")
         return ", ".join(parts)

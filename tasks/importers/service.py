@@ -84,7 +84,10 @@ def plan_import(
     resolver = _Resolver(province, index, mapping, create_agencies)
     missing = parsed.unmatched_agencies(resolver)
     if missing and not create_agencies:
-        listing = "; ".join(f"“{name}” ({places[0]})" for name, places in missing.items())
+        shown = list(missing.items())[:10]
+        listing = "; ".join(f"“{name}” ({places[0]})" for name, places in shown)
+        if len(missing) > len(shown):
+            listing += f"; và {len(missing) - len(shown)} tên khác"
         raise PlanImportError(f"Chưa có trong danh mục cơ quan: {listing}.")
 
     start_year, end_year = _years(parsed, date)

@@ -636,3 +636,16 @@ def test_command_bad_file(tmp_path, quang_tri):
         call_command(
             "import_plan", str(path), "--province", "Atlantis", "--number", "9", "--title", "T"
         )
+
+
+def test_command_imports_our_own_docx_export(tmp_path, khanh_hoa, capsys):
+    plan = Plan.objects.get(province=khanh_hoa, number="592/KH-UBND")
+    path = tmp_path / "592.docx"
+    path.write_bytes(render_plan_docx(plan).content)
+    call_command(
+        "import_plan", str(path), "--province", "Khánh Hòa", "--number", "592/KH-UBND-b",
+        "--title", plan.title,
+    )  # fmt: skip
+    copy = Plan.objects.get(province=khanh_hoa, number="592/KH-UBND-b")
+    assert copy.tasks.count() == plan.tasks.count() == 26
+    assert "[III. NHIỆM VỤ CỤ THỂ]" in capsys.readouterr().out
