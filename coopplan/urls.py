@@ -13,6 +13,8 @@ admin.site.index_title = "Quản trị dữ liệu"
 def home(request):
     if getattr(request.user, "role", None) == "reporter":
         return redirect("tasks:agency_tasks")
+    if getattr(request.user, "role", None) == "leader":
+        return redirect("reports:dashboard")
     return redirect("reports:round_list")
 
 

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -25,6 +27,8 @@ from tasks.views import export_response
 
 from . import jobs, selectors, services
 from .agencies import agency_merge
+from .dashboard import dashboard_data
+from .exporters.charts import breakdown_chart
 from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
 from .models import (
     Attachment,
@@ -481,4 +485,48 @@ def agency_detail(request, pk: int):
             "merge_form": merge_form,
             "replace_form": replace_form,
         },
+    )
+
+
+class DashboardFilter(forms.Form):
+    partner = forms.ModelChoiceField(label=_lazy("Đối tác"), queryset=None, required=False)
+    plan = forms.ModelChoiceField(label=_lazy("Kế hoạch"), queryset=None, required=False)
+    field = forms.CharField(label=_lazy("Lĩnh vực"), required=False)
+    agency = forms.ModelChoiceField(label=_lazy("Đơn vị chủ trì"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agreements.models import Locality, Plan
+
+        plans = Plan.objects.visible_to(user)
+        self.fields["plan"].queryset = plans.order_by("-date")
+        self.fields["partner"].queryset = (
+            Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
+        )
+        self.fields["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
+
+
+@login_required
+def dashboard(request):
+    """For leaders and coordinators: where every cooperation stands, with drill-down."""
+    if request.user.role == Role.REPORTER and not request.user.is_superuser:
+        raise Http404
+    form = DashboardFilter(request.GET or None, user=request.user)
+    values = form.cleaned_data if form.is_valid() else {}
+    data = dashboard_data(
+        request.user,
+        partner=values.get("partner"),
+        plan=values.get("plan"),
+        field_name=values.get("field", ""),
+        agency=values.get("agency"),
+    )
+    chart = (
+        breakdown_chart(data["breakdowns"], _("Nhiệm vụ theo kế hoạch và tình hình"))
+        if data["breakdowns"]
+        else ""
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "chart": mark_safe(chart), **data},  # noqa: S308 - our own SVG, labels escaped
     )

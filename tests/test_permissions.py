@@ -66,6 +66,7 @@ def urls(w):
     section = Section.objects.filter(plan_id=plan, parent__isnull=False).first().pk
     return {
         "tasks:plan_list": ("get", "/plans/"),
+        "reports:dashboard": ("get", "/dashboard/"),
         "tasks:section_edit": ("get", f"/sections/{section}/edit/"),
         "tasks:section_move": ("post", f"/sections/{section}/move/"),
         "tasks:section_delete": ("post", f"/sections/{section}/delete/"),
@@ -108,6 +109,7 @@ EXPECTED = {
     #                              own   other  leader coord foreign
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
+    "reports:dashboard":           (404, 404, 200, 200, 200),
     "tasks:section_edit":          (404, 404, 404, 200, 404),
     "tasks:section_move":          (404, 404, 404, 302, 404),
     "tasks:section_delete":        (404, 404, 404, 302, 404),
