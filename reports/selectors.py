@@ -143,3 +143,48 @@ def report_detail(report: Report) -> dict:
     )
     general_files = list(report.attachments.filter(entry__isnull=True).order_by("uploaded_at"))
     return {"entries": entries, "events": events, "general_files": general_files}
+
+
+@dataclass
+class RecordRow:
+    reporting_round: ReportingRound
+    report: Report | None
+    verdict: str
+
+    @property
+    def verdict_label(self) -> str:
+        return str(RECORD_LABELS[self.verdict])
+
+
+RECORD_LABELS = {
+    "on_time": _("Đúng hạn"),
+    "late": _("Trễ hạn"),
+    "missing": _("Không nộp"),
+    "pending": _("Chưa đến hạn"),
+}
+
+
+def agency_record(agency: Agency) -> list[RecordRow]:
+    """Every round the agency owed a report in (it led a task in scope): on time, late, missing."""
+    today = timezone.localdate()
+    rounds = (
+        ReportingRound.objects.filter(
+            province_id=agency.province_id, plans__tasks__leads__agency=agency
+        )
+        .distinct()
+        .order_by("-deadline")
+    )
+    reports = {r.reporting_round_id: r for r in Report.objects.filter(agency=agency)}
+    rows = []
+    for reporting_round in rounds:
+        report = reports.get(reporting_round.pk)
+        handed_in = report is not None and report.status in HANDED_IN and report.submitted_at
+        if handed_in:
+            on_time = timezone.localtime(report.submitted_at).date() <= reporting_round.deadline
+            verdict = "on_time" if on_time else "late"
+        elif reporting_round.deadline >= today:
+            verdict = "pending"
+        else:
+            verdict = "missing"
+        rows.append(RecordRow(reporting_round, report, verdict))
+    return rows

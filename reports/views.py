@@ -469,11 +469,7 @@ def agency_detail(request, pk: int):
         .distinct()
         .order_by("plan__date", "plan_id", "position")
     )
-    record = (
-        Report.objects.filter(agency=agency)
-        .select_related("reporting_round")
-        .order_by("-reporting_round__deadline")
-    )
+    record = selectors.agency_record(agency)
     return render(
         request,
         "reports/agency_detail.html",

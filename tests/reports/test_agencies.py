@@ -79,3 +79,43 @@ def test_leader_cannot_merge(client, quang_tri):
     response = client.post(f"/agencies/{keep.pk}/", {"action": "merge", "duplicate": dup.pk})
     assert response.status_code == 403
     assert Agency.objects.filter(pk=dup.pk).exists()
+
+
+def test_reporting_record_on_time_late_missing(coordinator_client, coordinator, quang_tri):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.services import report_save, report_submit
+    from tests.reports.factories import COMPLETE_GENERAL, complete_entries
+
+    agency = Agency.objects.get(province=quang_tri, name="Trường Chính trị Lê Duẩn")
+    reporter = make_user("ld_r", "reporter", quang_tri, agency)
+    today = timezone.localdate()
+    future = open_round(coordinator, number="61/UBND-ĐN", deadline=today + timedelta(days=5))
+    late = open_round(coordinator, number="62/UBND-ĐN", deadline=today - timedelta(days=5))
+    report = report_start(reporting_round=future, agency=agency, user=reporter)
+    report = report_save(
+        report=report,
+        user=reporter,
+        version=report.version,
+        general=COMPLETE_GENERAL,
+        entries=complete_entries(report),
+    )
+    report_submit(report=report, user=reporter, version=report.version)
+    late_report = report_start(reporting_round=late, agency=agency, user=reporter)
+    late_report = report_save(
+        report=late_report,
+        user=reporter,
+        version=late_report.version,
+        general=COMPLETE_GENERAL,
+        entries=complete_entries(late_report),
+    )
+    report_submit(report=late_report, user=reporter, version=late_report.version)
+    response = coordinator_client.get(f"/agencies/{agency.pk}/")
+    verdicts = {
+        row.reporting_round.request_number: row.verdict for row in response.context["record"]
+    }
+    assert verdicts["61/UBND-ĐN"] == "on_time"
+    assert verdicts["62/UBND-ĐN"] == "late"
+    assert verdicts["6452/UBND-ĐN"] == "missing"  # the seed round on 165, due 15/9/2022
