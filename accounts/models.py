@@ -59,3 +59,8 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    @property
+    def may_coordinate(self) -> bool:
+        """Open rounds, review reports, edit plans: Sở Ngoại vụ and the province's IT."""
+        return self.is_superuser or self.role in (Role.COORDINATOR, Role.ADMINISTRATOR)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import fold, search_terms
+from .text import fold
 
 
 class SearchableModel(models.Model):
@@ -28,17 +27,6 @@ class SearchableModel(models.Model):
 
     def search_source(self) -> list[str]:
         raise NotImplementedError
-
-
-def search_filter(query: str, *paths: str) -> Q:
-    """Q object: every word of ``query`` found, accent-free, in one of the ``search_text`` paths."""
-    condition = Q()
-    for word in search_terms(query):
-        any_path = Q()
-        for path in paths:
-            any_path |= Q(**{f"{path}__contains": word})
-        condition &= any_path
-    return condition
 
 
 def user_province_id(user) -> int | None:

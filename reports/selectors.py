@@ -78,14 +78,13 @@ def round_overview(reporting_round: ReportingRound, *, state: str = "") -> dict:
     for report in reports.values():
         agencies.setdefault(report.agency_id, report.agency)
     late = reporting_round.deadline < today
+    owing_ids = {a.pk for a in owing}
     rows = []
     for agency in sorted(agencies.values(), key=lambda a: a.name):
         report = reports.get(agency.pk)
         row_state = report.status if report else NOT_STARTED
-        overdue = late and row_state not in HANDED_IN and agency.pk in {a.pk for a in owing}
-        rows.append(
-            AgencyRow(agency, report, row_state, overdue, agency.pk in {a.pk for a in owing})
-        )
+        overdue = late and row_state not in HANDED_IN and agency.pk in owing_ids
+        rows.append(AgencyRow(agency, report, row_state, overdue, agency.pk in owing_ids))
     counts = {key: 0 for key in STATE_LABELS}
     for row in rows:
         counts[row.state] += 1

@@ -122,7 +122,7 @@ def round_open(
     summary: str = "",
     outline: list | None = None,
 ) -> ReportingRound:
-    if user.role not in (Role.COORDINATOR, Role.ADMINISTRATOR) and not user.is_superuser:
+    if not user.may_coordinate:
         raise PermissionDenied
     plans = list(plans)
     if any(plan.province_id != user.province_id for plan in plans):

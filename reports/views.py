@@ -42,7 +42,7 @@ from .models import (
 
 
 def _require_coordinator(user) -> None:
-    if not (user.is_superuser or user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)):
+    if not user.may_coordinate:
         raise PermissionDenied
 
 
@@ -423,10 +423,7 @@ def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=pk)
     if request.user.role == Role.REPORTER and request.user.agency_id != agency.pk:
         raise Http404
-    can_manage = request.user.is_superuser or request.user.role in (
-        Role.COORDINATOR,
-        Role.ADMINISTRATOR,
-    )
+    can_manage = request.user.may_coordinate
     merge_form = AgencyMergeForm(agency=agency)
     replace_form = AgencyReplaceForm(agency=agency)
     if request.method == "POST":

@@ -60,7 +60,7 @@ class ImportForm(forms.Form):
 
 
 def _require_coordinator(request) -> None:
-    if not (request.user.is_superuser or request.user.role in ("coordinator", "administrator")):
+    if not request.user.may_coordinate:
         raise Http404
 
 

@@ -148,7 +148,7 @@ def _editable_task(request, pk: int) -> Task:
 
 
 def _can_edit_plans(user) -> bool:
-    return user.is_superuser or getattr(user, "role", None) in ("coordinator", "administrator")
+    return getattr(user, "may_coordinate", False)
 
 
 def _row_response(request, task: Task, *, form=None, status=200):
