@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from coopplan.health import healthz
+
 admin.site.site_header = "coopplan: Kế hoạch hợp tác quốc tế"
 admin.site.site_title = "coopplan"
 admin.site.index_title = "Quản trị dữ liệu"
@@ -20,6 +22,7 @@ def home(request):
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -145,6 +145,9 @@ EXPECTED = {
     "reports:attachment_download": (200, 404, 200, 200, 404),
 }  # fmt: skip
 ROLES = ("own", "other", "leader", "coordinator", "foreign")
+# Reached without logging in, each guarded otherwise and tested in its own file:
+# the health check, which says only whether the database answers (tests/test_production.py).
+PUBLIC = {"healthz"}
 
 
 def test_matrix_covers_every_url_of_the_app():
@@ -153,7 +156,22 @@ def test_matrix_covers_every_url_of_the_app():
         namespace = getattr(pattern, "namespace", None)
         if namespace in ("reports", "tasks"):
             names |= {f"{namespace}:{p.name}" for p in pattern.url_patterns}
-    assert names <= {key.split(":draft")[0] for key in EXPECTED}
+    assert names <= {key.split(":draft")[0] for key in EXPECTED} | PUBLIC
+
+
+def test_health_check_answers_without_a_login_and_starts_no_session(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "sessionid" not in response.cookies
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_health_check_answers_every_role(client, world, role):
+    client.force_login(world["users"][role])
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
