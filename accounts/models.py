@@ -1,5 +1,7 @@
 """Users belong to a province and, except leaders and administrators, to one agency."""
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,8 +37,13 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    # Password hashes and login times are not history a person needs to read.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The secret part of the user's calendar feed address (.ics), made on first use.
+    calendar_token = models.CharField(
+        _("mã lịch"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    # Password hashes, login times and secrets are not history a person needs to read.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
     class Meta:
         verbose_name = _("người dùng")
@@ -59,6 +66,17 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    def calendar_token_rotate(self) -> str:
+        """A new secret for the calendar feed; the old address stops working at once."""
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+    @property
+    def may_see_dashboard(self) -> bool:
+        """The dashboard shows every agency's figures: leaders and coordinators, not reporters."""
+        return self.is_superuser or self.role != Role.REPORTER
 
     @property
     def may_coordinate(self) -> bool:

@@ -1,28 +1,84 @@
-"""The leaders' dashboard: every plan in force at a glance, in a fixed number of queries."""
+"""The leaders' dashboard: every plan in force at a glance, in a fixed number of queries.
+
+The page, its PDF summary and its XLSX data all read from :func:`dashboard_data`, so a number on
+the screen, in the downloaded file and behind its drill-down link always agree.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from agreements.models import Agency, Plan, PlanStatus
-from tasks.models import BudgetLine, Task, TaskLead, TaskStatus
+from agreements.models import Agency, Locality, Meeting, Plan, PlanStatus, ReportDeadline
+from tasks.models import DUE_SOON_DAYS, OPEN_STATUSES, BudgetLine, Task, TaskLead, TaskStatus
 
 from .models import EntryRole, ReportEntry, ReportingRound, ReportStatus, RoundStatus
 from .summary import Breakdown
 
-OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DELAYED)
-SOON_DAYS = 90
+SOON_DAYS = DUE_SOON_DAYS
+UPCOMING_DAYS = 180
+PANELS = ("plans", "overdue", "due_soon", "round", "upcoming")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the leader narrowed the dashboard to; every count and download honours it."""
+
+    partner: Locality | None = None
+    plan: Plan | None = None
+    field_name: str = ""
+    agency: Agency | None = None
+
+    def task_query(self, *, plan: bool = True, **extra) -> str:
+        """The same filters as parameters of the task list, for drill-down links."""
+        params: dict[str, object] = {}
+        if plan and self.plan is not None:
+            params["plan"] = self.plan.pk
+        if self.partner is not None:
+            params["partner"] = self.partner.pk
+        if self.field_name:
+            params["field"] = self.field_name
+        if self.agency is not None:
+            params["lead"] = self.agency.pk
+        params.update(extra)
+        return urlencode(params)
+
+    def query(self) -> str:
+        """The filters as parameters of the dashboard itself (for its downloads)."""
+        params: dict[str, object] = {}
+        if self.partner is not None:
+            params["partner"] = self.partner.pk
+        if self.plan is not None:
+            params["plan"] = self.plan.pk
+        if self.field_name:
+            params["field"] = self.field_name
+        if self.agency is not None:
+            params["agency"] = self.agency.pk
+        return urlencode(params)
+
+    def describe(self) -> list[str]:
+        lines = []
+        if self.partner is not None:
+            lines.append(_("Đối tác: %(name)s") % {"name": self.partner.name})
+        if self.plan is not None:
+            lines.append(_("Kế hoạch: %(number)s") % {"number": self.plan.number})
+        if self.field_name:
+            lines.append(_("Lĩnh vực: %(field)s") % {"field": self.field_name})
+        if self.agency is not None:
+            lines.append(_("Đơn vị chủ trì: %(name)s") % {"name": self.agency.name})
+        return lines
 
 
 @dataclass
 class PlanPanel:
     plan: Plan
+    query: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
     due_soon: int = 0
@@ -37,29 +93,81 @@ class PlanPanel:
     def status_rows(self) -> list[tuple[str, str, int]]:
         return [(value, label, self.counts.get(value, 0)) for value, label in TaskStatus.choices]
 
+    def drill(self, **extra) -> str:
+        """Query string of the task list showing the tasks behind one number of this row."""
+        params = f"plan={self.plan.pk}"
+        more = urlencode(extra)
+        return "&".join(part for part in (params, self.query, more) if part)
 
-def dashboard_data(
-    user, *, partner=None, plan=None, field_name: str = "", agency: Agency | None = None
-):
+
+@dataclass(frozen=True)
+class Upcoming:
+    day: date
+    kind: str  # "meeting" | "deadline" | "round"
+    label: str
+    place: str = ""
+
+
+def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
+    plans = Plan.objects.visible_to(user).filter(status=PlanStatus.ISSUED)
+    if filters.partner is not None:
+        plans = plans.filter(
+            pk__in=Task.objects.with_partner(filters.partner).values("plan_id")
+        ) | plans.filter(partners=filters.partner)
+    if filters.plan is not None:
+        plans = plans.filter(pk=filters.plan.pk)
+    return list(plans.distinct().order_by("-date", "pk"))
+
+
+def dashboard_tasks(plans: list[Plan], filters: DashboardFilters) -> QuerySet[Task]:
+    """The tasks every number of the dashboard counts: those of the plans, narrowed by filters."""
+    tasks = Task.objects.filter(plan__in=plans)
+    if filters.partner is not None:
+        tasks = tasks.with_partner(filters.partner)
+    if filters.field_name:
+        tasks = tasks.filter(field__iexact=filters.field_name)
+    if filters.agency is not None:
+        tasks = tasks.filter(
+            pk__in=TaskLead.objects.filter(agency=filters.agency).values("task_id")
+        )
+    return tasks
+
+
+def task_rows(tasks: QuerySet[Task]) -> list[Task]:
+    """Tasks with what a list of them prints, in three queries whatever their number."""
+    return list(
+        tasks.select_related("plan", "section")
+        .prefetch_related(
+            Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order"))
+        )
+        .order_by("end_date", "plan__date", "plan_id", "position", "pk")
+    )
+
+
+def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bool = False):
+    """Everything the dashboard shows.
+
+    Eight queries whatever the number of plans and tasks (plans, status counts, dates, planned
+    and spent funds, the open round, its agencies' reports, upcoming events in three); with
+    ``details`` the overdue and due-soon task lists are read too, for the downloads.
+    """
+    filters = filters or DashboardFilters()
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    plans = Plan.objects.visible_to(user).filter(status=PlanStatus.ISSUED)
-    if partner is not None:
-        plans = plans.filter(partners=partner)
-    if plan is not None:
-        plans = plans.filter(pk=plan.pk)
-    plans = list(plans.distinct().order_by("-date"))
-    tasks = Task.objects.filter(plan__in=plans)
-    if field_name:
-        tasks = tasks.filter(field__iexact=field_name)
-    if agency is not None:
-        tasks = tasks.filter(pk__in=TaskLead.objects.filter(agency=agency).values("task_id"))
-    panels = {p.pk: PlanPanel(p) for p in plans}
-    for row in tasks.values("plan_id", "status").annotate(n=Count("pk")):
+    plans = plans_in_force(user, filters)
+    tasks = dashboard_tasks(plans, filters)
+    query = filters.task_query(plan=False)
+    panels = {p.pk: PlanPanel(p, query=query) for p in plans}
+    for row in tasks.values("plan_id", "status").annotate(n=Count("pk")).order_by():
         panels[row["plan_id"]].counts[row["status"]] = row["n"]
-    timed = tasks.values("plan_id").annotate(
-        overdue=Count("pk", filter=Q(end_date__lt=today, status__in=OPEN)),
-        soon=Count("pk", filter=Q(end_date__gte=today, end_date__lte=soon, status__in=OPEN)),
+    open_now = Q(status__in=OPEN_STATUSES)
+    timed = (
+        tasks.values("plan_id")
+        .annotate(
+            overdue=Count("pk", filter=Q(end_date__lt=today) & open_now),
+            soon=Count("pk", filter=Q(end_date__gte=today, end_date__lte=soon) & open_now),
+        )
+        .order_by()
     )
     for row in timed:
         panels[row["plan_id"]].overdue = row["overdue"]
@@ -68,6 +176,7 @@ def dashboard_data(
         BudgetLine.objects.filter(task__in=tasks)
         .values("task__plan_id")
         .annotate(total=Sum("amount"))
+        .order_by()
     )
     for row in planned:
         panels[row["task__plan_id"]].funds_planned = row["total"] or Decimal(0)
@@ -77,43 +186,95 @@ def dashboard_data(
         )
         .values("task__plan_id")
         .annotate(total=Sum("funds_spent"))
+        .order_by()
     )
     for row in spent:
         panels[row["task__plan_id"]].funds_spent = row["total"] or Decimal(0)
-    breakdowns = [Breakdown(p.plan.number, dict(p.counts)) for p in panels.values() if p.total]
+    panel_list = list(panels.values())
     current_round = (
         ReportingRound.objects.visible_to(user)
         .filter(status=RoundStatus.OPEN)
-        .order_by("deadline")
+        .order_by("deadline", "pk")
         .first()
     )
-    upcoming = _deadlines(user, today)
-    return {
-        "panels": list(panels.values()),
-        "breakdowns": breakdowns,
+    data = {
+        "filters": filters,
+        "panels": panel_list,
+        "totals": _totals(panel_list),
+        "breakdowns": [Breakdown(p.plan.number, dict(p.counts)) for p in panel_list if p.total],
         "current_round": current_round,
-        "upcoming": upcoming,
+        "round_state": _round_state(current_round),
+        "upcoming": upcoming_events(user, today),
         "today": today,
         "soon_days": SOON_DAYS,
+        "drill": {
+            "all": filters.task_query(),
+            "overdue": filters.task_query(overdue="true"),
+            "due_soon": filters.task_query(due_soon="true"),
+        },
+        "download_query": filters.query(),
+    }
+    if details:
+        data["overdue_tasks"] = task_rows(tasks.overdue(today))
+        data["due_soon_tasks"] = task_rows(tasks.due_soon(today))
+    return data
+
+
+def _totals(panels: list[PlanPanel]) -> dict:
+    return {
+        "tasks": sum(p.total for p in panels),
+        "overdue": sum(p.overdue for p in panels),
+        "due_soon": sum(p.due_soon for p in panels),
+        "funds_planned": sum((p.funds_planned for p in panels), Decimal(0)),
+        "funds_spent": sum((p.funds_spent for p in panels), Decimal(0)),
+        "counts": {
+            value: sum(p.counts.get(value, 0) for p in panels)
+            for value, _label in TaskStatus.choices
+        },
     }
 
 
-def _deadlines(user, today) -> list[tuple]:
-    """Report deadlines and meetings in the next months, soonest first."""
-    from agreements.models import Meeting, ReportDeadline
+def _round_state(reporting_round: ReportingRound | None) -> dict | None:
+    if reporting_round is None:
+        return None
+    from .selectors import round_agency_rows
 
-    horizon = today + timedelta(days=180)
-    items: dict[object, list] = defaultdict(list)
+    overview = round_agency_rows(reporting_round)
+    owing = [row for row in overview["rows"] if row.owes]
+    return {"counts": overview["counts"], "rows": overview["rows"], "owing": len(owing)}
+
+
+def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upcoming]:
+    """Meetings and report deadlines from today on, soonest first (three queries)."""
+    horizon = today + timedelta(days=days)
+    events: list[Upcoming] = []
+    plans = Plan.objects.visible_to(user)
     for deadline in ReportDeadline.objects.filter(
-        plan__in=Plan.objects.visible_to(user), date__gte=today, date__lte=horizon
+        plan__in=plans, date__gte=today, date__lte=horizon
     ).select_related("plan"):
-        items[deadline.date].append(f"Hạn báo cáo {deadline.plan.number}")
+        label = _("Hạn báo cáo theo %(number)s") % {"number": deadline.plan.number}
+        if deadline.text:
+            label = f"{label}: {deadline.text}"
+        events.append(Upcoming(deadline.date, "deadline", label))
     for reporting_round in ReportingRound.objects.visible_to(user).filter(
         deadline__gte=today, deadline__lte=horizon
     ):
-        items[reporting_round.deadline].append(f"Hạn nộp đợt {reporting_round.request_number}")
+        label = _("Hạn nộp báo cáo đợt %(number)s") % {"number": reporting_round.request_number}
+        events.append(Upcoming(reporting_round.deadline, "round", label))
     for meeting in Meeting.objects.visible_to(user).filter(
         start_date__gte=today, start_date__lte=horizon
     ):
-        items[meeting.start_date].append(meeting.title)
-    return sorted(((day, labels) for day, labels in items.items()), key=lambda pair: pair[0])
+        events.append(
+            Upcoming(meeting.start_date, "meeting", meeting_label(meeting), meeting.place)
+        )
+    return sorted(events, key=lambda event: (event.day, event.kind, event.label))
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """A meeting's title; one not yet fixed to a day says so, with its planned time as printed."""
+    if meeting.date:
+        return meeting.title
+    return _("Dự kiến %(when)s: %(title)s") % {
+        "when": meeting.timeframe_text,
+        "title": meeting.title,
+    }

@@ -5,9 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Plan
+from agreements.models import Agency, Locality, Plan
 from tasks.models import TaskStatus
 
+from .dashboard import DashboardFilters
 from .models import Report, ReportingRound
 from .services import GENERAL_FIELDS
 
@@ -193,3 +194,34 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Lý do trả lại, nội dung cần sửa"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DashboardFilterForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Đối tác"), queryset=None, required=False)
+    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
+    field = forms.CharField(label=_("Lĩnh vực"), required=False)
+    agency = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        plans = Plan.objects.visible_to(user)
+        self.fields["plan"].queryset = plans.order_by("-date")
+        self.fields["partner"].queryset = (
+            Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
+        )
+        self.fields["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
+
+    def filters(self) -> DashboardFilters:
+        """The valid filters; an invalid one (a forged id) is dropped, never trusted."""
+        if not self.is_bound:
+            return DashboardFilters()
+        self.is_valid()
+        values = {
+            name: value for name, value in self.cleaned_data.items() if name not in self.errors
+        }
+        return DashboardFilters(
+            partner=values.get("partner"),
+            plan=values.get("plan"),
+            field_name=(values.get("field") or "").strip(),
+            agency=values.get("agency"),
+        )

@@ -68,6 +68,16 @@ class AgencyRow:
 
 def round_overview(reporting_round: ReportingRound, *, state: str = "") -> dict:
     """Agencies × state with counts, and each task's latest reported status."""
+    return {
+        **round_agency_rows(reporting_round, state=state),
+        "tasks": round_task_statuses(reporting_round),
+    }
+
+
+def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> dict:
+    """Each agency that owes or handed in a report, with its state, and the counts by state.
+
+    Two queries whatever the number of agencies: the owing agencies and the round's reports."""
     today = timezone.localdate()
     owing = list(round_owing_agencies(reporting_round))
     reports = {
@@ -96,7 +106,6 @@ def round_overview(reporting_round: ReportingRound, *, state: str = "") -> dict:
     return {
         "rows": rows,
         "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
-        "tasks": round_task_statuses(reporting_round),
     }
 
 

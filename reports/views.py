@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -27,9 +28,19 @@ from tasks.views import export_response
 
 from . import jobs, selectors, services
 from .agencies import agency_merge
-from .dashboard import dashboard_data
+from .calendar import calendar_feed as calendar_feed_ics
+from .dashboard import PANELS as DASHBOARD_PANELS
+from .dashboard import dashboard_data, upcoming_events
 from .exporters.charts import breakdown_chart
-from .forms import EntryForm, ReportGeneralForm, ReturnForm, RoundForm, outline_as_text
+from .exporters.dashboard import RENDERERS as DASHBOARD_RENDERERS
+from .forms import (
+    DashboardFilterForm,
+    EntryForm,
+    ReportGeneralForm,
+    ReturnForm,
+    RoundForm,
+    outline_as_text,
+)
 from .models import (
     Attachment,
     AttachmentKind,
@@ -481,38 +492,17 @@ def agency_detail(request, pk: int):
     )
 
 
-class DashboardFilter(forms.Form):
-    partner = forms.ModelChoiceField(label=_lazy("Đối tác"), queryset=None, required=False)
-    plan = forms.ModelChoiceField(label=_lazy("Kế hoạch"), queryset=None, required=False)
-    field = forms.CharField(label=_lazy("Lĩnh vực"), required=False)
-    agency = forms.ModelChoiceField(label=_lazy("Đơn vị chủ trì"), queryset=None, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        from agreements.models import Locality, Plan
-
-        plans = Plan.objects.visible_to(user)
-        self.fields["plan"].queryset = plans.order_by("-date")
-        self.fields["partner"].queryset = (
-            Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
-        )
-        self.fields["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
+def _dashboard_request(request, *, details: bool = False):
+    if not request.user.may_see_dashboard:
+        raise Http404
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    return form, dashboard_data(request.user, form.filters(), details=details)
 
 
 @login_required
 def dashboard(request):
     """For leaders and coordinators: where every cooperation stands, with drill-down."""
-    if request.user.role == Role.REPORTER and not request.user.is_superuser:
-        raise Http404
-    form = DashboardFilter(request.GET or None, user=request.user)
-    values = form.cleaned_data if form.is_valid() else {}
-    data = dashboard_data(
-        request.user,
-        partner=values.get("partner"),
-        plan=values.get("plan"),
-        field_name=values.get("field", ""),
-        agency=values.get("agency"),
-    )
+    form, data = _dashboard_request(request)
     chart = (
         breakdown_chart(data["breakdowns"], _("Nhiệm vụ theo kế hoạch và tình hình"))
         if data["breakdowns"]
@@ -521,5 +511,52 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"form": form, "chart": mark_safe(chart), **data},  # noqa: S308 - our own SVG, labels escaped
+        {
+            "form": form,
+            "chart": mark_safe(chart),  # noqa: S308 - our own SVG, labels escaped
+            **data,
+        },
     )
+
+
+@login_required
+def dashboard_export(request, fmt: str):
+    """The dashboard, or one panel of it (``?panel=overdue``), as a PDF summary or XLSX data."""
+    panel = request.GET.get("panel", "")
+    if fmt not in DASHBOARD_RENDERERS or (panel and panel not in DASHBOARD_PANELS):
+        raise Http404
+    _form, data = _dashboard_request(request, details=True)
+    return export_response(DASHBOARD_RENDERERS[fmt](data, panel=panel))
+
+
+@login_required
+def calendar_page(request):
+    """The address of the user's calendar feed, to paste into a calendar program."""
+    if request.method == "POST":
+        request.user.calendar_token_rotate()
+        messages.success(request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được."))
+        return redirect("reports:calendar")
+    token = request.user.calendar_token or request.user.calendar_token_rotate()
+    feed_url = request.build_absolute_uri(reverse("reports:calendar_feed", args=[token]))
+    return render(
+        request,
+        "reports/calendar.html",
+        {
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "upcoming": upcoming_events(request.user, timezone.localdate()),
+        },
+    )
+
+
+def calendar_feed(request, token: str):
+    """The .ics feed itself: no login (calendar programs cannot log in), the token is the key."""
+    from accounts.models import User
+
+    user = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    if user is None:
+        raise Http404
+    response = HttpResponse(calendar_feed_ics(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="coopplan.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -31,6 +31,9 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Hạn trước ngày"), field_name="end_date", lookup_expr="lte"
     )
     overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue")
+    due_soon = django_filters.BooleanFilter(
+        label=_("Đến hạn trong 90 ngày"), method="filter_due_soon"
+    )
     order = django_filters.OrderingFilter(
         label=_("Sắp xếp"),
         fields=(("end_date", "end"), ("status", "status"), ("plan__date", "plan")),
@@ -49,6 +52,7 @@ class TaskFilter(django_filters.FilterSet):
             "coordinating",
             "due_before",
             "overdue",
+            "due_soon",
             "order",
         ]
 
@@ -94,8 +98,7 @@ class TaskFilter(django_filters.FilterSet):
         return queryset
 
     def filter_partner(self, queryset, name, value):
-        through = Task.partners.through.objects.filter(locality=value)
-        return queryset.filter(pk__in=through.values("task_id"))
+        return queryset.with_partner(value)
 
     def filter_field(self, queryset, name, value):
         return queryset.filter(field__iexact=value)
@@ -108,9 +111,12 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=through.values("task_id"))
 
     def filter_overdue(self, queryset, name, value):
-        today = timezone.localdate()
-        overdue = Q(end_date__lt=today) & ~Q(status__in=["done", "cancelled", "deferred"])
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_due_soon(self, queryset, name, value):
+        soon = queryset.due_soon(timezone.localdate())
+        return soon if value else queryset.exclude(pk__in=soon.values("pk"))
 
 
 class PlanFilter(django_filters.FilterSet):

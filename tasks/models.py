@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,12 @@ class TaskStatus(models.TextChoices):
     DEFERRED = "deferred", _("Chuyển giai đoạn sau")
 
 
+# Statuses that still owe work: a task in one of them whose end date has passed is overdue.
+OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.DELAYED)
+# "Due soon" on the dashboard and in the task list's filter.
+DUE_SOON_DAYS = 90
+
+
 class Recurrence(models.TextChoices):
     NONE = "", _("Không lặp lại")
     MONTHLY = "monthly", _("Hằng tháng")
@@ -139,6 +147,31 @@ class TaskQuerySet(models.QuerySet):
 
     def printed_order(self) -> TaskQuerySet:
         return self.order_by("plan_id", "position", "pk")
+
+    def with_partner(self, locality) -> TaskQuerySet:
+        """Tasks done with ``locality``: named on the task, or, when the task names no partner,
+        on its plan. One rule for the task list and the dashboard, so a count and its drill-down
+        always agree."""
+        through = Task.partners.through.objects
+        return self.filter(
+            models.Q(pk__in=through.filter(locality=locality).values("task_id"))
+            | (
+                ~models.Q(pk__in=through.values("task_id"))
+                & models.Q(
+                    plan_id__in=Plan.partners.through.objects.filter(locality=locality).values(
+                        "plan_id"
+                    )
+                )
+            )
+        )
+
+    def overdue(self, today) -> TaskQuerySet:
+        return self.filter(end_date__lt=today, status__in=OPEN_STATUSES)
+
+    def due_soon(self, today) -> TaskQuerySet:
+        """Open tasks whose end date falls within the next DUE_SOON_DAYS days, today included."""
+        horizon = today + timedelta(days=DUE_SOON_DAYS)
+        return self.filter(end_date__gte=today, end_date__lte=horizon, status__in=OPEN_STATUSES)
 
 
 class Task(SearchableModel):

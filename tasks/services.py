@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan
 
-from .models import Section, Task, TaskLead
+from .models import OPEN_STATUSES, Section, Task, TaskLead
 from .timeframes import parse_timeframe
 
 
@@ -122,9 +122,6 @@ def task_inherited_partners(task: Task) -> list[Locality]:
             return [node.partner]
         node = node.parent
     return list(task.plan.partners.all())
-
-
-OPEN_STATUSES = ("not_started", "in_progress", "delayed")
 
 
 @transaction.atomic

@@ -67,6 +67,8 @@ def urls(w):
     return {
         "tasks:plan_list": ("get", "/plans/"),
         "reports:dashboard": ("get", "/dashboard/"),
+        "reports:dashboard_export": ("get", "/dashboard/export/xlsx/?panel=overdue"),
+        "reports:calendar": ("get", "/calendar/"),
         "tasks:section_edit": ("get", f"/sections/{section}/edit/"),
         "tasks:section_move": ("post", f"/sections/{section}/move/"),
         "tasks:section_delete": ("post", f"/sections/{section}/delete/"),
@@ -110,6 +112,8 @@ EXPECTED = {
     "home":                        (302, 302, 302, 302, 302),
     "tasks:plan_list":             (200, 200, 200, 200, 200),
     "reports:dashboard":           (404, 404, 200, 200, 200),
+    "reports:dashboard_export":    (404, 404, 200, 200, 200),
+    "reports:calendar":            (200, 200, 200, 200, 200),
     "tasks:section_edit":          (404, 404, 404, 200, 404),
     "tasks:section_move":          (404, 404, 404, 302, 404),
     "tasks:section_delete":        (404, 404, 404, 302, 404),
@@ -146,8 +150,9 @@ EXPECTED = {
 }  # fmt: skip
 ROLES = ("own", "other", "leader", "coordinator", "foreign")
 # Reached without logging in, each guarded otherwise and tested in its own file:
-# the health check, which says only whether the database answers (tests/test_production.py).
-PUBLIC = {"healthz"}
+# the calendar feed by its secret token (tests/reports/test_calendar.py); the health check,
+# which says only whether the database answers (tests/test_production.py).
+PUBLIC = {"reports:calendar_feed", "healthz"}
 
 
 def test_matrix_covers_every_url_of_the_app():

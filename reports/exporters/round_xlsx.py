@@ -36,18 +36,18 @@ NUMBER = "#,##0"
 PERCENT = "0.0%"
 
 _BASE = Font(name=FONT_NAME, size=12)
-_BOLD = Font(name=FONT_NAME, size=12, bold=True)
-_TITLE = Font(name=FONT_NAME, size=14, bold=True)
-_ITALIC = Font(name=FONT_NAME, size=12, italic=True)
+BOLD = Font(name=FONT_NAME, size=12, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+ITALIC = Font(name=FONT_NAME, size=12, italic=True)
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-class _Sheet:
+class Sheet:
     """A write-only sheet with the few cell kinds the report needs."""
 
     def __init__(self, wb: Workbook, title: str, widths: list[float], *, landscape=False):
@@ -81,7 +81,7 @@ class _Sheet:
         self.ws.append(values)
         self.rows += 1
 
-    def title(self, text: str, font=_TITLE) -> None:
+    def title(self, text: str, font=TITLE) -> None:
         """A line across the sheet's columns (merged)."""
         self.append([self.cell(text, font=font)])
         if self.columns > 1:
@@ -91,13 +91,13 @@ class _Sheet:
     def header(self, labels: list[str]) -> None:
         self.append(
             [
-                self.cell(label, font=_BOLD, align=_HEAD_ALIGN, border=True, fill=_HEAD_FILL)
+                self.cell(label, font=BOLD, align=_HEAD_ALIGN, border=True, fill=_HEAD_FILL)
                 for label in labels
             ]
         )
 
 
-def _workbook() -> Workbook:
+def new_workbook() -> Workbook:
     wb = Workbook(write_only=True)
     # Default font of the workbook (style 0 and the "Normal" style): Times New Roman.
     wb._fonts = IndexedList([_BASE])
@@ -108,32 +108,32 @@ def _workbook() -> Workbook:
 INTRO_ROWS = 5
 
 
-def _intro(sheet: _Sheet, summary, today) -> None:
+def _intro(sheet: Sheet, summary, today) -> None:
     """Who, what and when, above every summary table (INTRO_ROWS rows)."""
     rr = summary.reporting_round
     head = heading(rr, "", today)
-    sheet.title(f"{head.issuer_lines[0]} {head.issuer_lines[1]}", font=_BOLD)
+    sheet.title(f"{head.issuer_lines[0]} {head.issuer_lines[1]}", font=BOLD)
     sheet.title("BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ HỢP TÁC")
     sheet.title(
         f"Theo {request_reference(rr)}; kỳ báo cáo {period_text(rr)}; "
         f"hạn gửi báo cáo {date_short(rr.deadline)}",
-        font=_ITALIC,
+        font=ITALIC,
     )
     generated = timezone.localtime(summary.generated_at)
-    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_short(today)}", font=_ITALIC)
+    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_short(today)}", font=ITALIC)
     sheet.append([])
 
 
 def _totals(wb: Workbook, summary, today) -> None:
-    sheet = _Sheet(wb, "Tổng hợp", [46, 18, 14])
+    sheet = Sheet(wb, "Tổng hợp", [46, 18, 14])
     _intro(sheet, summary, today)
     total = len(summary.tasks)
 
     def line(label, value, number=NUMBER, bold=False):
         sheet.append(
             [
-                sheet.cell(label, font=_BOLD if bold else None, border=True, align=_WRAP),
-                sheet.cell(value, number=number, border=True, font=_BOLD if bold else None),
+                sheet.cell(label, font=BOLD if bold else None, border=True, align=WRAP),
+                sheet.cell(value, number=number, border=True, font=BOLD if bold else None),
             ]
         )
 
@@ -148,9 +148,9 @@ def _totals(wb: Workbook, summary, today) -> None:
         )
     sheet.append(
         [
-            sheet.cell("Tổng số nhiệm vụ", font=_BOLD, border=True),
-            sheet.cell(total, font=_BOLD, number=NUMBER, border=True),
-            sheet.cell(1 if total else 0, font=_BOLD, number=PERCENT, border=True),
+            sheet.cell("Tổng số nhiệm vụ", font=BOLD, border=True),
+            sheet.cell(total, font=BOLD, number=NUMBER, border=True),
+            sheet.cell(1 if total else 0, font=BOLD, number=PERCENT, border=True),
         ]
     )
     sheet.append([])
@@ -174,20 +174,20 @@ def _breakdown(
     wb: Workbook, title: str, name_header: str, rows, summary, today, note="", with_total=False
 ) -> None:
     labels = summary.status_labels
-    sheet = _Sheet(wb, title, [6, 48, 11, *[13] * len(labels)], landscape=True)
+    sheet = Sheet(wb, title, [6, 48, 11, *[13] * len(labels)], landscape=True)
     # Set before the first row is written (write-only mode writes the view first).
     sheet.ws.freeze_panes = f"C{INTRO_ROWS + (2 if note else 1) + 1}"
     _intro(sheet, summary, today)
     if note:
-        sheet.title(note, font=_ITALIC)
+        sheet.title(note, font=ITALIC)
     sheet.header(["STT", name_header, "Tổng số", *labels])
     first = sheet.rows
     for index, row in enumerate(rows, 1):
         sheet.append(
             [
-                sheet.cell(index, align=_CENTER, border=True),
-                sheet.cell(row.name or "(không ghi)", align=_WRAP, border=True),
-                sheet.cell(row.total, number=NUMBER, font=_BOLD, border=True),
+                sheet.cell(index, align=CENTER, border=True),
+                sheet.cell(row.name or "(không ghi)", align=WRAP, border=True),
+                sheet.cell(row.total, number=NUMBER, font=BOLD, border=True),
                 *(sheet.cell(n, number=NUMBER, border=True) for n in row.ordered()),
             ]
         )
@@ -199,11 +199,8 @@ def _breakdown(
         sheet.append(
             [
                 sheet.cell(None, border=True),
-                sheet.cell("Tổng cộng", font=_BOLD, border=True),
-                *(
-                    sheet.cell(n, number=NUMBER, font=_BOLD, border=True)
-                    for n in [sum(sums), *sums]
-                ),
+                sheet.cell("Tổng cộng", font=BOLD, border=True),
+                *(sheet.cell(n, number=NUMBER, font=BOLD, border=True) for n in [sum(sums), *sums]),
             ]
         )
 
@@ -221,7 +218,7 @@ def _tasks(wb: Workbook, summary) -> None:
         "Tình hình",
         "Kết quả",
     ]
-    sheet = _Sheet(wb, "Nhiệm vụ", [15, 28, 7, 60, 28, 20, 28, 16, 16, 60], landscape=True)
+    sheet = Sheet(wb, "Nhiệm vụ", [15, 28, 7, 60, 28, 20, 28, 16, 16, 60], landscape=True)
     sheet.ws.freeze_panes = "A2"
     sheet.header(headers)
     cell = sheet.cell
@@ -229,16 +226,16 @@ def _tasks(wb: Workbook, summary) -> None:
         plan, number, content, lead, status, result = task_cells(row)
         sheet.append(
             [
-                cell(plan, align=_WRAP),
-                cell(row.section, align=_WRAP),
-                cell(number, align=_CENTER),
-                cell(content, align=_WRAP),
-                cell(lead, align=_WRAP),
-                cell(row.partners, align=_WRAP),
-                cell(row.field, align=_WRAP),
-                cell(row.timeframe, align=_WRAP),
-                cell(status, align=_WRAP),
-                cell(result, align=_WRAP),
+                cell(plan, align=WRAP),
+                cell(row.section, align=WRAP),
+                cell(number, align=CENTER),
+                cell(content, align=WRAP),
+                cell(lead, align=WRAP),
+                cell(row.partners, align=WRAP),
+                cell(row.field, align=WRAP),
+                cell(row.timeframe, align=WRAP),
+                cell(status, align=WRAP),
+                cell(result, align=WRAP),
             ]
         )
     sheet.ws.auto_filter.ref = f"A1:J{max(sheet.rows, 1)}"
@@ -246,7 +243,7 @@ def _tasks(wb: Workbook, summary) -> None:
 
 
 def _texts(wb: Workbook, summary) -> None:
-    sheet = _Sheet(wb, "Khó khăn - Đề xuất", [26, 40, 90], landscape=True)
+    sheet = Sheet(wb, "Khó khăn - Đề xuất", [26, 40, 90], landscape=True)
     sheet.ws.freeze_panes = "A2"
     sheet.header(["Nội dung", "Cơ quan, đơn vị", "Ý kiến"])
     groups = [
@@ -258,33 +255,33 @@ def _texts(wb: Workbook, summary) -> None:
         for item in items:
             sheet.append(
                 [
-                    sheet.cell(label, align=_WRAP),
-                    sheet.cell(item.agency, align=_WRAP),
-                    sheet.cell(item.text, align=_WRAP),
+                    sheet.cell(label, align=WRAP),
+                    sheet.cell(item.agency, align=WRAP),
+                    sheet.cell(item.text, align=WRAP),
                 ]
             )
     sheet.ws.auto_filter.ref = f"A1:C{max(sheet.rows, 1)}"
 
 
 def _missing(wb: Workbook, summary) -> None:
-    sheet = _Sheet(wb, "Chưa báo cáo", [6, 55, 28, 32])
+    sheet = Sheet(wb, "Chưa báo cáo", [6, 55, 28, 32])
     sheet.ws.freeze_panes = "A2"
     sheet.header(["STT", "Cơ quan, đơn vị", "Tình trạng", "Thư điện tử"])
     states = missing_states(summary.reporting_round, summary.missing_agencies)
     for index, agency in enumerate(summary.missing_agencies, 1):
         sheet.append(
             [
-                sheet.cell(index, align=_CENTER, border=True),
-                sheet.cell(agency.name, align=_WRAP, border=True),
-                sheet.cell(states[agency.pk], align=_WRAP, border=True),
-                sheet.cell(agency.email or "", align=_WRAP, border=True),
+                sheet.cell(index, align=CENTER, border=True),
+                sheet.cell(agency.name, align=WRAP, border=True),
+                sheet.cell(states[agency.pk], align=WRAP, border=True),
+                sheet.cell(agency.email or "", align=WRAP, border=True),
             ]
         )
 
 
 def round_workbook(summary, *, today=None) -> bytes:
     today = today or timezone.localdate()
-    wb = _workbook()
+    wb = new_workbook()
     _totals(wb, summary, today)
     _breakdown(wb, "Theo lĩnh vực", "Lĩnh vực", summary.by_field, summary, today, with_total=True)
     _breakdown(

@@ -55,7 +55,7 @@ def test_upcoming_deadlines(leader_client, coordinator):
 
     open_round(coordinator, number="87/UBND-ĐN", deadline=date(2099, 1, 1))
     open_round(coordinator, number="88/UBND-ĐN", deadline=timezone.localdate() + timedelta(days=30))
-    labels = [" ".join(items) for _, items in leader_client.get("/dashboard/").context["upcoming"]]
+    labels = [event.label for event in leader_client.get("/dashboard/").context["upcoming"]]
     assert any("88/UBND-ĐN" in label for label in labels)
     assert not any("87/UBND-ĐN" in label for label in labels)
 
@@ -69,3 +69,104 @@ def test_reporters_have_no_dashboard(client, quang_tri):
         )
     )
     assert client.get("/dashboard/").status_code == 404
+
+
+def test_a_partners_overdue_count_matches_its_drill_down(leader_client, quang_tri):
+    salavan = Locality.objects.get(name="Salavan")
+    savannakhet = Locality.objects.get(name="Savannakhet")
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    # One task done with Savannakhet only: it must leave Salavan's count, not its plan's.
+    only_savannakhet = Task.objects.filter(plan=plan, partners=savannakhet).exclude(
+        partners=salavan
+    )
+    assert only_savannakhet.exists()
+    response = leader_client.get("/dashboard/", {"partner": salavan.pk})
+    overdue = response.context["totals"]["overdue"]
+    assert 0 < overdue < 49
+    drill = response.context["drill"]["overdue"]
+    assert (
+        f"partner={salavan.pk}" in drill
+        and f'href="/tasks/?{drill}' in response.content.decode().replace("&amp;", "&")
+    )
+    listed = leader_client.get(f"/tasks/?{drill}").context["page"].paginator.object_list
+    assert len(listed) == overdue
+    for task in listed:
+        partners = set(task.partners.all()) or set(task.plan.partners.all())
+        assert salavan in partners
+
+
+def test_each_panel_downloads_what_it_shows(leader_client, quang_tri):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    salavan = Locality.objects.get(name="Salavan")
+    page = leader_client.get("/dashboard/", {"partner": salavan.pk})
+    html = page.content.decode().replace("&amp;", "&")
+    link = f"/dashboard/export/xlsx/?partner={salavan.pk}&panel=overdue"
+    assert link in html
+    response = leader_client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Quá hạn"]
+    rows = list(book["Quá hạn"].iter_rows(values_only=True))
+    assert rows[0][0] == "Nhiệm vụ quá hạn"
+    assert any("Đối tác: Salavan" in str(row[0]) for row in rows[:4])
+    header = rows.index(
+        ("Kế hoạch", "STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian", "Hạn", "Tình hình")
+    )
+    tasks = rows[header + 1 :]
+    assert len(tasks) == page.context["totals"]["overdue"]
+    first = (
+        Task.objects.filter(plan__number="165/QĐ-UBND", partners=salavan)
+        .order_by("end_date", "position")
+        .first()
+    )
+    assert any(row[2] == first.content for row in tasks)
+
+    whole = leader_client.get("/dashboard/export/pdf/")
+    assert whole.content.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(whole.content)).pages)
+    for expected in ("TỔNG QUAN HỢP TÁC", "165/QĐ-UBND", "Nhiệm vụ quá hạn", "Đợt báo cáo đang mở"):
+        assert expected in text
+    plans_only = leader_client.get("/dashboard/export/pdf/", {"panel": "plans"})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(plans_only.content)).pages)
+    assert "165/QĐ-UBND" in text and "Nhiệm vụ quá hạn" not in text
+    book = load_workbook(io.BytesIO(leader_client.get("/dashboard/export/xlsx/").content))
+    assert book.sheetnames == ["Kế hoạch", "Quá hạn", "Đến hạn", "Đợt báo cáo", "Sắp tới"]
+    plan_rows = {row[0]: row for row in book["Kế hoạch"].iter_rows(values_only=True) if row[0]}
+    assert plan_rows["165/QĐ-UBND"][2] == 49
+    assert plan_rows["165/QĐ-UBND"][-2] == 12_000_000_000
+
+
+@pytest.mark.parametrize(
+    "url", ["/dashboard/export/csv/", "/dashboard/export/pdf/?panel=secret", "/dashboard/export/x/"]
+)
+def test_unknown_format_or_panel_is_404(leader_client, url):
+    assert leader_client.get(url).status_code == 404
+
+
+def test_a_forged_filter_is_refused_and_shown(leader_client, khanh_hoa):
+    foreign = Plan.objects.get(province=khanh_hoa, number="592/KH-UBND")
+    response = leader_client.get("/dashboard/", {"plan": foreign.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["plan"]
+    # The forged filter is dropped, never applied: the province's own plans are shown.
+    assert {p.plan.number for p in response.context["panels"]} == {"165/QĐ-UBND", "6452/UBND-ĐN"}
+
+
+def test_round_panel_shows_submission_state(leader_client, coordinator):
+    from tests.reports.factories import open_round
+
+    open_round(coordinator, number="77/UBND-ĐN", deadline=date(2099, 1, 1))
+    response = leader_client.get("/dashboard/")
+    state = response.context["round_state"]
+    assert state["owing"] > 0
+    counts = {key: count for key, _label, count in state["counts"]}
+    assert (
+        sum(counts[k] for k in ("not_started", "draft", "submitted", "returned", "accepted"))
+        >= state["owing"]
+    )
+    assert "round-summary-pdf" in response.content.decode()
