@@ -170,3 +170,9 @@ def test_round_panel_shows_submission_state(leader_client, coordinator):
         >= state["owing"]
     )
     assert "round-summary-pdf" in response.content.decode()
+
+
+def test_numbers_are_vietnamese_whatever_the_browser_language(leader_client):
+    html = leader_client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "12.000.000.000" in html
+    assert "12,000,000,000" not in html
