@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve migrate seed test lint clean
+.PHONY: install install-dev run serve migrate seed test lint clean loadtest loadtest-faults
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,16 @@ test: lint
 	$(BIN)/pytest -m "not browser and not transactional"
 	$(BIN)/pytest -m transactional || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
 	$(BIN)/pytest -m browser || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
+
+# Load test on loopback: gunicorn with the production settings on PostgreSQL (database
+# coopplan_load, dropped and recreated), 50 virtual users for 60 s, then every acknowledged save
+# is looked up in the database. FAULTS=1 (or loadtest-faults) also kills a gunicorn worker and
+# restarts PostgreSQL mid-run. LOADTEST_ARGS="--users 20 --duration 30" to change the run.
+loadtest: install-dev
+	$(BIN)/python loadtest/run.py $(if $(filter 1 yes true,$(FAULTS)),--faults) $(LOADTEST_ARGS)
+
+loadtest-faults: install-dev
+	$(BIN)/python loadtest/run.py --faults $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

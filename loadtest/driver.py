@@ -1,0 +1,463 @@
+"""Virtual users: one thread and one ``requests.Session`` each, looping over their role's work.
+
+- reporter: opens its report in each of its rounds, saves drafts, submits; comes back to a
+  report that was returned.
+- coordinator: opens a round's overview filtered on submitted reports, reads one, accepts or
+  returns it with a comment.
+- leader: the dashboard, a round's summary PDF, a plan's PDF.
+
+Every request is recorded (name, role, latency, status, error kind) and every write with its
+outcome (see accounting.py): a write is *acknowledged* only when the server's answer says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from .accounting import ACCEPT, ACKED, REFUSED, RETURN, SAVE, SUBMIT, UNKNOWN, Request, Write
+
+TIMEOUT = 30.0
+THINK = {"reporter": (0.5, 2.0), "coordinator": (1.0, 3.0), "leader": (2.0, 5.0)}
+
+SAVED_MESSAGE = "Đã lưu bản nháp."
+SUBMITTED_MESSAGE = "Đã nộp báo cáo."
+ACCEPTED_MESSAGE = "Đã duyệt báo cáo của"
+RETURNED_MESSAGE = "Đã trả lại báo cáo cho"
+
+VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+ENTRY_RE = re.compile(r'name="e(\d+)-status"')
+ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
+REPORT_LINK_RE = re.compile(r'href="/reports/(\d+)/"')
+EDIT_RE = re.compile(r"^/reports/(\d+)/edit/$")
+DETAIL_RE = re.compile(r"^/reports/(\d+)/$")
+
+
+@dataclass
+class Journal:
+    """What every virtual user did; appended from many threads (list.append is atomic)."""
+
+    t0: float = field(default_factory=time.monotonic)
+    requests: list[Request] = field(default_factory=list)
+    writes: list[Write] = field(default_factory=list)
+    seq: itertools.count = field(default_factory=itertools.count)
+
+    def now(self) -> float:
+        return time.monotonic() - self.t0
+
+
+class Answer:
+    """A response, or the lack of one (``response`` None), with the error kind if unexpected."""
+
+    def __init__(self, response: requests.Response | None, error: str):
+        self.response = response
+        self.error = error
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code if self.response is not None else 0
+
+    @property
+    def location(self) -> str:
+        if self.response is None:
+            return ""
+        return urlsplit(self.response.headers.get("Location", "")).path
+
+    @property
+    def text(self) -> str:
+        return self.response.text if self.response is not None else ""
+
+
+class VirtualUser:
+    def __init__(
+        self,
+        *,
+        number: int,
+        spec: dict,
+        manifest: dict,
+        base_url: str,
+        journal: Journal,
+        deadline: float,
+        seed: int,
+    ):
+        self.number = number
+        self.spec = spec
+        self.role = spec["role"]
+        self.manifest = manifest
+        self.base_url = base_url
+        self.journal = journal
+        self.deadline = deadline
+        self.rng = random.Random(seed)  # noqa: S311 - think times, not secrets
+        self.session = requests.Session()
+        self.logged_in = False
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def running(self) -> bool:
+        return time.monotonic() < self.deadline
+
+    def think(self) -> None:
+        low, high = THINK[self.role]
+        time.sleep(min(self.rng.uniform(low, high), max(0.0, self.deadline - time.monotonic())))
+
+    def call(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        *,
+        data: dict | None = None,
+        expect: Callable[[requests.Response], str] | None = None,
+    ) -> Answer:
+        """One request, recorded. ``expect`` returns "" when the answer is the expected one."""
+        if method == "POST":
+            data = {**(data or {}), "csrfmiddlewaretoken": self.session.cookies.get("csrftoken")}
+        started = self.journal.now()
+        clock = time.monotonic()
+        response = None
+        try:
+            response = self.session.request(
+                method,
+                urljoin(self.base_url, path),
+                data=data,
+                allow_redirects=False,
+                timeout=TIMEOUT,
+                headers={"Referer": urljoin(self.base_url, path)},
+            )
+            location = urlsplit(response.headers.get("Location", "")).path
+            if response.status_code == 302 and location.startswith("/accounts/login/"):
+                error = "logged_out"
+                self.logged_in = False
+            elif response.status_code >= 500:
+                error = f"http_{response.status_code}"
+            else:
+                error = (expect or expect_ok)(response)
+        except requests.Timeout:
+            error = "timeout"
+        except requests.ConnectionError:
+            error = "conn_error"
+        seconds = time.monotonic() - clock
+        self.journal.requests.append(
+            Request(
+                name=name,
+                role=self.role,
+                started=started,
+                seconds=seconds,
+                status=response.status_code if response is not None else 0,
+                error=error,
+            )
+        )
+        return Answer(response, error)
+
+    def write(self, report_id: int, kind: str, outcome: str, marker: str = "") -> None:
+        self.journal.writes.append(
+            Write(
+                report_id=report_id,
+                seq=next(self.journal.seq),
+                kind=kind,
+                outcome=outcome,
+                marker=marker,
+                user=self.spec["username"],
+            )
+        )
+
+    def login(self) -> bool:
+        self.session.cookies.clear()
+        page = self.call("login_page", "GET", "/accounts/login/")
+        if page.error:
+            return False
+        answer = self.call(
+            "login",
+            "POST",
+            "/accounts/login/",
+            data={"username": self.spec["username"], "password": self.manifest["password"]},
+            expect=lambda r: "" if r.status_code == 302 else f"login_{r.status_code}",
+        )
+        self.logged_in = not answer.error
+        return self.logged_in
+
+    def run(self) -> None:
+        flow = {"reporter": self.reporter, "coordinator": self.coordinator, "leader": self.leader}
+        flow[self.role]()
+
+    def ensure_login(self) -> bool:
+        while self.running():
+            if self.logged_in or self.login():
+                return True
+            self.think()
+        return False
+
+    # -- reporter ---------------------------------------------------------------------------
+
+    def reporter(self) -> None:
+        rounds = list(self.spec["rounds"])
+        for round_id in itertools.cycle(rounds):
+            if not self.ensure_login():
+                return
+            self.report_round(round_id)
+            self.think()
+
+    def report_round(self, round_id: int) -> None:
+        mine = self.call(
+            "report_mine",
+            "POST",
+            f"/rounds/{round_id}/my-report/",
+            expect=expect_redirect(EDIT_RE),
+        )
+        match = EDIT_RE.match(mine.location)
+        if mine.error or not match:
+            return
+        report_id = int(match.group(1))
+        page = self.open_edit(report_id)
+        if page is None:
+            return
+        drafts = self.rng.randint(1, 3)
+        for i in range(drafts + 1):
+            if not self.running():
+                return
+            self.think()
+            if page is None:
+                page = self.open_edit(report_id)
+                if page is None:
+                    return
+            action = SAVE if i < drafts else SUBMIT
+            page, done = self.report_post(report_id, page, action)
+            if done:
+                return
+
+    def open_edit(self, report_id: int) -> str | None:
+        """The edit page's HTML, or None if the report is read-only now or did not load."""
+        answer = self.call(
+            "report_edit",
+            "GET",
+            f"/reports/{report_id}/edit/",
+            expect=lambda r: "" if r.status_code in (200, 302) else f"http_{r.status_code}",
+        )
+        if answer.error or answer.status != 200:
+            return None
+        return answer.text
+
+    def report_post(self, report_id: int, page: str, action: str) -> tuple[str | None, bool]:
+        """Save or submit; returns (the next edit page or None to reload it, report finished)."""
+        version = VERSION_RE.search(page)
+        entries = ENTRY_RE.findall(page)
+        if version is None:
+            return None, False
+        marker = f"LT{self.number:02d}-{next(self.journal.seq):07d}"
+        data = {
+            "version": version.group(1),
+            "delegations_out": str(self.rng.randint(0, 9)),
+            "delegations_out_officials": str(self.rng.randint(0, 60)),
+            "delegations_in": str(self.rng.randint(0, 9)),
+            "funds_state_budget": f"{self.rng.randint(0, 900) * 1_000_000:,}".replace(",", "."),
+            "funds_other": "0",
+            "difficulties": f"Kinh phí cấp chậm; đường sá xa [{marker}]",
+            "proposals": "Đề nghị bố trí kinh phí sớm trong năm.",
+            "action": action,
+        }
+        for entry in entries:
+            data[f"e{entry}-status"] = self.rng.choice(["in_progress", "done", "delayed"])
+            data[f"e{entry}-result"] = f"Đã triển khai theo kế hoạch [{marker}]"
+        name = "report_save" if action == SAVE else "report_submit"
+        answer = self.call(
+            name, "POST", f"/reports/{report_id}/edit/", data=data, expect=expect_report_post
+        )
+        if answer.response is None or answer.status >= 500:
+            self.write(report_id, action, UNKNOWN, marker)
+            return None, False
+        if answer.status != 302:  # 409 conflict, 400 invalid: nothing saved
+            self.write(report_id, action, REFUSED, marker)
+            return None, False
+        if EDIT_RE.match(answer.location):
+            # A draft saved, or a submission refused as incomplete after saving the draft.
+            self.write(report_id, SAVE, ACKED, marker)
+            follow = self.call("report_edit", "GET", answer.location, expect=expect_ok)
+            if follow.error or follow.status != 200:
+                return None, False
+            wanted = SAVED_MESSAGE if action == SAVE else "Chưa nộp được"
+            if wanted not in follow.text:
+                self.record_anomaly("report_edit", "no_message")
+            return follow.text, False
+        # Redirected to the report: submitted, or the report was read-only already.
+        follow = self.call("report_detail", "GET", answer.location, expect=expect_ok)
+        if follow.error:
+            self.write(report_id, action, UNKNOWN, marker)
+        elif action == SUBMIT and SUBMITTED_MESSAGE in follow.text:
+            self.write(report_id, SUBMIT, ACKED, marker)
+        else:
+            self.write(report_id, action, REFUSED, marker)
+        return None, True
+
+    def record_anomaly(self, name: str, error: str) -> None:
+        self.journal.requests.append(Request(name, self.role, self.journal.now(), 0.0, 0, error))
+
+    # -- coordinator ------------------------------------------------------------------------
+
+    def coordinator(self) -> None:
+        rounds = self.manifest["rounds"]
+        while self.running():
+            if not self.ensure_login():
+                return
+            round_id = self.rng.choice(rounds)
+            if self.rng.random() < 0.2:
+                self.call("round_detail", "GET", f"/rounds/{round_id}/")
+                self.think()
+                continue
+            overview = self.call("round_detail", "GET", f"/rounds/{round_id}/?state=submitted")
+            submitted = submitted_reports(overview.text) if not overview.error else []
+            self.think()
+            if not submitted or not self.running():
+                continue
+            report_id = self.rng.choice(submitted)
+            detail = self.call("report_detail", "GET", f"/reports/{report_id}/")
+            self.think()
+            if detail.error or not self.running():
+                continue
+            self.review(report_id)
+            self.think()
+
+    def review(self, report_id: int) -> None:
+        if self.rng.random() < 0.4:
+            kind, path, data = ACCEPT, f"/reports/{report_id}/accept/", {}
+            message = ACCEPTED_MESSAGE
+        else:
+            kind, path = RETURN, f"/reports/{report_id}/return/"
+            data = {"comment": "Đề nghị bổ sung kết quả cụ thể và kinh phí đã chi."}
+            message = RETURNED_MESSAGE
+        answer = self.call(
+            f"report_{kind}", "POST", path, data=data, expect=expect_redirect(DETAIL_RE)
+        )
+        if answer.response is None or answer.status >= 500:
+            self.write(report_id, kind, UNKNOWN)
+            return
+        if answer.error:
+            self.write(report_id, kind, REFUSED)
+            return
+        # accept and return both go back to the report: only the message tells what happened.
+        follow = self.call("report_detail", "GET", answer.location)
+        if follow.error:
+            self.write(report_id, kind, UNKNOWN)
+        elif message in follow.text:
+            self.write(report_id, kind, ACKED)
+        else:  # another coordinator was faster: "Chỉ duyệt được báo cáo đã nộp."
+            self.write(report_id, kind, REFUSED)
+
+    # -- leader -----------------------------------------------------------------------------
+
+    def leader(self) -> None:
+        while self.running():
+            if not self.ensure_login():
+                return
+            self.call("dashboard", "GET", "/dashboard/")
+            self.think()
+            if not self.running():
+                return
+            round_id = self.rng.choice(self.manifest["rounds"])
+            self.call("round_pdf", "GET", f"/rounds/{round_id}/export/pdf/", expect=expect_pdf)
+            self.think()
+            if not self.running():
+                return
+            plan_id = self.rng.choice(self.manifest["plans"])
+            self.call("plan_pdf", "GET", f"/plans/{plan_id}/export/pdf/", expect=expect_pdf)
+            self.think()
+
+
+def expect_ok(response: requests.Response) -> str:
+    return "" if response.status_code == 200 else f"http_{response.status_code}"
+
+
+def expect_redirect(pattern: re.Pattern) -> Callable[[requests.Response], str]:
+    def check(response: requests.Response) -> str:
+        if response.status_code != 302:
+            return f"http_{response.status_code}"
+        location = urlsplit(response.headers.get("Location", "")).path
+        return "" if pattern.match(location) else "unexpected_redirect"
+
+    return check
+
+
+def expect_report_post(response: requests.Response) -> str:
+    if response.status_code == 409:
+        return "conflict_409"
+    if response.status_code != 302:
+        return f"http_{response.status_code}"
+    location = urlsplit(response.headers.get("Location", "")).path
+    return "" if EDIT_RE.match(location) or DETAIL_RE.match(location) else "unexpected_redirect"
+
+
+def expect_pdf(response: requests.Response) -> str:
+    if response.status_code != 200:
+        return f"http_{response.status_code}"
+    if not response.content.startswith(b"%PDF"):
+        return "not_pdf"
+    return ""
+
+
+def submitted_reports(html: str) -> list[int]:
+    """Report ids of the rows marked submitted in a round overview's agency table."""
+    table = html.partition('id="agencies"')[2].partition("</table>")[0]
+    ids = []
+    for row in ROW_RE.findall(table):
+        link = REPORT_LINK_RE.search(row)
+        if 'class="badge submitted' in row and link:
+            ids.append(int(link.group(1)))
+    return ids
+
+
+def users_run(
+    manifest: dict,
+    *,
+    base_url: str,
+    users: int,
+    duration: float,
+    journal: Journal,
+    seed: int,
+    on_start: Callable[[], None] | None = None,
+) -> float:
+    """Log every virtual user in, then let them work for ``duration`` seconds; returns the
+    wall time of the working phase (until the last thread finished its last request)."""
+    specs = manifest["users"][:users]
+    far = time.monotonic() + 3600
+    vus = [
+        VirtualUser(
+            number=i,
+            spec=spec,
+            manifest=manifest,
+            base_url=base_url,
+            journal=journal,
+            deadline=far,
+            seed=seed * 1000 + i,
+        )
+        for i, spec in enumerate(specs)
+    ]
+    # Logging in hashes a password (a CPU-heavy half second on a small machine): done before
+    # the clock starts, a few at a time, so that the measured minute is the work itself.
+    logins = [threading.Thread(target=vu.login) for vu in vus]
+    for i in range(0, len(logins), 5):
+        for thread in logins[i : i + 5]:
+            thread.start()
+        for thread in logins[i : i + 5]:
+            thread.join()
+    # The logins keep their latencies, with start times before 0.
+    offset = journal.now()
+    journal.requests[:] = [replace(r, started=r.started - offset) for r in journal.requests]
+    journal.t0 += offset
+    deadline = journal.t0 + duration
+    for vu in vus:
+        vu.deadline = deadline
+    if on_start is not None:
+        on_start()
+    threads = [threading.Thread(target=vu.run, name=f"vu{vu.number}") for vu in vus]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - journal.t0

@@ -1,0 +1,130 @@
+"""The load test's checker: given what users were told and what the database holds, it names
+every lost acknowledged write, and only those (loadtest/accounting.py)."""
+
+from collections import Counter
+
+from loadtest.accounting import (
+    ACCEPT,
+    ACKED,
+    REFUSED,
+    RETURN,
+    SAVE,
+    SUBMIT,
+    UNKNOWN,
+    Request,
+    StoredReport,
+    Write,
+    first_success_after,
+    losses_find,
+    percentile,
+    roles_without_success,
+    summary_rows,
+)
+
+
+def stored(marker: str, status: str = "draft", entries: int = 2, **events) -> StoredReport:
+    return StoredReport(
+        report_id=7,
+        status=status,
+        difficulties=f"Kinh phí cấp chậm [{marker}]",
+        entry_results=[f"Đã triển khai [{marker}]"] * entries,
+        events=Counter(events),
+    )
+
+
+def writes(*items) -> list[Write]:
+    return [
+        Write(report_id=7, seq=seq, kind=kind, outcome=outcome, marker=marker)
+        for seq, (kind, outcome, marker) in enumerate(items)
+    ]
+
+
+def test_latest_acknowledged_save_present_is_no_loss():
+    history = writes((SAVE, ACKED, "M1"), (SAVE, ACKED, "M2"))
+    assert losses_find(history, {7: stored("M2", saved=2)}) == []
+
+
+def test_earlier_save_in_place_of_the_latest_is_a_loss():
+    history = writes((SAVE, ACKED, "M1"), (SAVE, ACKED, "M2"))
+    losses = losses_find(history, {7: stored("M1", saved=2)})
+    assert [str(loss) for loss in losses] == [
+        "báo cáo #7: lần lưu cuối được xác nhận (M2) không có trong báo cáo"
+    ]
+
+
+def test_marker_missing_from_one_entry_is_a_loss():
+    report = stored("M1", saved=1)
+    report.entry_results[1] = "Đã triển khai [M0]"
+    assert len(losses_find(writes((SAVE, ACKED, "M1")), {7: report})) == 1
+
+
+def test_later_write_with_unknown_outcome_may_have_overwritten():
+    # The connection dropped after the server committed M2: the user was never told either way.
+    history = writes((SAVE, ACKED, "M1"), (SAVE, UNKNOWN, "M2"))
+    assert losses_find(history, {7: stored("M2", saved=2)}) == []
+    assert losses_find(history, {7: stored("M1", saved=1)}) == []
+
+
+def test_unknown_write_before_the_last_acknowledged_one_does_not_excuse_it():
+    history = writes((SAVE, UNKNOWN, "M1"), (SAVE, ACKED, "M2"))
+    assert len(losses_find(history, {7: stored("M1", saved=2)})) == 1
+
+
+def test_refused_write_found_in_the_database_is_reported():
+    history = writes((SAVE, ACKED, "M1"), (SAVE, REFUSED, "M2"))
+    losses = losses_find(history, {7: stored("M2", saved=2)})
+    assert any("bị từ chối (M2) vẫn được ghi" in str(loss) for loss in losses)
+
+
+def test_only_unacknowledged_writes_check_nothing():
+    history = writes((SAVE, UNKNOWN, "M1"), (SUBMIT, REFUSED, "M2"))
+    assert losses_find(history, {}) == []
+
+
+def test_report_gone_from_the_database_is_a_loss():
+    losses = losses_find(writes((SAVE, ACKED, "M1")), {})
+    assert [str(loss) for loss in losses] == ["báo cáo #7: không còn trong cơ sở dữ liệu"]
+
+
+def test_acknowledged_submission_still_draft_is_a_loss():
+    history = writes((SAVE, ACKED, "M1"), (SUBMIT, ACKED, "M2"))
+    losses = losses_find(history, {7: stored("M2", "draft", saved=2, submitted=0)})
+    text = [str(loss) for loss in losses]
+    assert "báo cáo #7: 1 lần «submitted» được xác nhận, chỉ có 0 trong diễn biến" in text
+    assert "báo cáo #7: đã xác nhận nộp nhưng trạng thái là draft" in text
+
+
+def test_submitted_then_returned_then_saved_again_is_consistent():
+    history = writes(
+        (SAVE, ACKED, "M1"), (SUBMIT, ACKED, "M2"), (RETURN, ACKED, ""), (SAVE, ACKED, "M3")
+    )
+    report = stored("M3", "returned", saved=3, submitted=1, returned=1)
+    assert losses_find(history, {7: report}) == []
+
+
+def test_acknowledged_acceptance_lost():
+    history = writes((SUBMIT, ACKED, "M1"), (ACCEPT, ACKED, ""))
+    losses = losses_find(history, {7: stored("M1", "submitted", saved=1, submitted=1)})
+    assert {str(loss) for loss in losses} == {
+        "báo cáo #7: 1 lần «accepted» được xác nhận, chỉ có 0 trong diễn biến",
+        "báo cáo #7: đã xác nhận duyệt nhưng trạng thái là submitted",
+    }
+
+
+def test_figures():
+    assert percentile([float(n) for n in range(1, 101)], 0.5) == 50
+    assert percentile([float(n) for n in range(1, 101)], 0.95) == 95
+    assert percentile([3.0], 0.95) == 3.0
+    requests = [
+        Request("dashboard", "leader", 1.0, 0.2, 200),
+        Request("dashboard", "leader", 2.0, 0.4, 500, "http_500"),
+        Request("report_save", "reporter", 55.0, 0.1, 302),
+        Request("report_save", "reporter", 56.0, 0.1, 0, "conn_error"),
+    ]
+    assert summary_rows(requests) == [
+        ("dashboard", 2, 1, 0.2, 0.4, 0.4),
+        ("report_save", 2, 1, 0.1, 0.1, 0.1),
+    ]
+    assert roles_without_success(requests, since=50, roles=["reporter", "leader"]) == ["leader"]
+    assert first_success_after(requests, 1.5).name == "report_save"
+    assert first_success_after(requests, 57) is None
