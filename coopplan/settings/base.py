@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "agreements",
     "tasks",
     "reports",
+    "backup",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 DEMO_ACCOUNTS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# TEST_MEDIA_ROOT: a second installation in a subprocess (tests/test_backup.py restores into it).
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or BASE_DIR / "var" / "test-media")
 AXES_ENABLED = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
