@@ -22,4 +22,6 @@ urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),
+    path("plans/<int:pk>/timeline/", views.plan_timeline, name="plan_timeline"),
+    path("plans/<int:pk>/timeline.pdf", views.plan_timeline_pdf, name="plan_timeline_pdf"),
 ]

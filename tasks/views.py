@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -29,6 +31,13 @@ from .services import (
     task_delete,
     task_move,
     task_update,
+)
+from .timeline import (
+    TimelineSection,
+    legend_svg,
+    plan_timeline_read,
+    timeline_pages_svg,
+    understood_label,
 )
 
 EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
@@ -422,3 +431,71 @@ def section_remove(request, pk: int):
             response.status_code = 409
             return response
     return _rows_response(request, plan)
+
+
+# -- the plan timeline: page and PDF (layout and drawing in tasks/timeline.py) ------------------
+
+
+def _timeline_for(request, pk: int):
+    """The plan's timeline with the page's filters; the same permission as the plan page."""
+    plan = get_object_or_404(
+        Plan.objects.visible_to(request.user).select_related("province"), pk=pk
+    )
+
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return plan_timeline_read(
+        plan=plan,
+        user=request.user,
+        today=timezone.localdate(),
+        section_id=number("section"),
+        agency_id=number("lead"),
+    )
+
+
+@login_required
+def plan_timeline(request, pk: int):
+    """ "Tiến độ": the plan's tasks on a time axis, its milestones, a table of the same."""
+    data = _timeline_for(request, pk)
+    params = request.GET.copy()
+    params.pop("paper", None)
+    return render(
+        request,
+        "tasks/plan_timeline.html",
+        {
+            "plan": data.plan,
+            "data": data,
+            "rows": timeline_rows(data),
+            # Our own SVG: every text in it is escaped when it is written (tasks/timeline.py).
+            # Cut as the browser prints it (A4 landscape, see app.css): a page per SVG.
+            "charts": [
+                mark_safe(chart)  # noqa: S308
+                for chart in timeline_pages_svg(data.timeline, first_head_mm=48, head_mm=4)
+            ],
+            "legend": mark_safe(legend_svg()),  # noqa: S308
+            "query": params.urlencode(),
+        },
+    )
+
+
+def timeline_rows(data) -> list[dict]:
+    """The table under the chart: section headings and tasks with their times in words."""
+    return [
+        {"section": entry}
+        if isinstance(entry, TimelineSection)
+        else {"task": entry, "understood": understood_label(entry)}
+        for entry in data.entries
+    ]
+
+
+@login_required
+def plan_timeline_pdf(request, pk: int):
+    """The timeline as a landscape PDF (A4, or A3 with ``?paper=a3``), with the same filters."""
+    # Imported here, as the exporter registry does: WeasyPrint loads only when a PDF is asked for.
+    from .exporters.timeline_pdf import render_timeline_pdf
+
+    data = _timeline_for(request, pk)
+    paper = "a3" if request.GET.get("paper") == "a3" else "a4"
+    return export_response(render_timeline_pdf(data, rows=timeline_rows(data), paper=paper))

@@ -57,6 +57,7 @@ PAGES = [
     "/plans/",
     "/plans/?q=savannakhet&year=2021",
     "plan",
+    "timeline",
     "/agencies/?q=so",
     "/dashboard/",
     "/dashboard/?field=Kinh+t%E1%BA%BF",
@@ -92,6 +93,7 @@ def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, p
     url = {
         "round": f"/rounds/{reporting_round.pk}/",
         "plan": f"/plans/{plan.pk}/",
+        "timeline": f"/plans/{plan.pk}/timeline/",
         "agency": f"/agencies/{lead.pk}/",
     }.get(page, page)
     before, _ = queries(client, url)

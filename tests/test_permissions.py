@@ -88,6 +88,9 @@ def urls(w):
         "reports:document_download": ("get", f"/documents/{w['job'].pk}/download/"),
         "tasks:plan_detail": ("get", f"/plans/{plan}/"),
         "tasks:plan_export": ("get", f"/plans/{plan}/export/docx/"),
+        "tasks:plan_timeline": ("get", f"/plans/{plan}/timeline/"),
+        # Filtered to no task (no agency has id 0): a one-page PDF, quick to render five times.
+        "tasks:plan_timeline_pdf": ("get", f"/plans/{plan}/timeline.pdf?lead=0"),
         "reports:round_export": ("get", f"/rounds/{r}/export/xlsx/"),
         "reports:reminder_export": ("get", f"/rounds/{r}/reminder/docx/"),
         "home": ("get", "/"),
@@ -133,6 +136,8 @@ EXPECTED = {
     "reports:document_download":   (404, 404, 302, 302, 404),
     "tasks:plan_detail":           (200, 200, 200, 200, 404),
     "tasks:plan_export":           (200, 200, 200, 200, 404),
+    "tasks:plan_timeline":         (200, 200, 200, 200, 404),
+    "tasks:plan_timeline_pdf":     (200, 200, 200, 200, 404),
     "reports:round_export":        (404, 404, 200, 200, 404),
     "reports:reminder_export":     (404, 404, 200, 200, 404),
     "tasks:agency_tasks":          (200, 200, 200, 200, 200),
