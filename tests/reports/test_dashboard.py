@@ -29,6 +29,8 @@ def test_leader_lands_on_the_dashboard_and_sees_each_plan(leader_client, quang_t
     assert plan_165.funds_planned == 12_000_000_000  # 2 × 6 tỷ
     html = response.content.decode()
     assert "<svg" in html and "overdue=true" in html
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    assert f'href="/plans/{plan.pk}/timeline/"' in html
     assert "Hạn nộp" in html
 
 
