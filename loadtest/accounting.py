@@ -183,7 +183,21 @@ def roles_without_success(
     return [role for role in roles if role not in served]
 
 
-def first_success_after(requests: list[Request], moment: float) -> Request | None:
-    """The earliest-finishing successful request that started at or after ``moment``."""
-    after = [r for r in requests if not r.error and r.started >= moment]
+def first_success_after(
+    requests: list[Request], moment: float, *, ended_after: float | None = None
+) -> Request | None:
+    """The first successful request to finish among those started at or after ``moment``
+    (and finished at or after ``ended_after``, when given)."""
+    after = [
+        r
+        for r in requests
+        if not r.error
+        and r.started >= moment
+        and (ended_after is None or r.started + r.seconds >= ended_after)
+    ]
     return min(after, key=lambda r: r.started + r.seconds, default=None)
+
+
+def failures_ending_between(requests: list[Request], start: float, end: float) -> list[Request]:
+    """Failed requests whose answer (or lack of one) came in ``[start, end)``."""
+    return [r for r in requests if r.error and start <= r.started + r.seconds < end]

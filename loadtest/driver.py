@@ -4,7 +4,7 @@
   report that was returned.
 - coordinator: opens a round's overview filtered on submitted reports, reads one, accepts or
   returns it with a comment.
-- leader: the dashboard, a round's summary PDF, a plan's PDF.
+- leader: the dashboard, then a round's summary PDF or a plan's PDF.
 
 Every request is recorded (name, role, latency, status, error kind) and every write with its
 outcome (see accounting.py): a write is *acknowledged* only when the server's answer says so.
@@ -25,13 +25,19 @@ import requests
 
 from .accounting import ACCEPT, ACKED, REFUSED, RETURN, SAVE, SUBMIT, UNKNOWN, Request, Write
 
-TIMEOUT = 30.0
-THINK = {"reporter": (0.5, 2.0), "coordinator": (1.0, 3.0), "leader": (2.0, 5.0)}
+# A browser waits this long for a page or a PDF (gunicorn gives up on a worker after 120 s).
+TIMEOUT = 60.0
+# Seconds between two actions: reporters type, coordinators read, leaders read longer.
+THINK = {"reporter": (0.5, 2.0), "coordinator": (1.0, 3.0), "leader": (5.0, 15.0)}
 
 SAVED_MESSAGE = "Đã lưu bản nháp."
 SUBMITTED_MESSAGE = "Đã nộp báo cáo."
 ACCEPTED_MESSAGE = "Đã duyệt báo cáo của"
 RETURNED_MESSAGE = "Đã trả lại báo cáo cho"
+NOT_SAVED_MESSAGE = "Chưa lưu"  # invalid form (400); a conflict (409) says "CHƯA được lưu"
+READ_ONLY_MESSAGE = "Báo cáo này đang ở trạng thái chỉ xem."
+# Another coordinator reviewed the report first.
+REVIEW_REFUSED = ("Chỉ duyệt được báo cáo đã nộp.", "Chỉ trả lại được báo cáo đã nộp.")
 
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
 ENTRY_RE = re.compile(r'name="e(\d+)-status"')
@@ -270,11 +276,13 @@ class VirtualUser:
         answer = self.call(
             name, "POST", f"/reports/{report_id}/edit/", data=data, expect=expect_report_post
         )
-        if answer.response is None or answer.status >= 500:
-            self.write(report_id, action, UNKNOWN, marker)
+        if answer.status == 409 or (answer.status == 400 and NOT_SAVED_MESSAGE in answer.text):
+            self.write(report_id, action, REFUSED, marker)  # the form says nothing was saved
             return None, False
-        if answer.status != 302:  # 409 conflict, 400 invalid: nothing saved
-            self.write(report_id, action, REFUSED, marker)
+        if answer.status != 302:
+            # No answer, a 5xx, or Django's bare 400 when the session could not be saved after
+            # the view had committed (a database outage): the user cannot tell.
+            self.write(report_id, action, UNKNOWN, marker)
             return None, False
         if EDIT_RE.match(answer.location):
             # A draft saved, or a submission refused as incomplete after saving the draft.
@@ -292,8 +300,10 @@ class VirtualUser:
             self.write(report_id, action, UNKNOWN, marker)
         elif action == SUBMIT and SUBMITTED_MESSAGE in follow.text:
             self.write(report_id, SUBMIT, ACKED, marker)
-        else:
+        elif READ_ONLY_MESSAGE in follow.text:
             self.write(report_id, action, REFUSED, marker)
+        else:
+            self.write(report_id, action, UNKNOWN, marker)
         return None, True
 
     def record_anomaly(self, name: str, error: str) -> None:
@@ -335,38 +345,38 @@ class VirtualUser:
         answer = self.call(
             f"report_{kind}", "POST", path, data=data, expect=expect_redirect(DETAIL_RE)
         )
-        if answer.response is None or answer.status >= 500:
-            self.write(report_id, kind, UNKNOWN)
-            return
         if answer.error:
-            self.write(report_id, kind, REFUSED)
+            self.write(report_id, kind, UNKNOWN)
             return
         # accept and return both go back to the report: only the message tells what happened.
         follow = self.call("report_detail", "GET", answer.location)
-        if follow.error:
-            self.write(report_id, kind, UNKNOWN)
-        elif message in follow.text:
+        if not follow.error and message in follow.text:
             self.write(report_id, kind, ACKED)
-        else:  # another coordinator was faster: "Chỉ duyệt được báo cáo đã nộp."
+        elif not follow.error and any(m in follow.text for m in REVIEW_REFUSED):
             self.write(report_id, kind, REFUSED)
+        else:
+            self.write(report_id, kind, UNKNOWN)
 
     # -- leader -----------------------------------------------------------------------------
 
     def leader(self) -> None:
-        while self.running():
+        """The dashboard, then one PDF: a round's summary and a plan, in turn."""
+        for turn in itertools.count():
             if not self.ensure_login():
                 return
             self.call("dashboard", "GET", "/dashboard/")
             self.think()
             if not self.running():
                 return
-            round_id = self.rng.choice(self.manifest["rounds"])
-            self.call("round_pdf", "GET", f"/rounds/{round_id}/export/pdf/", expect=expect_pdf)
-            self.think()
-            if not self.running():
-                return
-            plan_id = self.rng.choice(self.manifest["plans"])
-            self.call("plan_pdf", "GET", f"/plans/{plan_id}/export/pdf/", expect=expect_pdf)
+            if turn % 2 == 0:
+                round_id = self.rng.choice(self.manifest["rounds"])
+                path, name = f"/rounds/{round_id}/export/pdf/", "round_pdf"
+            else:
+                path, name = (
+                    f"/plans/{self.rng.choice(self.manifest['plans'])}/export/pdf/",
+                    "plan_pdf",
+                )
+            self.call(name, "GET", path, expect=expect_pdf)
             self.think()
 
 

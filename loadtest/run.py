@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -72,6 +73,20 @@ def django(env: dict, *args: str, log: Path) -> None:
         )
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system seconds of a running process (fields 14 and 15 of /proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Gunicorn:
     def __init__(self, env: dict, port: int, log: Path):
         self.env, self.port, self.log = env, port, log
@@ -115,6 +130,12 @@ class Gunicorn:
         except OSError:
             return []
         return sorted(int(c) for c in children)
+
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the master and its live workers."""
+        if self.process is None:
+            return 0.0
+        return sum(_process_cpu(pid) for pid in [self.process.pid, *self.workers()])
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -220,7 +241,15 @@ def journal_save(journal: Journal, folder: Path) -> None:
             writer.writerow([w.seq, w.report_id, w.kind, w.outcome, w.marker, w.user])
 
 
-def report_print(journal: Journal, elapsed: float, faults: Faults | None) -> list[str]:
+def _kinds(requests) -> str:
+    return (
+        ", ".join(f"{k} {n}" for k, n in accounting.errors_by_kind(requests).most_common()) or "-"
+    )
+
+
+def report_print(
+    journal: Journal, elapsed: float, duration: float, faults: Faults | None
+) -> list[str]:
     """Print the figures; returns the problems that make the run fail (besides losses)."""
     problems: list[str] = []
     work = [r for r in journal.requests if r.started >= 0]
@@ -265,35 +294,29 @@ def report_print(journal: Journal, elapsed: float, faults: Faults | None) -> lis
     for note in faults.notes:
         say("  " + note)
     if faults.killed_at is not None:
-        window = [r for r in failed if faults.killed_at - 1 <= r.started < faults.killed_at + 5]
-        say(
-            f"  lỗi quanh lúc dừng worker ({faults.killed_at:.0f}–{faults.killed_at + 5:.0f} s): "
-            f"{len(window)}"
+        window = accounting.failures_ending_between(
+            journal.requests, faults.killed_at, faults.killed_at + 10
         )
+        say(f"  lỗi kết thúc trong 10 s sau khi dừng worker: {len(window)} ({_kinds(window)})")
     if faults.restart_ended is not None:
-        first = accounting.first_success_after(journal.requests, faults.restart_ended)
-        after = [r for r in failed if r.started >= faults.restart_ended]
-        during = [r for r in failed if faults.restart_began <= r.started < faults.restart_ended]
-        say(
-            f"  lỗi khi PostgreSQL khởi động lại: {len(during)}; sau khi xong: {len(after)}"
-            + (
-                f" (yêu cầu lỗi cuối bắt đầu lúc {max(r.started for r in after):.1f} s)"
-                if after
-                else ""
-            )
-        )
+        began, ended = faults.restart_began, faults.restart_ended
+        during = accounting.failures_ending_between(journal.requests, began, ended)
+        after = accounting.failures_ending_between(journal.requests, ended, float("inf"))
+        say(f"  lỗi kết thúc trong lúc PostgreSQL khởi động lại: {len(during)} ({_kinds(during)})")
+        say(f"  lỗi kết thúc sau khi PostgreSQL lên lại: {len(after)} ({_kinds(after)})")
+        first = accounting.first_success_after(journal.requests, began, ended_after=ended)
         if first is None:
             problems.append("không có yêu cầu nào thành công sau khi PostgreSQL khởi động lại")
         else:
             done = first.started + first.seconds
             say(
-                f"  phục hồi: yêu cầu thành công đầu tiên xong lúc {done:.1f} s, "
-                f"{done - faults.restart_began:.1f} s sau khi bắt đầu khởi động lại PostgreSQL "
-                f"({done - faults.restart_ended:.1f} s sau khi PostgreSQL lên lại)"
+                f"  phục hồi: yêu cầu thành công đầu tiên ({first.name}) xong lúc {done:.1f} s, "
+                f"{done - began:.1f} s sau khi bắt đầu khởi động lại PostgreSQL, "
+                f"{done - ended:.1f} s sau khi PostgreSQL lên lại"
             )
     else:
         problems.append("PostgreSQL chưa được khởi động lại (lần chạy quá ngắn?)")
-    missing = accounting.roles_without_success(journal.requests, since=elapsed - 10, roles=ROLES)
+    missing = accounting.roles_without_success(journal.requests, since=duration - 10, roles=ROLES)
     if missing:
         problems.append("10 s cuối không có yêu cầu thành công cho: " + ", ".join(missing))
     else:
@@ -333,6 +356,8 @@ def main() -> int:
     }
     setup_log = folder / "setup.log"
     say(f"Thư mục kết quả: {folder.relative_to(ROOT)}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    say(f"Máy: {os.cpu_count()} lõi, tải trung bình trước khi chạy {load}")
     say(f"Chuẩn bị cơ sở dữ liệu {args.database} (xóa và tạo lại), migrate, dữ liệu mẫu …")
     database_recreate(args.database)
     django(env, "manage.py", "migrate", "--noinput", log=setup_log)
@@ -350,6 +375,13 @@ def main() -> int:
     gunicorn = Gunicorn(env, port, folder / "gunicorn.log")
     journal = Journal()
     faults = None
+    cpu = {"before": _children_cpu()}
+
+    def on_start() -> None:
+        cpu["at_start"] = gunicorn.cpu_seconds()
+        if faults is not None:
+            faults.started.set()
+
     try:
         gunicorn.start()
         say(
@@ -376,14 +408,23 @@ def main() -> int:
             duration=args.duration,
             journal=journal,
             seed=args.seed,
-            on_start=faults.started.set if faults else None,
+            on_start=on_start,
         )
     finally:
         gunicorn.stop()
+    # Workers are reaped by the master and the master by us: their CPU time (the killed worker's
+    # included) is in our children's usage once gunicorn has stopped.
+    server_cpu = _children_cpu() - cpu["before"] - cpu["at_start"]
     if faults is not None:
         faults.join(timeout=60)
     journal_save(journal, folder)
-    problems = report_print(journal, elapsed, faults)
+    problems = report_print(journal, elapsed, args.duration, faults)
+    work = sum(1 for r in journal.requests if r.started >= 0)
+    say(
+        f"CPU của gunicorn trong lúc đo: {server_cpu:.0f} s "
+        f"({100 * server_cpu / elapsed / (os.cpu_count() or 1):.0f} % của {os.cpu_count()} lõi), "
+        f"{1000 * server_cpu / max(1, work):.0f} ms mỗi yêu cầu (không kể PostgreSQL)"
+    )
 
     report_ids = sorted({w.report_id for w in journal.writes})
     losses = accounting.losses_find(journal.writes, stored_reports(args.database, report_ids))

@@ -14,6 +14,7 @@ from loadtest.accounting import (
     Request,
     StoredReport,
     Write,
+    failures_ending_between,
     first_success_after,
     losses_find,
     percentile,
@@ -128,3 +129,6 @@ def test_figures():
     assert roles_without_success(requests, since=50, roles=["reporter", "leader"]) == ["leader"]
     assert first_success_after(requests, 1.5).name == "report_save"
     assert first_success_after(requests, 57) is None
+    assert first_success_after(requests, 0.5, ended_after=2.0).name == "report_save"
+    assert first_success_after(requests, 0.5).name == "dashboard"
+    assert [r.error for r in failures_ending_between(requests, 2.0, 56.0)] == ["http_500"]
