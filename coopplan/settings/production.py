@@ -48,9 +48,13 @@ if Path(MEDIA_ROOT).resolve().is_relative_to(Path(STATIC_ROOT).resolve()) or Pat
     raise ImproperlyConfigured("MEDIA_ROOT và STATIC_ROOT phải là hai thư mục tách biệt.")
 
 # PostgreSQL: a psycopg connection pool per process (gunicorn worker, db_worker). Django requires
-# CONN_MAX_AGE = 0 with it. Behind PgBouncer in transaction mode set DB_POOL=0.
+# CONN_MAX_AGE = 0 with it. Behind PgBouncer in transaction mode: DB_POOL=0 and
+# DB_DISABLE_SERVER_SIDE_CURSORS=1 (a server-side cursor does not survive between transactions).
 DATABASES = copy.deepcopy(DATABASES)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
