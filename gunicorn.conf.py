@@ -6,8 +6,9 @@ this one file:
 GUNICORN_BIND              127.0.0.1:8000 (nginx in front); a unix socket as unix:/run/…/sock
 GUNICORN_WORKERS           2 × cores + 1
 GUNICORN_THREADS           1 (sync workers); more turns on gthread workers (raise DB_POOL_MAX_SIZE)
-GUNICORN_TIMEOUT           120 s: a 300-task PDF renders inline in a few seconds, longer ones go to
-                           the db_worker, the margin is for a slow machine under load
+GUNICORN_TIMEOUT           120 s: PDFs render in the request up to EXPORT_INLINE_MAX_TASKS (300)
+                           tasks, ~35 ms a task here (~10 s), larger ones in db_worker; the rest
+                           is margin for a loaded machine
 GUNICORN_GRACEFUL_TIMEOUT  30 s to finish running requests on restart
 GUNICORN_MAX_REQUESTS      a worker is replaced after 1000 requests (WeasyPrint's memory), ± 10 %
 FORWARDED_ALLOW_IPS        proxies whose X-Forwarded-* headers are trusted; 127.0.0.1,::1
