@@ -78,6 +78,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _process_cpu(pid: int) -> float:
     """User + system seconds of a running process (fields 14 and 15 of /proc/PID/stat)."""
     try:
@@ -379,6 +384,7 @@ def main() -> int:
 
     def on_start() -> None:
         cpu["at_start"] = gunicorn.cpu_seconds()
+        cpu["driver"] = _self_cpu()
         if faults is not None:
             faults.started.set()
 
@@ -415,6 +421,7 @@ def main() -> int:
     # Workers are reaped by the master and the master by us: their CPU time (the killed worker's
     # included) is in our children's usage once gunicorn has stopped.
     server_cpu = _children_cpu() - cpu["before"] - cpu["at_start"]
+    driver_cpu = _self_cpu() - cpu["driver"]
     if faults is not None:
         faults.join(timeout=60)
     journal_save(journal, folder)
@@ -423,7 +430,8 @@ def main() -> int:
     say(
         f"CPU của gunicorn trong lúc đo: {server_cpu:.0f} s "
         f"({100 * server_cpu / elapsed / (os.cpu_count() or 1):.0f} % của {os.cpu_count()} lõi), "
-        f"{1000 * server_cpu / max(1, work):.0f} ms mỗi yêu cầu (không kể PostgreSQL)"
+        f"{1000 * server_cpu / max(1, work):.0f} ms mỗi yêu cầu (không kể PostgreSQL); "
+        f"CPU của chính trình tạo tải: {driver_cpu:.1f} s"
     )
 
     report_ids = sorted({w.report_id for w in journal.writes})
