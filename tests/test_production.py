@@ -30,12 +30,12 @@ PRODUCTION_STATIC = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 
 
+# Knobs of the machine running the suite (the browser tests set the last), not of a server.
+NOT_INHERITED = ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def production(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD")
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "coopplan.settings.production",
