@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -39,10 +40,22 @@ PASSWORD = "coopplan-demo-2026"  # the demo accounts' password
 EVIDENCE = b"%PDF-1.4\n% bien ban ky ket\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+# Django's JSON serializer writes times to the millisecond, and leaves ".000" out when the
+# microseconds are zero: a time saved at 10:00:59.000412 reads back as 10:00:59.000 and is then
+# written "10:00:59Z". The backup keeps times to the millisecond; compare them at that precision.
+_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{3})?(Z|[+-]\d\d:\d\d)?$")
+
+
+def _time_ms(value):
+    if isinstance(value, str) and (match := _TIME.match(value)):
+        return f"{match[1]}{match[2] or '.000'}{match[3] or ''}"
+    return value
+
+
 def normalised(fields: dict) -> dict:
-    """Many-to-many lists come back in any order."""
+    """Many-to-many lists come back in any order; times compare to the millisecond."""
     return {
-        name: sorted(value, key=json.dumps) if isinstance(value, list) else value
+        name: sorted(value, key=json.dumps) if isinstance(value, list) else _time_ms(value)
         for name, value in fields.items()
     }
 
