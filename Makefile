@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve migrate seed test lint clean loadtest loadtest-faults
+.PHONY: install install-dev run serve migrate seed test lint bench clean loadtest loadtest-faults
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,12 @@ loadtest: install-dev
 
 loadtest-faults: install-dev
 	$(BIN)/python loadtest/run.py --faults $(LOADTEST_ARGS)
+
+# Figures on national-scale data (README, "Hiệu năng"): SQLite in var/bench.sqlite3, or the
+# PostgreSQL database DATABASE_URL names. BENCH_SCALE=small for a quick run.
+BENCH_SCALE ?= national
+bench: install-dev
+	$(BIN)/python bench/run.py --scale $(BENCH_SCALE)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

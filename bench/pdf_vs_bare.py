@@ -26,7 +26,6 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopplan.settings.dev")
 
 PLAN_NUMBER = "165/QĐ-UBND"
 
@@ -45,29 +44,18 @@ def dev_db_has_seed() -> bool:
     return found is not None
 
 
-TEMP_DIR = None
-if not dev_db_has_seed():
-    TEMP_DIR = tempfile.mkdtemp(prefix="coopplan-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.utils.html import escape  # noqa: E402
-from weasyprint import HTML  # noqa: E402
-
-from agreements.models import Plan  # noqa: E402
-from tasks.exporters.pdf import gc_paused  # noqa: E402
-from tasks.exporters.plan_pdf import column_key, render_plan_pdf, task_cell  # noqa: E402
-from tasks.selectors import plan_rows  # noqa: E402
-
 FONTS = BASE_DIR / "static" / "fonts"
 
 
 def bare_html(plan) -> str:
-    """The two appendix tables as plain HTML: no cover, no headings beyond a caption."""
+    """The plan's appendix tables as plain HTML: no cover, no headings beyond a caption.
+
+    Importable from other scripts (bench/run.py) once Django is set up."""
+    from django.utils.html import escape
+
+    from tasks.exporters.plan_pdf import column_key, task_cell
+    from tasks.selectors import plan_rows
+
     tables: dict[int, list[str]] = {}
     columns: dict[int, list[str]] = {}
     for row in plan_rows(plan):
@@ -127,12 +115,19 @@ def median_seconds(func, runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def main() -> None:
+def main(temp_dir: str | None) -> None:
+    from django.core.management import call_command
+    from weasyprint import HTML
+
+    from agreements.models import Plan
+    from tasks.exporters.pdf import gc_paused
+    from tasks.exporters.plan_pdf import render_plan_pdf
+
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    if TEMP_DIR is not None:
+    if temp_dir is not None:
         from reports.seed import seed_load
 
-        print(f"Temporary database in {TEMP_DIR}: migrating and seeding …")
+        print(f"Temporary database in {temp_dir}: migrating and seeding …")
         call_command("migrate", verbosity=0, interactive=False)
         seed_load()
     plan = Plan.objects.get(number=PLAN_NUMBER)
@@ -168,8 +163,16 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopplan.settings.dev")
+    temp_dir = None
+    if not dev_db_has_seed():
+        temp_dir = tempfile.mkdtemp(prefix="coopplan-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{temp_dir}/bench.sqlite3"
+    import django
+
+    django.setup()
     try:
-        main()
+        main(temp_dir)
     finally:
-        if TEMP_DIR is not None:
-            shutil.rmtree(TEMP_DIR, ignore_errors=True)
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)

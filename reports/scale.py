@@ -811,7 +811,9 @@ def round_generate(
     for target in Target.objects.filter(task__plan__in=plans).order_by("pk"):
         targets.setdefault(target.task_id, []).append(target)
     states = OPEN_ROUND_STATES if current else CLOSED_ROUND_STATES
-    for agency in round_owing_agencies(reporting_round):
+    # Sorted here, not by the database: PostgreSQL's collation and SQLite's byte order disagree,
+    # and the order decides which random draw each agency gets.
+    for agency in sorted(round_owing_agencies(reporting_round), key=lambda a: (a.name, a.pk)):
         state = _weighted(rng, states)
         if state == "none":
             continue
@@ -947,42 +949,41 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
     digest = hashlib.sha256()
 
     def feed(rows) -> None:
-        for row in rows:
-            digest.update(repr(row).encode())
+        # Sorted in Python: databases sort Vietnamese text differently.
+        for line in sorted(repr(tuple(row)) for row in rows):
+            digest.update(line.encode())
         digest.update(b"|")
 
     scope = {"province__country": Country.VN, "province__name__in": names}
     feed(
-        Agency.objects.filter(**scope)
-        .order_by("province__name", "name")
-        .values_list("province__name", "name", "short_name", "kind", "active", "successor__name")
+        Agency.objects.filter(**scope).values_list(
+            "province__name", "name", "short_name", "kind", "active", "successor__name"
+        )
     )
     feed(
-        User.objects.filter(**scope)
-        .order_by("username")
-        .values_list("username", "first_name", "last_name", "role", "agency__name")
+        User.objects.filter(**scope).values_list(
+            "username", "first_name", "last_name", "role", "agency__name"
+        )
     )
     feed(
-        Agreement.objects.filter(**scope)
-        .order_by("province__name", "title")
-        .values_list("province__name", "title", "kind", "signed_date", "signed_place")
+        Agreement.objects.filter(**scope).values_list(
+            "province__name", "title", "kind", "signed_date", "signed_place"
+        )
     )
     plans = Plan.objects.filter(**scope)
     feed(
-        plans.order_by("province__name", "number").values_list(
+        plans.values_list(
             "province__name", "number", "kind", "date", "title", "start_year", "end_year", "status"
         )
     )
     feed(
-        Plan.partners.through.objects.filter(plan__in=plans)
-        .order_by("plan__province__name", "plan__number", "locality__name")
-        .values_list("plan__province__name", "plan__number", "locality__name")
+        Plan.partners.through.objects.filter(plan__in=plans).values_list(
+            "plan__province__name", "plan__number", "locality__name"
+        )
     )
     task_key = ("plan__province__name", "plan__number", "position")
     feed(
-        Section.objects.filter(plan__in=plans)
-        .order_by("plan__province__name", "plan__number", "position")
-        .values_list(
+        Section.objects.filter(plan__in=plans).values_list(
             "plan__province__name",
             "plan__number",
             "position",
@@ -995,7 +996,7 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
     )
     tasks = Task.objects.filter(plan__in=plans)
     feed(
-        tasks.order_by(*task_key).values_list(
+        tasks.values_list(
             *task_key,
             "section__position",
             "number",
@@ -1014,33 +1015,33 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
         )
     )
     feed(
-        TaskLead.objects.filter(task__in=tasks)
-        .order_by(*(f"task__{k}" for k in task_key), "order")
-        .values_list(*(f"task__{k}" for k in task_key), "order", "agency__name")
+        TaskLead.objects.filter(task__in=tasks).values_list(
+            *(f"task__{k}" for k in task_key), "order", "agency__name"
+        )
     )
     for through, other in (
         (Task.coordinating_agencies.through, "agency__name"),
         (Task.partners.through, "locality__name"),
     ):
         feed(
-            through.objects.filter(task__in=tasks)
-            .order_by(*(f"task__{k}" for k in task_key), other)
-            .values_list(*(f"task__{k}" for k in task_key), other)
+            through.objects.filter(task__in=tasks).values_list(
+                *(f"task__{k}" for k in task_key), other
+            )
         )
     feed(
-        BudgetLine.objects.filter(task__in=tasks)
-        .order_by(*(f"task__{k}" for k in task_key), "year", "amount")
-        .values_list(*(f"task__{k}" for k in task_key), "year", "amount", "source", "stage")
+        BudgetLine.objects.filter(task__in=tasks).values_list(
+            *(f"task__{k}" for k in task_key), "year", "amount", "source", "stage"
+        )
     )
     target_names = dict(Target.objects.filter(task__in=tasks).values_list("pk", "indicator"))
     feed(
-        Target.objects.filter(task__in=tasks)
-        .order_by(*(f"task__{k}" for k in task_key), "indicator")
-        .values_list(*(f"task__{k}" for k in task_key), "indicator", "unit", "quantity", "per")
+        Target.objects.filter(task__in=tasks).values_list(
+            *(f"task__{k}" for k in task_key), "indicator", "unit", "quantity", "per"
+        )
     )
     rounds = ReportingRound.objects.filter(**scope)
     feed(
-        rounds.order_by("province__name", "request_number").values_list(
+        rounds.values_list(
             "province__name",
             "request_number",
             "request_date",
@@ -1053,7 +1054,7 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
     report_key = ("reporting_round__province__name", "reporting_round__request_number")
     reports = Report.objects.filter(reporting_round__in=rounds)
     feed(
-        reports.order_by(*report_key, "agency__name").values_list(
+        reports.values_list(
             *report_key,
             "agency__name",
             "status",
@@ -1075,24 +1076,16 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
         "task__plan__number",
         "task__position",
     )
-    for row in (
-        ReportEntry.objects.filter(report__in=reports)
-        .order_by(*entry_key)
-        .values_list(*entry_key, "role", "status", "result", "funds_spent", "actuals")
-    ):
-        *head, actuals = row
-        digest.update(
-            repr(
-                (*head, sorted((target_names.get(int(k), k), v) for k, v in actuals.items()))
-            ).encode()
+    feed(
+        (*head, sorted((target_names.get(int(k), k), v) for k, v in actuals.items()))
+        for *head, actuals in ReportEntry.objects.filter(report__in=reports).values_list(
+            *entry_key, "role", "status", "result", "funds_spent", "actuals"
         )
-    digest.update(b"|")
+    )
     from .models import ReportEvent
 
     feed(
-        ReportEvent.objects.filter(report__in=reports)
-        .order_by(*(f"report__{k}" for k in report_key), "report__agency__name", "pk")
-        .values_list(
+        ReportEvent.objects.filter(report__in=reports).values_list(
             *(f"report__{k}" for k in report_key),
             "report__agency__name",
             "action",
