@@ -22,8 +22,11 @@ from tasks.models import TaskStatus
 from .charts import breakdown_chart
 from .round_xlsx import BOLD, ITALIC, NUMBER, TITLE, WRAP, Sheet, new_workbook
 
-# A PDF to bring to a meeting lists at most this many tasks per panel; the XLSX has them all.
-PDF_TASK_LIMIT = 150
+# A PDF to bring to a meeting lists at most this many tasks per panel (soonest first), after a
+# count by lead agency of them all; the XLSX has every task. 60 rows is about six pages, and
+# keeps the PDF of a 3,000-task province to a few seconds (bench/dashboard_scale.py).
+PDF_TASK_LIMIT = 60
+PDF_AGENCY_LIMIT = 15
 
 
 def panel_titles() -> dict[str, str]:
@@ -60,6 +63,19 @@ def _task_cells(task, labels) -> list:
         task.end_date,
         labels.get(task.status, task.status),
     ]
+
+
+def by_lead_agency(tasks) -> list[tuple[str, int]]:
+    """How many of ``tasks`` each lead agency has, most first (a task with two leads counts for
+    both); tasks without a lead agency are counted under their printed lead text."""
+    counts: dict[str, int] = {}
+    for task in tasks:
+        names = [lead.agency.name for lead in task.leads.all()] or [
+            task.lead_text or _("(chưa có đơn vị chủ trì)")
+        ]
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -243,7 +259,12 @@ def dashboard_html(data, *, panel: str = "") -> str:
             ]
             for task in tasks[:PDF_TASK_LIMIT]
         ]
-        return {"rows": rows, "more": max(0, len(tasks) - PDF_TASK_LIMIT), "total": len(tasks)}
+        return {
+            "rows": rows,
+            "more": max(0, len(tasks) - PDF_TASK_LIMIT),
+            "total": len(tasks),
+            "by_agency": by_lead_agency(tasks)[:PDF_AGENCY_LIMIT],
+        }
 
     titles = panel_titles()
     chart = ""

@@ -178,3 +178,26 @@ def test_numbers_are_vietnamese_whatever_the_browser_language(leader_client):
     html = leader_client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "12.000.000.000" in html
     assert "12,000,000,000" not in html
+
+
+def test_the_pdf_counts_overdue_by_agency_and_points_to_the_xlsx_for_the_rest(
+    leader_client, monkeypatch
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from reports.dashboard import dashboard_data
+    from reports.exporters import dashboard as exporter
+
+    monkeypatch.setattr(exporter, "PDF_TASK_LIMIT", 10)
+    page = leader_client.get("/dashboard/")
+    overdue = page.context["totals"]["overdue"]
+    response = leader_client.get("/dashboard/export/pdf/", {"panel": "overdue"})
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert f"Nhiệm vụ quá hạn ({overdue})" in text
+    assert f"… và {overdue - 10} nhiệm vụ nữa: xem tệp XLSX của khối này." in text
+    details = dashboard_data(page.context["user"], details=True)
+    top_agency, top_count = exporter.by_lead_agency(details["overdue_tasks"])[0]
+    assert f"{top_agency} {top_count}" in text
