@@ -67,7 +67,14 @@ from tasks.models import (
     TaskStatus,
 )
 
-from .models import EntryRole, Report, ReportEntry, ReportingRound, RoundStatus
+from .models import (
+    EntryRole,
+    Report,
+    ReportEntry,
+    ReportingRound,
+    ReportStatus,
+    RoundStatus,
+)
 from .scale_vocabulary import (
     AGENCIES,
     CLOSED_ROUND_STATES,
@@ -173,7 +180,10 @@ class ScaleStats:
     province_ids: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        by_state = ", ".join(f"{state}: {n}" for state, n in sorted(self.reports.items()))
+        labels = dict(ReportStatus.choices)
+        by_state = ", ".join(
+            f"{labels.get(state, state).lower()}: {n}" for state, n in sorted(self.reports.items())
+        )
         return [
             _("Tỉnh, thành phố: %(n)s") % {"n": self.provinces},
             _("Cơ quan, đơn vị (mới): %(n)s") % {"n": self.agencies},
