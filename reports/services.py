@@ -332,7 +332,10 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
     locked._history_user = user
     locked.save()
     for entry in (
-        locked.entries.filter(role=EntryRole.LEAD).exclude(status="").select_related("task")
+        # The plan too: saving a task re-reads its timeframe against the plan's period.
+        locked.entries.filter(role=EntryRole.LEAD)
+        .exclude(status="")
+        .select_related("task__plan")
     ):
         task = entry.task
         if task.status != entry.status:

@@ -210,3 +210,26 @@ def test_timeline_survives_a_deleted_account(client, reporting_round, reporter, 
     client.force_login(coordinator)
     html = client.get(f"/reports/{report.pk}/").content.decode()
     assert "(tài khoản đã xóa)" in html
+
+
+def test_accepting_does_not_read_each_tasks_plan_again(reporting_round, coordinator, reporter):
+    """Saving a task re-reads its timeframe against its plan: the plan comes with the entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = report_start(reporting_round=reporting_round, agency=reporter.agency, user=reporter)
+    entries = complete_entries(report, status="delayed")
+    assert len(entries) >= 2
+    report = report_save(
+        report=report,
+        user=reporter,
+        version=report.version,
+        general=COMPLETE_GENERAL,
+        entries=entries,
+    )
+    report = report_submit(report=report, user=reporter, version=report.version)
+    report = Report.objects.get(pk=report.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        report_accept(report=report, user=coordinator)
+    plan_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "agreements_plan"' in q["sql"]]
+    assert len(plan_reads) <= 1, plan_reads
