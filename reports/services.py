@@ -333,9 +333,7 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
     locked.save()
     for entry in (
         # The plan too: saving a task re-reads its timeframe against the plan's period.
-        locked.entries.filter(role=EntryRole.LEAD)
-        .exclude(status="")
-        .select_related("task__plan")
+        locked.entries.filter(role=EntryRole.LEAD).exclude(status="").select_related("task__plan")
     ):
         task = entry.task
         if task.status != entry.status:
