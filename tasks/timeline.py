@@ -24,12 +24,11 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .exporters.fonts import text_width
 
 WIDTH = 1080.0
 MM_PER_UNIT = 0.25
@@ -514,25 +513,6 @@ def milestone_kind_label(kind: str) -> str:
 
 
 # -- text measure -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _advances(face: str) -> tuple[dict[int, int], float]:
-    from fontTools.ttLib import TTFont
-
-    path = Path(settings.BASE_DIR) / "static" / "fonts" / f"Tinos-{face}.ttf"
-    with TTFont(path, lazy=True) as font:
-        metrics = font["hmtx"].metrics
-        widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
-        return widths, float(font["head"].unitsPerEm)
-
-
-def text_width(text: str, size: float, *, bold: bool = False, italic: bool = False) -> float:
-    """Width of ``text`` at ``size`` units, from the advance widths of the shipped Tinos."""
-    face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
-    widths, per_em = _advances(face)
-    fallback = widths.get(ord("n"), per_em / 2)
-    return sum(widths.get(ord(char), fallback) for char in text) * size / per_em
 
 
 def fit(text: str, size: float, width: float, *, bold: bool = False, italic: bool = False) -> str:

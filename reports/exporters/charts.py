@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 
 from reports.summary import NO_REPORT, STATUS_LABELS, STATUS_ORDER, Breakdown
+from tasks.exporters.fonts import text_width
 
 WIDTH = 640.0  # user units; 1 unit = 0.25 mm when printed at 160 mm
 MM_PER_UNIT = 0.25
@@ -42,44 +43,6 @@ TEXT = "#1A1A1A"
 MUTED = "#555555"
 GRID = "#DDDDDD"
 AXIS = "#888888"
-
-# Advance widths (1/1000 em) of ASCII 32..126 in Tinos Regular and Bold (= Times New Roman).
-_REGULAR = (
-    "250 333 408 500 500 833 778 180 333 333 500 564 250 333 250 278 500 500 500 500 500 500 "
-    "500 500 500 500 278 278 564 564 564 444 921 722 667 667 722 611 556 722 722 333 389 722 "
-    "611 889 722 722 556 722 667 556 611 722 722 944 722 722 611 333 278 333 469 500 333 444 "
-    "500 444 500 444 333 500 500 278 278 500 278 778 500 500 500 500 333 389 278 500 500 722 "
-    "500 500 444 480 200 480 541"
-)
-_BOLD = (
-    "250 333 555 500 500 1000 833 278 333 333 500 570 250 333 250 278 500 500 500 500 500 500 "
-    "500 500 500 500 333 333 570 570 570 500 930 722 667 722 722 667 611 778 778 389 500 778 "
-    "667 944 722 778 611 778 722 556 667 722 722 1000 722 722 667 333 278 333 581 500 333 500 "
-    "556 444 556 444 333 500 556 278 333 556 278 833 556 500 556 556 444 389 333 556 500 722 "
-    "500 500 444 394 220 394 520"
-)
-_WIDTHS = {
-    False: dict(zip(map(chr, range(32, 127)), map(int, _REGULAR.split()), strict=True)),
-    True: dict(zip(map(chr, range(32, 127)), map(int, _BOLD.split()), strict=True)),
-}
-# Vietnamese letters that do not decompose to an ASCII base, with their base and extra width.
-_SPECIAL = {"đ": ("d", 0), "Đ": ("D", 0), "ơ": ("o", 30), "Ơ": ("O", 40), "ư": ("u", 45)}
-_SPECIAL["Ư"] = ("U", 55)
-
-
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """Width of ``text`` at ``size`` units, from the font's metrics (accents add no width)."""
-    table = _WIDTHS[bold]
-    total = 0
-    for char in unicodedata.normalize("NFC", text):
-        if char in table:
-            total += table[char]
-            continue
-        base, extra = _SPECIAL.get(char, (None, 0))
-        if base is None:
-            base = unicodedata.normalize("NFD", char)[0]
-        total += table.get(base, 500) + extra
-    return total * size / 1000
 
 
 def wrap(text: str, size: float, width: float, *, lines: int = 2, bold: bool = False) -> list[str]:
