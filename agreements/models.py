@@ -191,6 +191,11 @@ class Agreement(SearchableModel):
     end_year = models.PositiveSmallIntegerField(_("đến năm"), null=True, blank=True)
     signed_date = models.DateField(_("ngày ký"), null=True, blank=True)
     signed_place = models.CharField(_("nơi ký"), max_length=200, blank=True)
+    signatories = models.TextField(
+        _("người ký"),
+        blank=True,
+        help_text=_("Mỗi dòng một người ký: họ tên, chức vụ, bên ký."),
+    )
     file = models.FileField(_("tệp đính kèm"), upload_to="agreements/%Y/", blank=True)
     history = HistoricalRecords(m2m_fields=[partners])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from .models import (
     ReportingRound,
     ReportStatus,
 )
+from .permissions import rounds_visible_to
 from .services import round_owing_agencies, round_tasks
 
 NOT_STARTED = "not_started"
@@ -37,20 +37,7 @@ HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def round_list_for_user(user) -> QuerySet[ReportingRound]:
-    return ReportingRound.objects.visible_to(user).prefetch_related("plans").order_by("-deadline")
-
-
-def round_get_for_user(user, pk: int) -> ReportingRound:
-    """404 whether the round is missing or another province's."""
-    return get_object_or_404(ReportingRound.objects.visible_to(user), pk=pk)
-
-
-def report_get_for_user(user, pk: int) -> Report:
-    """404 whether the report is missing or not the user's to see."""
-    queryset = Report.objects.visible_to(user).select_related(
-        "reporting_round", "agency", "entered_by"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    return rounds_visible_to(user).prefetch_related("plans").order_by("-deadline")
 
 
 @dataclass

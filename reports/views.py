@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from agreements import permissions as agency_permissions
 from agreements.models import Agency
 from agreements.text import search_terms
 from tasks.exporters.base import exporter_for
@@ -26,7 +27,7 @@ from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
 from tasks.views import export_response
 
-from . import jobs, selectors, services
+from . import jobs, permissions, selectors, services
 from .agencies import agency_merge
 from .calendar import calendar_feed as calendar_feed_ics
 from .dashboard import PANELS as DASHBOARD_PANELS
@@ -42,7 +43,6 @@ from .forms import (
     outline_as_text,
 )
 from .models import (
-    Attachment,
     AttachmentKind,
     DocumentJob,
     JobStatus,
@@ -53,8 +53,8 @@ from .models import (
 
 
 def _require_coordinator(user) -> None:
-    if not user.may_coordinate:
-        raise PermissionDenied
+    if not permissions.may_review(user):
+        raise Http404
 
 
 @login_required
@@ -106,7 +106,7 @@ def round_create(request):
 
 @login_required
 def round_detail(request, pk: int):
-    reporting_round = selectors.round_get_for_user(request.user, pk)
+    reporting_round = permissions.round_get_for_user(request.user, pk)
     context = {"round": reporting_round, "plans": reporting_round.plans.all()}
     if request.user.role == Role.REPORTER:
         context["my_report"] = Report.objects.filter(
@@ -127,7 +127,7 @@ def round_detail(request, pk: int):
 @login_required
 @require_POST
 def report_mine(request, pk: int):
-    reporting_round = selectors.round_get_for_user(request.user, pk)
+    reporting_round = permissions.round_get_for_user(request.user, pk)
     if request.user.role != Role.REPORTER or not request.user.agency_id:
         raise Http404
     in_scope = services.round_tasks(reporting_round)
@@ -151,8 +151,8 @@ def report_mine(request, pk: int):
 @require_POST
 def report_behalf(request, pk: int, agency_pk: int):
     _require_coordinator(request.user)
-    reporting_round = selectors.round_get_for_user(request.user, pk)
-    agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=agency_pk)
+    reporting_round = permissions.round_get_for_user(request.user, pk)
+    agency = agency_permissions.agency_get_for_user(request.user, agency_pk)
     try:
         report = services.report_start(
             reporting_round=reporting_round, agency=agency, user=request.user
@@ -165,7 +165,7 @@ def report_behalf(request, pk: int, agency_pk: int):
 
 @login_required
 def report_detail(request, pk: int):
-    report = selectors.report_get_for_user(request.user, pk)
+    report = permissions.report_get_for_user(request.user, pk)
     context = {
         "report": report,
         "can_edit": services.report_can_edit(request.user, report),
@@ -191,7 +191,7 @@ def _validate_uploads(forms_with_files) -> None:
 
 @login_required
 def report_edit(request, pk: int):
-    report = selectors.report_get_for_user(request.user, pk)
+    report = permissions.report_get_for_user(request.user, pk)
     if not services.report_can_edit(request.user, report):
         messages.warning(request, _("Báo cáo này đang ở trạng thái chỉ xem."))
         return redirect("reports:report_detail", pk=pk)
@@ -275,7 +275,7 @@ def _save(
 @login_required
 @require_POST
 def report_return(request, pk: int):
-    report = selectors.report_get_for_user(request.user, pk)
+    report = permissions.report_get_for_user(request.user, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Hãy ghi rõ lý do trả lại để đơn vị biết cần sửa gì."))
@@ -294,7 +294,7 @@ def report_return(request, pk: int):
 @login_required
 @require_POST
 def report_accept(request, pk: int):
-    report = selectors.report_get_for_user(request.user, pk)
+    report = permissions.report_get_for_user(request.user, pk)
     try:
         services.report_accept(
             report=report, user=request.user, comment=request.POST.get("comment", "")
@@ -308,9 +308,7 @@ def report_accept(request, pk: int):
 
 @login_required
 def attachment_download(request, pk: int):
-    attachment = get_object_or_404(
-        Attachment.objects.filter(report__in=Report.objects.visible_to(request.user)), pk=pk
-    )
+    attachment = permissions.attachment_get_for_user(request.user, pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -323,8 +321,8 @@ def attachment_download(request, pk: int):
 
 def _round_for_documents(request, pk: int) -> ReportingRound:
     """Round documents show every agency's figures: coordinators, leaders, administrators."""
-    reporting_round = selectors.round_get_for_user(request.user, pk)
-    if request.user.role == Role.REPORTER and not request.user.is_superuser:
+    reporting_round = permissions.round_get_for_user(request.user, pk)
+    if not permissions.may_see_summaries(request.user):
         raise Http404
     return reporting_round
 
@@ -356,15 +354,7 @@ def reminder_export(request, pk: int, fmt: str):
 
 
 def _job_for_user(request, pk: int) -> DocumentJob:
-    job = get_object_or_404(
-        DocumentJob.objects.select_related("reporting_round").filter(
-            reporting_round__in=ReportingRound.objects.visible_to(request.user)
-        ),
-        pk=pk,
-    )
-    if request.user.role == Role.REPORTER and not request.user.is_superuser:
-        raise Http404
-    return job
+    return permissions.document_job_get_for_user(request.user, pk)
 
 
 @login_required
@@ -431,7 +421,7 @@ def agency_list(request):
 
 @login_required
 def agency_detail(request, pk: int):
-    agency = get_object_or_404(Agency.objects.visible_to(request.user), pk=pk)
+    agency = agency_permissions.agency_get_for_user(request.user, pk)
     if request.user.role == Role.REPORTER and request.user.agency_id != agency.pk:
         raise Http404
     can_manage = request.user.may_coordinate

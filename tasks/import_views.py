@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from agreements.models import Agency, Country, Locality
+from agreements.permissions import may_coordinate
 from agreements.services import AgencyIndex
 
 from .importers.parser import parse_grids
@@ -60,7 +61,7 @@ class ImportForm(forms.Form):
 
 
 def _require_coordinator(request) -> None:
-    if not request.user.may_coordinate:
+    if not may_coordinate(request.user):
         raise Http404
 
 

@@ -96,6 +96,90 @@ class Section(SearchableModel):
         return self.columns or DEFAULT_COLUMNS
 
 
+class BlockPart(models.TextChoices):
+    MAIN = "main", _("Văn bản ban hành")
+    ATTACHED = "attached", _("Kế hoạch ban hành kèm theo")
+
+
+class BlockKind(models.TextChoices):
+    HEADING = "heading", _("Đề mục")
+    PARAGRAPH = "paragraph", _("Đoạn văn")
+    LIST_ITEM = "list_item", _("Gạch đầu dòng")
+    TABLE = "table", _("Bảng nhiệm vụ của phụ lục, mục")
+
+
+class BlockAlign(models.TextChoices):
+    JUSTIFY = "", _("Căn đều")
+    CENTER = "center", _("Căn giữa")
+
+
+class PlanBlock(models.Model):
+    """One block of a plan's text, in printed order: the document is stored as it was typed.
+
+    ``part`` separates a Quyết định's own text (Căn cứ, "QUYẾT ĐỊNH:", Điều 1…n) from the Kế
+    hoạch it issues; a plain Kế hoạch or Công văn has only the main part. A ``table`` block says
+    "the task table of this section goes here" (592/KH-UBND keeps it inside III).
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="blocks"
+    )
+    part = models.CharField(
+        _("phần văn bản"), max_length=10, choices=BlockPart.choices, default=BlockPart.MAIN
+    )
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=BlockKind.choices, default=BlockKind.PARAGRAPH
+    )
+    number = models.CharField(
+        _("số, ký hiệu in"),
+        max_length=40,
+        blank=True,
+        help_text=_("Như bản in: “I.”, “1.”, “Điều 1.”, “-”, “a)”."),
+    )
+    level = models.PositiveSmallIntegerField(_("cấp"), default=1)
+    text = models.TextField(_("nội dung"), blank=True)
+    bold = models.BooleanField(_("in đậm"), default=False)
+    italic = models.BooleanField(_("in nghiêng"), default=False)
+    align = models.CharField(
+        _("căn lề"),
+        max_length=10,
+        choices=BlockAlign.choices,
+        default=BlockAlign.JUSTIFY,
+        blank=True,
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("phụ lục, mục có bảng"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="blocks",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khối văn bản")
+        verbose_name_plural = _("khối văn bản")
+        ordering = ["plan", "part", "position", "pk"]
+
+    def __str__(self) -> str:
+        label = " ".join(part for part in (self.number, self.text) if part)
+        return label[:80] or str(self.get_kind_display())
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == BlockKind.TABLE:
+            if self.section_id is None:
+                errors["section"] = _("Khối bảng phải chỉ ra bảng của phụ lục, mục nào.")
+            elif self.section.plan_id != self.plan_id:
+                errors["section"] = _("Phụ lục, mục phải thuộc cùng kế hoạch.")
+        elif not (self.text or "").strip():
+            errors["text"] = _("Khối văn bản không được để trống.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa triển khai")
     IN_PROGRESS = "in_progress", _("Đang triển khai")

@@ -13,9 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from agreements.models import Agency, Plan
+from agreements.models import Plan
+from agreements.permissions import (
+    agencies_visible_to,
+    may_coordinate,
+    plan_get_for_user,
+    plans_visible_to,
+)
 from agreements.text import search_terms
 
+from . import permissions
 from .exporters.base import Export, exporter_for
 from .filters import PlanFilter, TaskFilter
 from .forms import TaskForm
@@ -46,7 +53,9 @@ EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX
 @login_required
 def agency_tasks(request):
     """ "Nhiệm vụ của đơn vị": a reporter's tasks across plans; the whole province for others."""
-    base = Task.objects.visible_to(request.user).order_by("plan__date", "plan_id", "position", "pk")
+    base = permissions.tasks_visible_to(request.user).order_by(
+        "plan__date", "plan_id", "position", "pk"
+    )
     task_filter = TaskFilter(request.GET or None, queryset=base, user=request.user)
     queryset = task_filter.qs if task_filter.is_bound else base
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
@@ -78,7 +87,7 @@ def agency_tasks(request):
 
 @login_required
 def plan_list(request):
-    base = Plan.objects.visible_to(request.user).order_by("-date", "number")
+    base = plans_visible_to(request.user).order_by("-date", "number")
     plan_filter = PlanFilter(request.GET or None, queryset=base, user=request.user)
     queryset = plan_filter.qs if plan_filter.is_bound else base
     plans = queryset.prefetch_related("partners").annotate(task_count=Count("tasks"))
@@ -87,10 +96,7 @@ def plan_list(request):
 
 @login_required
 def plan_detail(request, pk: int):
-    plan = get_object_or_404(
-        Plan.objects.visible_to(request.user).select_related("province", "parent", "predecessor"),
-        pk=pk,
-    )
+    plan = plan_get_for_user(request.user, pk)
     return render(
         request,
         "tasks/plan_detail.html",
@@ -107,7 +113,7 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_export(request, pk: int, fmt: str):
     """Download a plan as PDF, XLSX or DOCX: the same permission as its page."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    plan = plan_get_for_user(request.user, pk)
     try:
         render_export = exporter_for("plan", fmt)
     except LookupError:
@@ -125,7 +131,7 @@ def export_response(export: Export) -> HttpResponse:
 @login_required
 def task_history(request, pk: int):
     """Who changed what and when, field by field, newest first."""
-    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("plan"), pk=pk)
+    task = permissions.task_get_for_user(request.user, pk)
     records = list(task.history.select_related("history_user").order_by("-history_date", "-pk"))
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
@@ -149,15 +155,11 @@ def task_history(request, pk: int):
 
 
 def _editable_task(request, pk: int) -> Task:
-    if not _can_edit_plans(request.user):
-        raise Http404
-    return get_object_or_404(
-        Task.objects.visible_to(request.user).select_related("plan", "section"), pk=pk
-    )
+    return permissions.task_get_for_user(request.user, pk, change=True)
 
 
 def _can_edit_plans(user) -> bool:
-    return getattr(user, "may_coordinate", False)
+    return may_coordinate(user)
 
 
 def _row_response(request, task: Task, *, form=None, status=200):
@@ -208,9 +210,7 @@ def task_edit(request, pk: int):
 
 @login_required
 def task_new(request, plan_pk: int):
-    if not _can_edit_plans(request.user):
-        raise Http404
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_pk)
+    plan = plan_get_for_user(request.user, plan_pk, change=True)
     section = None
     if request.GET.get("section") or request.POST.get("section"):
         section = get_object_or_404(
@@ -274,7 +274,7 @@ def task_reorder(request, pk: int):
 def agency_suggest(request):
     """<option> list for the agency datalist: full names, short names and aliases, accent-free."""
     words = search_terms(request.GET.get("q", ""))
-    agencies = Agency.objects.visible_to(request.user).filter(active=True)
+    agencies = agencies_visible_to(request.user).filter(active=True)
     for word in words:
         agencies = agencies.filter(search_text__contains=word)
     agencies = agencies.order_by("name")
@@ -294,9 +294,7 @@ class CarryForwardForm(forms.Form):
 @login_required
 def plan_carry(request, pk: int):
     """Next period's draft with copies of the unfinished tasks, each linked to its origin."""
-    if not _can_edit_plans(request.user):
-        raise Http404
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    plan = plan_get_for_user(request.user, pk, change=True)
     length = plan.end_year - plan.start_year
     form = CarryForwardForm(
         request.POST or None,
@@ -350,14 +348,7 @@ def _rows_response(request, plan: Plan):
 
 
 def _editable_section(request, pk: int) -> Section:
-    if not _can_edit_plans(request.user):
-        raise Http404
-    return get_object_or_404(
-        Section.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related(
-            "plan"
-        ),
-        pk=pk,
-    )
+    return permissions.section_get_for_user(request.user, pk, change=True)
 
 
 @login_required
@@ -386,9 +377,7 @@ def section_edit(request, pk: int):
 
 @login_required
 def section_new(request, plan_pk: int):
-    if not _can_edit_plans(request.user):
-        raise Http404
-    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_pk)
+    plan = plan_get_for_user(request.user, plan_pk, change=True)
     form = SectionForm(request.POST or None, instance=Section(plan=plan), plan=plan)
     if request.method == "POST" and form.is_valid():
         parent = form.cleaned_data["parent"]
@@ -438,9 +427,7 @@ def section_remove(request, pk: int):
 
 def _timeline_for(request, pk: int):
     """The plan's timeline with the page's filters; the same permission as the plan page."""
-    plan = get_object_or_404(
-        Plan.objects.visible_to(request.user).select_related("province"), pk=pk
-    )
+    plan = plan_get_for_user(request.user, pk)
 
     def number(name: str) -> int | None:
         value = request.GET.get(name, "")

@@ -1,0 +1,101 @@
+"""May this user see or change this round, report, file or document: decided here only.
+
+Reporters see their own agency's reports; leaders what has been handed in (never a draft, nor a
+draft's files); coordinators and administrators the whole province. Getters answer 404 for
+missing and forbidden alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from agreements.permissions import _scoped, changeable, get_or_404
+
+from .models import (
+    Attachment,
+    DocumentJob,
+    ReminderLog,
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+)
+
+
+def may_review(user: Any) -> bool:
+    """Open and close rounds, accept and return reports, enter a paper report."""
+    return bool(user.is_authenticated and getattr(user, "may_coordinate", False))
+
+
+def may_see_summaries(user: Any) -> bool:
+    """Round summaries, reminders, the dashboard: everyone but reporters."""
+    return bool(user.is_authenticated and getattr(user, "may_see_dashboard", False))
+
+
+def rounds_visible_to(user: Any) -> QuerySet[ReportingRound]:
+    return _scoped(ReportingRound.objects.all(), user)
+
+
+def reports_visible_to(user: Any) -> QuerySet[Report]:
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return Report.objects.visible_to(user)
+
+
+def _report_parts(model: type[Model], user: Any) -> QuerySet:
+    return model._default_manager.filter(report__in=reports_visible_to(user))
+
+
+def entries_visible_to(user: Any) -> QuerySet[ReportEntry]:
+    return _report_parts(ReportEntry, user)
+
+
+def events_visible_to(user: Any) -> QuerySet[ReportEvent]:
+    return _report_parts(ReportEvent, user)
+
+
+def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
+    return _report_parts(Attachment, user)
+
+
+def reminder_logs_visible_to(user: Any) -> QuerySet[ReminderLog]:
+    if not may_see_summaries(user):
+        return ReminderLog.objects.none()
+    return ReminderLog.objects.filter(reporting_round__in=rounds_visible_to(user))
+
+
+def document_jobs_visible_to(user: Any) -> QuerySet[DocumentJob]:
+    if not may_see_summaries(user):
+        return DocumentJob.objects.none()
+    return DocumentJob.objects.filter(reporting_round__in=rounds_visible_to(user))
+
+
+def round_get_for_user(user: Any, pk: Any, *, change: bool = False) -> ReportingRound:
+    queryset = rounds_visible_to(user)
+    return get_or_404(changeable(queryset, user) if change else queryset, pk)
+
+
+def report_get_for_user(user: Any, pk: Any) -> Report:
+    queryset = reports_visible_to(user).select_related("reporting_round", "agency", "entered_by")
+    return get_or_404(queryset, pk)
+
+
+def attachment_get_for_user(user: Any, pk: Any) -> Attachment:
+    return get_or_404(attachments_visible_to(user).select_related("report"), pk)
+
+
+def document_job_get_for_user(user: Any, pk: Any) -> DocumentJob:
+    return get_or_404(document_jobs_visible_to(user), pk)
+
+
+SCOPES: dict[type[Model], Any] = {
+    ReportingRound: rounds_visible_to,
+    Report: reports_visible_to,
+    ReportEntry: entries_visible_to,
+    ReportEvent: events_visible_to,
+    Attachment: attachments_visible_to,
+    ReminderLog: reminder_logs_visible_to,
+    DocumentJob: document_jobs_visible_to,
+}

@@ -1,0 +1,64 @@
+"""May this user see or change this section, task or its parts: decided here only.
+
+A reporter sees the tasks its agency leads or coordinates; coordinators and leaders the whole
+province; only coordinators change. Getters answer 404 for missing and forbidden alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from agreements.permissions import changeable, get_or_404, plans_visible_to
+
+from .models import BudgetLine, Section, Target, Task, TaskLead
+
+
+def tasks_visible_to(user: Any) -> QuerySet[Task]:
+    if not user.is_authenticated:
+        return Task.objects.none()
+    return Task.objects.visible_to(user)
+
+
+def sections_visible_to(user: Any) -> QuerySet[Section]:
+    if not user.is_authenticated:
+        return Section.objects.none()
+    if user.is_superuser:
+        return Section.objects.all()
+    return Section.objects.filter(plan__in=plans_visible_to(user))
+
+
+def _task_parts(model: type[Model], user: Any) -> QuerySet:
+    return model._default_manager.filter(task__in=tasks_visible_to(user))
+
+
+def task_leads_visible_to(user: Any) -> QuerySet[TaskLead]:
+    return _task_parts(TaskLead, user)
+
+
+def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
+    return _task_parts(BudgetLine, user)
+
+
+def targets_visible_to(user: Any) -> QuerySet[Target]:
+    return _task_parts(Target, user)
+
+
+def task_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Task:
+    queryset = tasks_visible_to(user).select_related("plan", "section")
+    return get_or_404(changeable(queryset, user) if change else queryset, pk)
+
+
+def section_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Section:
+    queryset = sections_visible_to(user).select_related("plan")
+    return get_or_404(changeable(queryset, user) if change else queryset, pk)
+
+
+SCOPES: dict[type[Model], Any] = {
+    Section: sections_visible_to,
+    Task: tasks_visible_to,
+    TaskLead: task_leads_visible_to,
+    BudgetLine: budget_lines_visible_to,
+    Target: targets_visible_to,
+}
