@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from agreements.models import Meeting, Plan, ReportDeadline
+from agreements.models import ReportDeadline
+from agreements.permissions import meetings_visible_to, plans_visible_to
 
 from .dashboard import meeting_label
-from .models import ReportingRound
+from .permissions import rounds_visible_to
 
 
 def _domain() -> str:
@@ -57,9 +58,7 @@ def calendar_feed(user) -> bytes:
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
 
-    for meeting in (
-        Meeting.objects.visible_to(user).exclude(start_date=None).order_by("start_date", "pk")
-    ):
+    for meeting in meetings_visible_to(user).exclude(start_date=None).order_by("start_date", "pk"):
         cal.add_component(
             _event(
                 f"meeting-{meeting.pk}",
@@ -70,7 +69,7 @@ def calendar_feed(user) -> bytes:
                 description=meeting.conclusions,
             )
         )
-    plans = Plan.objects.visible_to(user)
+    plans = plans_visible_to(user)
     for deadline in (
         ReportDeadline.objects.filter(plan__in=plans).select_related("plan").order_by("date", "pk")
     ):
@@ -83,7 +82,7 @@ def calendar_feed(user) -> bytes:
                 description=deadline.text,
             )
         )
-    for reporting_round in ReportingRound.objects.visible_to(user).order_by("deadline", "pk"):
+    for reporting_round in rounds_visible_to(user).order_by("deadline", "pk"):
         cal.add_component(
             _event(
                 f"round-{reporting_round.pk}",

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan, PlanStatus, ReportDeadline
+from agreements.permissions import meetings_visible_to, plans_visible_to
 from tasks.models import DUE_SOON_DAYS, OPEN_STATUSES, BudgetLine, Task, TaskLead, TaskStatus
 
 from .models import EntryRole, ReportEntry, ReportingRound, ReportStatus, RoundStatus
+from .permissions import rounds_visible_to
 from .summary import Breakdown
 
 SOON_DAYS = DUE_SOON_DAYS
@@ -109,7 +111,7 @@ class Upcoming:
 
 
 def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
-    plans = Plan.objects.visible_to(user).filter(status=PlanStatus.ISSUED)
+    plans = plans_visible_to(user).filter(status=PlanStatus.ISSUED)
     if filters.partner is not None:
         plans = plans.filter(
             pk__in=Task.objects.with_partner(filters.partner).values("plan_id")
@@ -192,10 +194,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         panels[row["task__plan_id"]].funds_spent = row["total"] or Decimal(0)
     panel_list = list(panels.values())
     current_round = (
-        ReportingRound.objects.visible_to(user)
-        .filter(status=RoundStatus.OPEN)
-        .order_by("deadline", "pk")
-        .first()
+        rounds_visible_to(user).filter(status=RoundStatus.OPEN).order_by("deadline", "pk").first()
     )
     data = {
         "filters": filters,
@@ -248,7 +247,7 @@ def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upc
     """Meetings and report deadlines from today on, soonest first (three queries)."""
     horizon = today + timedelta(days=days)
     events: list[Upcoming] = []
-    plans = Plan.objects.visible_to(user)
+    plans = plans_visible_to(user)
     for deadline in ReportDeadline.objects.filter(
         plan__in=plans, date__gte=today, date__lte=horizon
     ).select_related("plan"):
@@ -256,14 +255,12 @@ def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upc
         if deadline.text:
             label = f"{label}: {deadline.text}"
         events.append(Upcoming(deadline.date, "deadline", label))
-    for reporting_round in ReportingRound.objects.visible_to(user).filter(
+    for reporting_round in rounds_visible_to(user).filter(
         deadline__gte=today, deadline__lte=horizon
     ):
         label = _("Hạn nộp báo cáo đợt %(number)s") % {"number": reporting_round.request_number}
         events.append(Upcoming(reporting_round.deadline, "round", label))
-    for meeting in Meeting.objects.visible_to(user).filter(
-        start_date__gte=today, start_date__lte=horizon
-    ):
+    for meeting in meetings_visible_to(user).filter(start_date__gte=today, start_date__lte=horizon):
         events.append(
             Upcoming(meeting.start_date, "meeting", meeting_label(meeting), meeting.place)
         )

@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agency, Locality, Plan
+from agreements.models import Locality
+from agreements.permissions import agencies_visible_to, plans_visible_to
 from tasks.models import TaskStatus
 
 from .dashboard import DashboardFilters
@@ -81,7 +82,7 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plans"].queryset = Plan.objects.visible_to(user).order_by("-date")
+        self.fields["plans"].queryset = plans_visible_to(user).order_by("-date")
         for name in ("request_date", "period_start", "period_end", "deadline"):
             self.fields[name].input_formats = DATE_FORMATS
 
@@ -204,12 +205,12 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        plans = Plan.objects.visible_to(user)
+        plans = plans_visible_to(user)
         self.fields["plan"].queryset = plans.order_by("-date")
         self.fields["partner"].queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        self.fields["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
+        self.fields["agency"].queryset = agencies_visible_to(user).order_by("name")
 
     def filters(self) -> DashboardFilters:
         """The valid filters; an invalid one (a forged id) is dropped, never trusted."""

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from agreements import permissions as agency_permissions
 from agreements.models import Agency
+from agreements.permissions import agencies_visible_to
 from agreements.text import search_terms
 from tasks.exporters.base import exporter_for
 from tasks.models import Task
@@ -50,6 +51,7 @@ from .models import (
     ReportingRound,
     ReportStatus,
 )
+from .permissions import rounds_visible_to
 
 
 def _require_coordinator(user) -> None:
@@ -76,7 +78,7 @@ def round_list(request):
 @login_required
 def round_create(request):
     _require_coordinator(request.user)
-    latest = ReportingRound.objects.visible_to(request.user).exclude(outline=[]).first()
+    latest = rounds_visible_to(request.user).exclude(outline=[]).first()
     form = RoundForm(
         request.POST or None,
         user=request.user,
@@ -409,7 +411,7 @@ class AgencyReplaceForm(forms.Form):
 
 @login_required
 def agency_list(request):
-    agencies = Agency.objects.visible_to(request.user).select_related("successor")
+    agencies = agencies_visible_to(request.user).select_related("successor")
     query = request.GET.get("q", "")
     for word in search_terms(query):
         agencies = agencies.filter(search_text__contains=word)

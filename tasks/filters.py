@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
+from agreements.permissions import agencies_visible_to, plans_visible_to
 from agreements.text import search_terms
 
 from .models import Task, TaskLead, TaskStatus
+from .permissions import tasks_visible_to
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -58,26 +60,21 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        plans = Plan.objects.visible_to(user).order_by("-date")
+        plans = plans_visible_to(user).order_by("-date")
         self.filters["plan"].queryset = plans
         self.filters["partner"].queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
         self.filters["lead"].queryset = (
-            Agency.objects.visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
+            agencies_visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
         )
         self.filters["coordinating"].queryset = (
-            Agency.objects.visible_to(user)
+            agencies_visible_to(user)
             .filter(coordinated_tasks__isnull=False)
             .distinct()
             .order_by("name")
         )
-        fields = (
-            Task.objects.visible_to(user)
-            .exclude(field="")
-            .values_list("field", flat=True)
-            .distinct()
-        )
+        fields = tasks_visible_to(user).exclude(field="").values_list("field", flat=True).distinct()
         self.filters["field"].extra["choices"] = sorted({(f, f) for f in fields})
 
     def filter_search(self, queryset, name, value):
@@ -141,7 +138,7 @@ class PlanFilter(django_filters.FilterSet):
             # Everyone else sees one province only: the choice would be noise.
             del self.filters["province"]
         self.filters["partner"].queryset = (
-            Locality.objects.filter(partner_plans__in=Plan.objects.visible_to(user))
+            Locality.objects.filter(partner_plans__in=plans_visible_to(user))
             .distinct()
             .order_by("name")
         )

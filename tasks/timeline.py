@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
+from agreements.permissions import meetings_visible_to, plans_visible_to
+
 from .exporters.fonts import text_width
 
 WIDTH = 1080.0
@@ -963,15 +965,13 @@ def plan_milestones(plan, user) -> list[Milestone]:
     """
     from django.db.models import Q
 
-    from agreements.models import Meeting, MeetingKind, Plan, ReportDeadline
+    from agreements.models import MeetingKind, ReportDeadline
 
-    visible_plans = Plan.objects.visible_to(user)
+    visible_plans = plans_visible_to(user)
     wanted = Q(agreements__plans=plan) | Q(directives__in=visible_plans.filter(parent=plan))
     if plan.meeting_id:
         wanted |= Q(pk=plan.meeting_id)
-    meetings = (
-        Meeting.objects.visible_to(user).filter(wanted).distinct().order_by("start_date", "pk")
-    )
+    meetings = meetings_visible_to(user).filter(wanted).distinct().order_by("start_date", "pk")
     out = []
     for meeting in meetings:
         kind = (
