@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Country, Meeting, Plan, PlanStatus
@@ -145,15 +144,6 @@ class PlanForm(ProvinceForm):
         self.fields["meeting"].queryset = meetings_visible_to(self.user).order_by("-start_date")
         self.fields["agreements"].queryset = agreements_visible_to(self.user).order_by("title")
         self.date_inputs("date")
-
-    def clean_number(self):
-        number = " ".join((self.cleaned_data.get("number") or "").split())
-        duplicate = Plan.objects.filter(
-            province_id=self.instance.province_id, number__iexact=number
-        )
-        if duplicate.exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("Tỉnh đã có văn bản số «%(number)s».") % {"number": number})
-        return number
 
 
 class PlanStatusForm(forms.Form):

@@ -275,8 +275,10 @@ def _plan_check(plan: Plan) -> None:
     """Rules the model cannot see alone: the number is unique in the province, links stay home."""
     plan.number = normalize(plan.number)
     errors: dict[str, str] = {}
-    duplicate = Plan.objects.filter(province_id=plan.province_id, number__iexact=plan.number)
-    if plan.number and duplicate.exclude(pk=plan.pk).exists():
+    # Compared folded: "165/QD-UBND" typed without accents is the same document as "165/QĐ-UBND".
+    others = Plan.objects.filter(province_id=plan.province_id).exclude(pk=plan.pk)
+    taken = {fold(number) for number in others.values_list("number", flat=True)}
+    if plan.number and fold(plan.number) in taken:
         errors["number"] = _("Tỉnh đã có văn bản số «%(number)s».") % {"number": plan.number}
     if plan.meeting is not None and plan.meeting.province_id != plan.province_id:
         errors["meeting"] = _("Hội đàm, hội nghị phải thuộc cùng tỉnh.")
