@@ -138,6 +138,7 @@ def agreement_create(
     agreement._history_user = user
     agreement._change_reason = _("Tạo văn bản thỏa thuận")
     agreement.save()
+    del agreement._change_reason  # the reason names the creation, not the links set just after
     agreement.partners.set(list(partners))
     return agreement
 
@@ -215,6 +216,7 @@ def meeting_create(
     meeting._history_user = user
     meeting._change_reason = _("Ghi nhận hội đàm, hội nghị")
     meeting.save()
+    del meeting._change_reason  # the reason names the creation, not the links set just after
     meeting.partners.set(list(partners))
     meeting.agreements.set(list(agreements))
     return meeting
@@ -317,6 +319,7 @@ def plan_create(
     plan._history_user = user
     plan._change_reason = _("Tạo dự thảo")
     plan.save()
+    del plan._change_reason  # the reason names the creation, not the links set just after
     plan.partners.set(list(partners))
     plan.agreements.set(list(agreements))
     return plan

@@ -124,9 +124,11 @@ def plan_detail(request, pk: int):
 def _appendix_steps(plan: Plan) -> list[ChainStep]:
     """The plan's appendices, one step down the chain (their tables are on the same page)."""
     appendices = Section.objects.filter(plan=plan, parent__isnull=True).order_by("position")
+    # An unnamed section only groups tasks; it is not a place a reader looks for.
     links = [
-        ChainLink(" ".join(part for part in (s.number, s.title) if part) or str(s))
+        ChainLink(" ".join(part for part in (s.number, s.title) if part))
         for s in appendices
+        if s.number or s.title
     ]
     return [ChainStep(_("Phụ lục, mục"), links)] if links else []
 
@@ -158,10 +160,11 @@ def task_history(request, pk: int):
             _("Phụ lục, mục"),
             [
                 ChainLink(
-                    " ".join(p for p in (s.number, s.title) if p) or str(s),
+                    " ".join(p for p in (s.number, s.title) if p),
                     reverse("tasks:plan_detail", args=[task.plan_id]),
                 )
                 for s in section_path(task.section)
+                if s.number or s.title
             ],
         ),
         ChainStep(_("Nhiệm vụ"), [ChainLink(f"{task.number} {task.content}", current=True)]),
