@@ -286,3 +286,12 @@ def test_forged_foreign_ids_are_refused_in_choices(coordinator_client, khanh_hoa
 def test_plan_dates_shown_as_dd_mm_yyyy(coordinator_client, plan_165):
     html = coordinator_client.get(f"/plans/{plan_165.pk}/").content.decode()
     assert plan_165.date == date(2020, 1, 15) and "15/01/2020" in html
+
+
+def test_task_history_page_shows_its_place_in_the_chain(coordinator_client, plan_165):
+    task = Task.objects.filter(plan=plan_165, section__isnull=False).order_by("position").first()
+    html = coordinator_client.get(f"/tasks/{task.pk}/history/").content.decode()
+    agreement = plan_165.agreements.order_by("pk").first()
+    assert f'href="/agreements/{agreement.pk}/"' in html
+    assert f'href="/plans/{plan_165.pk}/"' in html and "PHỤ LỤC I" in html
+    assert "Tạo nhiệm vụ" in html and 'aria-current="page"' in html
