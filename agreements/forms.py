@@ -46,12 +46,21 @@ class AgreementForm(ProvinceForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "signatories": forms.Textarea(attrs={"rows": 3}),
             "partners": forms.SelectMultiple(attrs={"size": 6}),
+            # Not Django's clearable input: it links to /media/, which is never served directly.
+            "file": forms.FileInput,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partners"].required = True
         self.fields["file"].help_text = _("PDF, DOCX, JPG hoặc PNG; tối đa 20 MB.")
+        if self.instance.file:
+            self.fields["file"].help_text = _(
+                "Đã có tệp; chọn tệp mới để thay. PDF, DOCX, JPG hoặc PNG; tối đa 20 MB."
+            )
+            self.fields["file_clear"] = forms.BooleanField(
+                label=_("Gỡ tệp đính kèm hiện có"), required=False
+            )
         self.date_inputs("signed_date")
 
     def clean_file(self):

@@ -396,9 +396,10 @@ def _plan_transition(*, plan: Plan, user: Any, target: str, action: str, reason:
 @transaction.atomic
 def plan_issue(*, plan: Plan, user: Any) -> Plan:
     """Dự thảo → ban hành: the document needs its number and date first."""
+    stored = Plan.objects.get(pk=plan.pk)
     missing = [
         label
-        for label, value in ((_("số, ký hiệu"), plan.number), (_("ngày ban hành"), plan.date))
+        for label, value in ((_("số, ký hiệu"), stored.number), (_("ngày ban hành"), stored.date))
         if not value
     ]
     if missing:

@@ -105,12 +105,13 @@ def agreement_edit(request, pk: int):
         upload = form.cleaned_data.get("file")
         try:
             services.agreement_update(
+                # Fresh from the database: validating the form already changed ``agreement``.
                 agreement=permissions.agreement_get_for_user(request.user, pk, change=True),
                 user=request.user,
                 fields=_fields(form, services.AGREEMENT_FIELDS),
                 partners=form.cleaned_data["partners"],
                 file=upload if hasattr(upload, "content_type") else None,
-                file_clear=upload is False,
+                file_clear=bool(form.cleaned_data.get("file_clear")),
             )
         except ValidationError as error:
             _errors_to_form(form, error)

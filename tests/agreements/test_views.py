@@ -295,3 +295,20 @@ def test_task_history_page_shows_its_place_in_the_chain(coordinator_client, plan
     assert f'href="/agreements/{agreement.pk}/"' in html
     assert f'href="/plans/{plan_165.pk}/"' in html and "PHỤ LỤC I" in html
     assert "Tạo nhiệm vụ" in html and 'aria-current="page"' in html
+
+
+def test_replace_then_remove_the_agreement_scan(coordinator_client, quang_tri):
+    agreement = Agreement.objects.filter(province=quang_tri).first()
+    data = agreement_data(list(agreement.partners.all()), title=agreement.title)
+    data["file"] = SimpleUploadedFile("ban-ky.pdf", PDF)
+    assert coordinator_client.post(f"/agreements/{agreement.pk}/edit/", data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.file.name.endswith(".pdf")
+    form = coordinator_client.get(f"/agreements/{agreement.pk}/edit/").content.decode()
+    assert "/media/" not in form and "Gỡ tệp đính kèm hiện có" in form
+    data.pop("file")
+    data["file_clear"] = "on"
+    assert coordinator_client.post(f"/agreements/{agreement.pk}/edit/", data).status_code == 302
+    agreement.refresh_from_db()
+    assert not agreement.file
+    assert coordinator_client.get(f"/agreements/{agreement.pk}/file/").status_code == 404
