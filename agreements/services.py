@@ -443,14 +443,17 @@ def directive_create(
     user: Any,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
+    agreements: Iterable[Agreement] | None = None,
 ) -> Plan:
-    """A directive (Công văn, like 6452/UBND-ĐN) following ``meeting``: its tasks come next."""
+    """A directive (Công văn, like 6452/UBND-ĐN) following ``meeting``: its tasks come next.
+
+    Partners and agreements default to the meeting's.
+    """
     fields = {**fields, "kind": PlanKind.DIRECTIVE, "meeting": meeting}
-    chosen = list(partners) if partners is not None else list(meeting.partners.all())
     return plan_create(
         province=meeting.province,
         user=user,
         fields=fields,
-        partners=chosen,
-        agreements=meeting.agreements.all(),
+        partners=list(partners if partners is not None else meeting.partners.all()),
+        agreements=list(agreements if agreements is not None else meeting.agreements.all()),
     )

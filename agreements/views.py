@@ -326,6 +326,7 @@ def _plan_form(request, *, plan: Plan | None, province, initial=None, meeting=No
                     user=request.user,
                     fields=fields,
                     partners=form.cleaned_data["partners"],
+                    agreements=form.cleaned_data["agreements"],
                 )
             else:
                 saved = services.plan_create(
