@@ -57,6 +57,8 @@ def agencies_visible_to(user: Any) -> QuerySet[Agency]:
 
 
 def agreements_visible_to(user: Any) -> QuerySet[Agreement]:
+    """Agreements and meetings are not secret inside the province: every role reads them
+    (a reporter follows the chain from its task up to the agreement); coordinators change them."""
     return _scoped(Agreement.objects.all(), user)
 
 

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Agency, AgencyKind, Locality
+from .models import (
+    Agency,
+    AgencyKind,
+    Agreement,
+    Locality,
+    Meeting,
+    MeetingKind,
+    Plan,
+    PlanKind,
+    PlanStatus,
+)
 from .text import fold, normalize
+from .uploads import DOCUMENT_KINDS, upload_validate
 
 
 class AgencyIndex:
@@ -73,3 +87,373 @@ def agency_upsert(
         agency.full_clean()
         agency.save()
     return agency
+
+
+# -- agreements ------------------------------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    "kind",
+    "title",
+    "start_year",
+    "end_year",
+    "signed_date",
+    "signed_place",
+    "signatories",
+)
+
+
+def _file_check(upload: Any) -> None:
+    """A new upload is checked by its content; a file already stored was checked when it came."""
+    if isinstance(upload, UploadedFile):
+        try:
+            upload_validate(upload, allowed=DOCUMENT_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+
+
+def _assign(instance: Any, fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(instance, name, value.strip() if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    province: Locality,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] = (),
+    file: Any = None,
+) -> Agreement:
+    """Record an agreement of ``province``; its attached file is checked by its content."""
+    agreement = Agreement(province=province)
+    _assign(agreement, fields, AGREEMENT_FIELDS)
+    if file:
+        _file_check(file)
+        agreement.file = file
+    agreement.full_clean()
+    agreement._history_user = user
+    agreement._change_reason = _("Tạo văn bản thỏa thuận")
+    agreement.save()
+    del agreement._change_reason  # the reason names the creation, not the links set just after
+    agreement.partners.set(list(partners))
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    agreement: Agreement,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] | None = None,
+    file: Any = None,
+    file_clear: bool = False,
+) -> Agreement:
+    """Save the changed agreement; each change is kept in its history with who made it."""
+    _assign(agreement, fields, AGREEMENT_FIELDS)
+    if file:
+        _file_check(file)
+        agreement.file = file
+    elif file_clear:
+        agreement.file = ""
+    agreement.full_clean()
+    agreement._history_user = user
+    agreement.save()
+    if partners is not None:
+        _m2m_set(agreement, "partners", partners, user)
+    return agreement
+
+
+def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: Any) -> None:
+    """Set a many-to-many field only when it changes: each change is a history record."""
+    wanted = {v.pk for v in values}
+    manager = getattr(instance, name)
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        instance._history_user = user
+        manager.set(wanted)
+
+
+# -- meetings --------------------------------------------------------------------------------
+
+MEETING_FIELDS = (
+    "kind",
+    "title",
+    "date",
+    "timeframe_text",
+    "place",
+    "conclusions",
+    "notice_number",
+    "notice_date",
+)
+
+
+def _meeting_check(meeting: Meeting) -> None:
+    if not meeting.date and not meeting.timeframe_text:
+        raise ValidationError(
+            {"date": _("Cần ghi ngày họp hoặc thời gian dự kiến (ví dụ: Quý III/2022).")}
+        )
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    province: Locality,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] = (),
+    agreements: Iterable[Agreement] = (),
+) -> Meeting:
+    """Record a meeting (hội đàm, hội nghị) of ``province`` and the notice that records it."""
+    meeting = Meeting(province=province, kind=MeetingKind.OTHER)
+    _assign(meeting, fields, MEETING_FIELDS)
+    _meeting_check(meeting)
+    meeting.full_clean()
+    _same_province(province, agreements=agreements)
+    meeting._history_user = user
+    meeting._change_reason = _("Ghi nhận hội đàm, hội nghị")
+    meeting.save()
+    del meeting._change_reason  # the reason names the creation, not the links set just after
+    meeting.partners.set(list(partners))
+    meeting.agreements.set(list(agreements))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] | None = None,
+    agreements: Iterable[Agreement] | None = None,
+) -> Meeting:
+    _assign(meeting, fields, MEETING_FIELDS)
+    _meeting_check(meeting)
+    meeting.full_clean()
+    if agreements is not None:
+        _same_province(meeting.province, agreements=agreements)
+    meeting._history_user = user
+    meeting.save()
+    if partners is not None:
+        _m2m_set(meeting, "partners", partners, user)
+    if agreements is not None:
+        _m2m_set(meeting, "agreements", agreements, user)
+    return meeting
+
+
+def _same_province(province: Locality, **related: Iterable[Any]) -> None:
+    for name, objects in related.items():
+        if any(obj.province_id != province.pk for obj in objects):
+            raise ValidationError({name: _("Văn bản liên kết phải thuộc cùng tỉnh.")})
+
+
+# -- plans: the issuing document's header and its status ----------------------------------------
+
+PLAN_FIELDS = (
+    "kind",
+    "number",
+    "date",
+    "place",
+    "issuing_body",
+    "signing_authority",
+    "signing_title",
+    "signer",
+    "summary",
+    "title",
+    "start_year",
+    "end_year",
+    "predecessor",
+    "parent",
+    "meeting",
+    "recipients",
+)
+
+
+def _plan_check(plan: Plan) -> None:
+    """Rules the model cannot see alone: the number is unique in the province, links stay home."""
+    plan.number = normalize(plan.number)
+    errors: dict[str, str] = {}
+    # Compared folded: "165/QD-UBND" typed without accents is the same document as "165/QĐ-UBND".
+    others = Plan.objects.filter(province_id=plan.province_id).exclude(pk=plan.pk)
+    taken = {fold(number) for number in others.values_list("number", flat=True)}
+    if plan.number and fold(plan.number) in taken:
+        errors["number"] = _("Tỉnh đã có văn bản số «%(number)s».") % {"number": plan.number}
+    if plan.meeting is not None and plan.meeting.province_id != plan.province_id:
+        errors["meeting"] = _("Hội đàm, hội nghị phải thuộc cùng tỉnh.")
+    if plan.pk and plan.parent_id and _descends_from(plan.parent, plan):
+        errors["parent"] = _("Văn bản gốc không thể là văn bản chỉ đạo của chính văn bản này.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _descends_from(candidate: Plan, ancestor: Plan) -> bool:
+    seen: set[int] = set()
+    node: Plan | None = candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == ancestor.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    province: Locality,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] = (),
+    agreements: Iterable[Agreement] = (),
+) -> Plan:
+    """A new plan or directive, as a draft: its tasks are added on its page, then it is issued."""
+    plan = Plan(province=province, status=PlanStatus.DRAFT)
+    _assign(plan, fields, PLAN_FIELDS)
+    plan.full_clean(validate_constraints=False)
+    _plan_check(plan)
+    _same_province(province, agreements=agreements)
+    plan._history_user = user
+    plan._change_reason = _("Tạo dự thảo")
+    plan.save()
+    del plan._change_reason  # the reason names the creation, not the links set just after
+    plan.partners.set(list(partners))
+    plan.agreements.set(list(agreements))
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] | None = None,
+    agreements: Iterable[Agreement] | None = None,
+) -> Plan:
+    """Save the header of a draft or issued plan; a closed plan is reopened first."""
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if current.status == PlanStatus.CLOSED:
+        raise ValidationError(
+            _("Kế hoạch %(number)s đã kết thúc; hãy mở lại (ghi rõ lý do) trước khi sửa.")
+            % {"number": current.number}
+        )
+    _assign(plan, fields, PLAN_FIELDS)
+    plan.full_clean(validate_constraints=False)
+    _plan_check(plan)
+    if agreements is not None:
+        _same_province(plan.province, agreements=agreements)
+    plan._history_user = user
+    plan.save()
+    if partners is not None:
+        _m2m_set(plan, "partners", partners, user)
+    if agreements is not None:
+        _m2m_set(plan, "agreements", agreements, user)
+    return plan
+
+
+# (from, to) → the word the history records for it. Anything else is refused.
+PLAN_TRANSITIONS = {
+    (PlanStatus.DRAFT, PlanStatus.ISSUED): "issue",
+    (PlanStatus.ISSUED, PlanStatus.CLOSED): "close",
+    (PlanStatus.ISSUED, PlanStatus.DRAFT): "reopen",
+    (PlanStatus.CLOSED, PlanStatus.ISSUED): "reopen",
+    (PlanStatus.CLOSED, PlanStatus.DRAFT): "reopen",
+}
+
+
+def plan_status_choices(plan: Plan) -> list[tuple[str, str]]:
+    """(action, target status) this plan may go through now, in the order a page offers them."""
+    return [
+        (action, target)
+        for (source, target), action in PLAN_TRANSITIONS.items()
+        if source == plan.status
+    ]
+
+
+def _plan_transition(*, plan: Plan, user: Any, target: str, action: str, reason: str) -> Plan:
+    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if PLAN_TRANSITIONS.get((current.status, target)) != action:
+        raise ValidationError(
+            _("Không thể chuyển %(number)s từ «%(source)s» sang «%(target)s».")
+            % {
+                "number": current.number,
+                "source": PlanStatus(current.status).label,
+                "target": PlanStatus(target).label,
+            }
+        )
+    current.status = target
+    current._history_user = user
+    current._change_reason = reason
+    current.save(update_fields=["status"])
+    plan.status = target
+    return current
+
+
+@transaction.atomic
+def plan_issue(*, plan: Plan, user: Any) -> Plan:
+    """Dự thảo → ban hành: the document needs its number and date first."""
+    stored = Plan.objects.get(pk=plan.pk)
+    missing = [
+        label
+        for label, value in ((_("số, ký hiệu"), stored.number), (_("ngày ban hành"), stored.date))
+        if not value
+    ]
+    if missing:
+        raise ValidationError(
+            _("Chưa thể ban hành: cần ghi %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    return _plan_transition(
+        plan=plan, user=user, target=PlanStatus.ISSUED, action="issue", reason=_("Ban hành")
+    )
+
+
+@transaction.atomic
+def plan_close(*, plan: Plan, user: Any) -> Plan:
+    """Ban hành → kết thúc: the period is over; the plan's tasks and reports stay as they are."""
+    return _plan_transition(
+        plan=plan, user=user, target=PlanStatus.CLOSED, action="close", reason=_("Kết thúc")
+    )
+
+
+@transaction.atomic
+def plan_reopen(*, plan: Plan, user: Any, reason: str, to: str = PlanStatus.DRAFT) -> Plan:
+    """Back to draft (from issued or closed) or to issued (from closed), with the reason kept."""
+    reason = normalize(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Cần ghi lý do mở lại văn bản.")})
+    if to not in PlanStatus.values:
+        raise ValidationError({"to": _("Trạng thái không hợp lệ.")})
+    return _plan_transition(
+        plan=plan,
+        user=user,
+        target=to,
+        action="reopen",
+        reason=_("Mở lại: %(reason)s") % {"reason": reason},
+    )
+
+
+@transaction.atomic
+def directive_create(
+    *,
+    meeting: Meeting,
+    user: Any,
+    fields: Mapping[str, Any],
+    partners: Iterable[Locality] | None = None,
+    agreements: Iterable[Agreement] | None = None,
+) -> Plan:
+    """A directive (Công văn, like 6452/UBND-ĐN) following ``meeting``: its tasks come next.
+
+    Partners and agreements default to the meeting's.
+    """
+    fields = {**fields, "kind": PlanKind.DIRECTIVE, "meeting": meeting}
+    return plan_create(
+        province=meeting.province,
+        user=user,
+        fields=fields,
+        partners=list(partners if partners is not None else meeting.partners.all()),
+        agreements=list(agreements if agreements is not None else meeting.agreements.all()),
+    )

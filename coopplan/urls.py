@@ -40,6 +40,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("agreements.urls")),
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
 ]

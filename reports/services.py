@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from agreements.models import Agency, AgencyKind, Plan
+from agreements.uploads import upload_validate
 from tasks.models import Task, TaskLead
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     ReportStatus,
     RoundStatus,
 )
-from .uploads import upload_validate
 
 GENERAL_FIELDS = (
     "delegations_out",

@@ -1,100 +1,16 @@
-"""Checks an uploaded file by its content, not its name: PDF, DOCX, XLSX, JPG, PNG, ≤ 20 MB."""
+"""The content check for uploads lives in ``agreements.uploads`` (agreements' files use it too)."""
 
-from __future__ import annotations
-
-import zipfile
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# A .docx/.xlsx is a zip: refuse one that would inflate past this (zip bombs).
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass(frozen=True)
-class FileKind:
-    extension: str
-    content_type: str
-
-
-PDF = FileKind("pdf", "application/pdf")
-PNG = FileKind("png", "image/png")
-JPEG = FileKind("jpg", "image/jpeg")
-DOCX = FileKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-EXTENSIONS = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG, "docx": DOCX, "xlsx": XLSX}
-
-
-def _sniff_zip(upload) -> FileKind | None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise ValidationError(
-                    _("Tệp «%(name)s» giải nén ra quá lớn, có thể là tệp độc hại.")
-                    % {"name": upload.name}
-                )
-    except zipfile.BadZipFile:
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(n.startswith("word/") for n in names):
-        return DOCX
-    if any(n.startswith("xl/") for n in names):
-        return XLSX
-    return None
-
-
-def sniff(upload) -> FileKind | None:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(upload)
-    return None
-
-
-def upload_validate(upload) -> FileKind:
-    """Return the file's real kind or raise a ValidationError naming the file and the problem."""
-    name = upload.name or _("(không tên)")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("Tệp «%(name)s» nặng %(size).1f MB, vượt giới hạn 20 MB.")
-            % {"name": name, "size": upload.size / 1024 / 1024}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("Tệp «%(name)s» rỗng.") % {"name": name})
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    claimed = EXTENSIONS.get(extension)
-    if claimed is None:
-        raise ValidationError(
-            _("Tệp «%(name)s»: chỉ nhận PDF, DOCX, XLSX, JPG, PNG.") % {"name": name}
-        )
-    upload.seek(0)
-    if upload.read(8) == OLE_MAGIC:
-        upload.seek(0)
-        raise ValidationError(
-            _(
-                "Tệp «%(name)s» được đặt mật khẩu hoặc là định dạng Office cũ (.doc/.xls); "
-                "hãy lưu lại thành tệp không mật khẩu dạng DOCX/XLSX hoặc PDF."
-            )
-            % {"name": name}
-        )
-    actual = sniff(upload)
-    if actual is None or actual != claimed:
-        raise ValidationError(
-            _("Tệp «%(name)s» không phải tệp %(ext)s thật (nội dung không khớp với đuôi tệp).")
-            % {"name": name, "ext": extension.upper()}
-        )
-    return actual
+from agreements.uploads import (  # noqa: F401
+    DOCX,
+    EXTENSIONS,
+    JPEG,
+    MAX_UNZIPPED_BYTES,
+    MAX_UPLOAD_BYTES,
+    OLE_MAGIC,
+    PDF,
+    PNG,
+    XLSX,
+    FileKind,
+    sniff,
+    upload_validate,
+)

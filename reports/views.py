@@ -180,7 +180,7 @@ def report_detail(request, pk: int):
 
 def _validate_uploads(forms_with_files) -> None:
     """Check every uploaded file before anything is saved, so a bad file saves nothing."""
-    from .uploads import upload_validate
+    from agreements.uploads import upload_validate
 
     for form, name in forms_with_files:
         upload = form.cleaned_data.get(name)

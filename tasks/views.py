@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -20,6 +21,13 @@ from agreements.permissions import (
     plan_get_for_user,
     plans_visible_to,
 )
+from agreements.selectors import (
+    ChainLink,
+    ChainStep,
+    history_changes,
+    plan_chain,
+    plan_header_context,
+)
 from agreements.text import search_terms
 
 from . import permissions
@@ -27,7 +35,7 @@ from .exporters.base import Export, exporter_for
 from .filters import PlanFilter, TaskFilter
 from .forms import TaskForm
 from .models import Section, Task
-from .selectors import plan_rows, task_queryset_full
+from .selectors import plan_rows, section_path, task_queryset_full
 from .services import (
     plan_carry_forward,
     section_create,
@@ -106,8 +114,23 @@ def plan_detail(request, pk: int):
             "agreements": plan.agreements.all(),
             "formats": EXPORT_FORMATS,
             "can_edit": _can_edit_plans(request.user),
+            "plan_header": plan_header_context(
+                plan, may_change=_can_edit_plans(request.user), below=_appendix_steps(plan)
+            ),
         },
     )
+
+
+def _appendix_steps(plan: Plan) -> list[ChainStep]:
+    """The plan's appendices, one step down the chain (their tables are on the same page)."""
+    appendices = Section.objects.filter(plan=plan, parent__isnull=True).order_by("position")
+    # An unnamed section only groups tasks; it is not a place a reader looks for.
+    links = [
+        ChainLink(" ".join(part for part in (s.number, s.title) if part))
+        for s in appendices
+        if s.number or s.title
+    ]
+    return [ChainStep(_("Phụ lục, mục"), links)] if links else []
 
 
 @login_required
@@ -132,23 +155,29 @@ def export_response(export: Export) -> HttpResponse:
 def task_history(request, pk: int):
     """Who changed what and when, field by field, newest first."""
     task = permissions.task_get_for_user(request.user, pk)
-    records = list(task.history.select_related("history_user").order_by("-history_date", "-pk"))
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if older is None:
-            lines = [(_("Tạo nhiệm vụ"), "", "")]
-        else:
-            delta = newer.diff_against(older)
-            lines = [
-                (str(Task._meta.get_field(c.field).verbose_name), c.old, c.new)
-                for c in delta.changes
-                if c.field != "search_text"
-            ]
-        if lines:
-            who = newer.history_user
-            name = (who.get_full_name() or who.username) if who else _("hệ thống")
-            changes.append({"record": newer, "who": name, "lines": lines})
-    return render(request, "tasks/task_history.html", {"task": task, "changes": changes})
+    below = [
+        ChainStep(
+            _("Phụ lục, mục"),
+            [
+                ChainLink(
+                    " ".join(p for p in (s.number, s.title) if p),
+                    reverse("tasks:plan_detail", args=[task.plan_id]),
+                )
+                for s in section_path(task.section)
+                if s.number or s.title
+            ],
+        ),
+        ChainStep(_("Nhiệm vụ"), [ChainLink(f"{task.number} {task.content}", current=True)]),
+    ]
+    return render(
+        request,
+        "tasks/task_history.html",
+        {
+            "task": task,
+            "chain": plan_chain(task.plan, below=below, current=False),
+            "history": history_changes(task, created=_("Tạo nhiệm vụ")),
+        },
+    )
 
 
 # -- in-place editing on the plan page (htmx; every action also works as a plain form post) ----

@@ -145,7 +145,7 @@ def test_wrong_files_are_refused_with_their_name_and_nothing_is_saved(
 
 def test_oversize_file_is_refused(setup, monkeypatch):
     client, report = setup
-    monkeypatch.setattr("reports.uploads.MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr("agreements.uploads.MAX_UPLOAD_BYTES", 1024)
     data = form_data(report)
     data["agreement_file"] = SimpleUploadedFile("lon.pdf", PDF + b"0" * 2048)
     response = client.post(f"/reports/{report.pk}/edit/", data)

@@ -1,0 +1,263 @@
+"""Reads for agreements, meetings and plan headers: lists, history field by field, the chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from simple_history.utils import get_m2m_reverse_field_name
+
+from .filters import AgreementFilter, MeetingFilter
+from .models import Agreement, Meeting, Plan, PlanKind
+from .permissions import agreements_visible_to, meetings_visible_to
+from .services import plan_status_choices
+
+# -- lists ------------------------------------------------------------------------------------
+
+
+def agreement_list(*, user: Any, params: Any) -> tuple[AgreementFilter, QuerySet[Agreement]]:
+    base = agreements_visible_to(user).order_by("-signed_date", "title")
+    agreement_filter = AgreementFilter(params or None, queryset=base, user=user)
+    queryset = agreement_filter.qs if agreement_filter.is_bound else base
+    return agreement_filter, queryset.prefetch_related("partners", "plans")
+
+
+def meeting_list(*, user: Any, params: Any) -> tuple[MeetingFilter, QuerySet[Meeting]]:
+    base = meetings_visible_to(user).order_by("-start_date", "-date", "title")
+    meeting_filter = MeetingFilter(params or None, queryset=base, user=user)
+    queryset = meeting_filter.qs if meeting_filter.is_bound else base
+    return meeting_filter, queryset.prefetch_related("partners", "directives")
+
+
+def meeting_followups(meeting: Meeting) -> QuerySet[Plan]:
+    """The directives that followed the meeting, newest last (their tasks are read by the page)."""
+    return meeting.directives.order_by("date", "number")
+
+
+def meeting_parent_plan(meeting: Meeting) -> Plan | None:
+    """The plan a directive from ``meeting`` likely follows: the latest for its agreements."""
+    return (
+        Plan.objects.filter(
+            province_id=meeting.province_id, agreements__in=meeting.agreements.all()
+        )
+        .exclude(kind=PlanKind.DIRECTIVE)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def plan_header_context(
+    plan: Plan, *, may_change: bool, below: list[ChainStep] | None = None
+) -> dict:
+    """What ``agreements/_plan_header.html`` needs on the plan page (tasks:plan_detail)."""
+    return {
+        "chain": plan_chain(plan, below=below),
+        "transitions": plan_status_choices(plan) if may_change else [],
+        "may_change": may_change,
+        "partners": plan.partners.order_by("name"),
+        "recipients": [line for line in plan.recipients.splitlines() if line.strip()],
+    }
+
+
+# -- history: who changed what and when, field by field ------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    record: Any
+    who: str
+    reason: str
+    lines: list[tuple[str, str, str]]
+
+
+def _display(model: type[models.Model], name: str, value: Any, names: dict) -> str:
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — a field removed since: show the raw value
+        return "" if value is None else str(value)
+    if value is None or value == "":
+        return ""
+    if model_field.many_to_many:
+        return "; ".join(names.get((model_field.related_model, pk), str(pk)) for pk in value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return names.get((model_field.related_model, value), str(value))
+    if isinstance(value, datetime):
+        return date_format(value, "d/m/Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "d/m/Y")
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    return str(value)
+
+
+def _m2m_ids(model: type[models.Model], name: str, rows: list[dict]) -> list[Any]:
+    key = get_m2m_reverse_field_name(model._meta.get_field(name))
+    return [row.get(key) for row in rows]
+
+
+def history_changes(obj: models.Model, *, created: str | None = None) -> list[HistoryEntry]:
+    """The object's history, newest first; each entry lists the fields that changed.
+
+    Related rows are named in a fixed number of queries (one per related model), whatever the
+    length of the history; records that changed nothing a person reads are left out.
+    """
+    model = type(obj)
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
+    deltas = []
+    wanted: dict[type[models.Model], set] = {}
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            deltas.append((newer, None))
+            continue
+        changes = []
+        for change in newer.diff_against(older).changes:
+            if change.field == "search_text":
+                continue
+            model_field = model._meta.get_field(change.field)
+            old, new = change.old, change.new
+            if model_field.many_to_many:
+                old = _m2m_ids(model, change.field, old)
+                new = _m2m_ids(model, change.field, new)
+                wanted.setdefault(model_field.related_model, set()).update([*old, *new])
+            elif isinstance(model_field, models.ForeignKey):
+                wanted.setdefault(model_field.related_model, set()).update(
+                    v for v in (old, new) if v is not None
+                )
+            changes.append((model_field, old, new))
+        deltas.append((newer, changes))
+    names = {
+        (related, row.pk): str(row)
+        for related, pks in wanted.items()
+        for row in related._default_manager.filter(pk__in=pks)
+    }
+    entries = []
+    for record, changes in deltas:
+        if changes is None:
+            lines = [(created or _("Tạo mới"), "", "")]
+        else:
+            lines = [
+                (
+                    str(model_field.verbose_name),
+                    _display(model, model_field.name, old, names) or "—",
+                    _display(model, model_field.name, new, names) or "—",
+                )
+                for model_field, old, new in changes
+            ]
+        reason = record.history_change_reason or ""
+        if not lines and not reason:
+            continue
+        who = record.history_user
+        entries.append(
+            HistoryEntry(
+                record=record,
+                who=(who.get_full_name() or who.username) if who else _("hệ thống"),
+                reason=reason,
+                lines=lines,
+            )
+        )
+    return entries
+
+
+# -- the chain: agreement → plan → appendix → task → reports -------------------------------------
+
+
+@dataclass
+class ChainLink:
+    text: str
+    url: str = ""
+    current: bool = False
+
+
+@dataclass
+class ChainStep:
+    label: str
+    links: list[ChainLink] = field(default_factory=list)
+
+
+def _plan_link(plan: Plan, current: Plan | None = None) -> ChainLink:
+    return ChainLink(
+        f"{plan.get_kind_display()} {plan.number}",
+        reverse("tasks:plan_detail", args=[plan.pk]),
+        current=current is not None and plan.pk == current.pk,
+    )
+
+
+def _agreement_link(agreement: Agreement, current: Agreement | None = None) -> ChainLink:
+    return ChainLink(
+        agreement.title,
+        reverse("agreements:agreement_detail", args=[agreement.pk]),
+        current=current is not None and agreement.pk == current.pk,
+    )
+
+
+def _meeting_link(meeting: Meeting, current: Meeting | None = None) -> ChainLink:
+    return ChainLink(
+        meeting.title,
+        reverse("agreements:meeting_detail", args=[meeting.pk]),
+        current=current is not None and meeting.pk == current.pk,
+    )
+
+
+def _steps(*steps: ChainStep) -> list[ChainStep]:
+    return [step for step in steps if step.links]
+
+
+def agreement_chain(agreement: Agreement) -> list[ChainStep]:
+    plans = list(agreement.plans.order_by("date", "number"))
+    directives = list(
+        Plan.objects.filter(parent__in=plans)
+        .exclude(pk__in=[p.pk for p in plans])
+        .order_by("date", "number")
+    )
+    return _steps(
+        ChainStep(_("Văn bản thỏa thuận"), [_agreement_link(agreement, agreement)]),
+        ChainStep(_("Kế hoạch thực hiện"), [_plan_link(p) for p in plans]),
+        ChainStep(_("Văn bản chỉ đạo"), [_plan_link(p) for p in directives]),
+    )
+
+
+def meeting_chain(meeting: Meeting) -> list[ChainStep]:
+    directives = list(meeting_followups(meeting).select_related("parent"))
+    parents = {d.parent_id: d.parent for d in directives if d.parent_id}
+    return _steps(
+        ChainStep(_("Văn bản thỏa thuận"), [_agreement_link(a) for a in meeting.agreements.all()]),
+        ChainStep(_("Kế hoạch gốc"), [_plan_link(p) for p in parents.values()]),
+        ChainStep(_("Hội đàm, hội nghị"), [_meeting_link(meeting, meeting)]),
+        ChainStep(_("Văn bản chỉ đạo"), [_plan_link(d) for d in directives]),
+    )
+
+
+def plan_chain(
+    plan: Plan, *, below: list[ChainStep] | None = None, current: bool = True
+) -> list[ChainStep]:
+    """Up to the agreements, meeting and parent; down to ``below``, directives, next period."""
+    plan = (
+        Plan.objects.select_related("parent", "meeting", "predecessor")
+        .prefetch_related(
+            "agreements",
+            Prefetch("directives", queryset=Plan.objects.order_by("date", "number")),
+            Prefetch("successors", queryset=Plan.objects.order_by("date", "number")),
+        )
+        .get(pk=plan.pk)
+    )
+    agreements = list(plan.agreements.all())
+    if not agreements and plan.parent is not None:
+        agreements = list(plan.parent.agreements.all())
+    return _steps(
+        ChainStep(_("Văn bản thỏa thuận"), [_agreement_link(a) for a in agreements]),
+        ChainStep(_("Giai đoạn trước"), [_plan_link(plan.predecessor)] if plan.predecessor else []),
+        ChainStep(_("Kế hoạch gốc"), [_plan_link(plan.parent)] if plan.parent else []),
+        ChainStep(_("Hội đàm, hội nghị"), [_meeting_link(plan.meeting)] if plan.meeting else []),
+        ChainStep(plan.get_kind_display(), [_plan_link(plan, plan if current else None)]),
+        *(below or []),
+        ChainStep(_("Văn bản chỉ đạo"), [_plan_link(p) for p in plan.directives.all()]),
+        ChainStep(_("Giai đoạn sau"), [_plan_link(p) for p in plan.successors.all()]),
+    )
