@@ -68,8 +68,6 @@ def render_plan_docx(plan) -> Export:
         _page(section, landscape=True)
         section.different_first_page_header_footer = False
         for line in table_heading(plan, table):
-            if line.italic and not text.empty:
-                continue  # a plan stored whole says itself what is attached ("Kèm theo …")
             _centred(document, line.text, bold=line.bold, italic=line.italic)
         document.add_paragraph()
         _plan_table(document, table, styles)

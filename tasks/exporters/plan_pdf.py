@@ -256,9 +256,7 @@ def plan_context(plan) -> dict:
         "signer_lines": [line.upper() for line in signer_lines],
         "signer": plan.signer,
         "recipients": recipients,
-        # A plan stored whole says itself what is attached; only a plan without text gets the
-        # "(Kèm theo …)" line under its tables.
-        "attached_line": attached_line(plan) if text.empty else "",
+        "attached_line": attached_line(plan),
         "tables": [table for table in tables if table.top_pk not in placed],
     }
 
