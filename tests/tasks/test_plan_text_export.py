@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -20,13 +19,7 @@ from pypdf import PdfReader
 from agreements.models import Plan
 from tasks.exporters.plan_docx import render_plan_docx
 from tasks.exporters.plan_pdf import render_plan_pdf
-
-ROOT = Path(__file__).resolve().parents[2]
-SEED_DIRS = [
-    ROOT.parent / "shared" / "seeds",
-    ROOT / "shared" / "seeds",
-    Path("/work/shared/seeds"),
-]
+from tests.seed_text import PAGE_NUMBER, assert_in_order, seed_lines, squash
 
 # (plan, seed file, first line of the document, last line of the document)
 DOCUMENTS = {
@@ -35,76 +28,6 @@ DOCUMENTS = {
     "110/KH-UBND": ("003_6381fd8a986d49ee.txt", "Số: 110/KH-UBND", "Hoàng Việt Phương"),
 }
 PROVINCE = {"165/QĐ-UBND": "Quảng Trị", "592/KH-UBND": "Khánh Hòa", "110/KH-UBND": "Tuyên Quang"}
-
-RULE = re.compile(r"^-{3,}$")
-# The web copy of 592 keeps the original's page number "12" between Nơi nhận and the signature.
-PAGE_NUMBER = re.compile(r"^\d{1,2}$")
-
-
-def squash(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
-def unmark(line: str) -> str:
-    line = re.sub(r"^#{1,6}\s+", "", line.strip())
-    line = line.replace("**", "")
-    line = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", line)
-    line = re.sub(r"<(https?://[^>\s]+)>", r"\1", line)
-    line = re.sub(r"^\*\s+", "- ", line)  # the web copy's bullet; the office printed a dash
-    return squash(line)
-
-
-def seed_path(name: str) -> Path:
-    for directory in SEED_DIRS:
-        if (directory / name).exists():
-            return directory / name
-    pytest.skip(f"seed {name} not found")
-
-
-def seed_lines(plan_number: str) -> list[str]:
-    name, first, last = DOCUMENTS[plan_number]
-    raw = seed_path(name).read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(raw) if line.strip() == first)
-    end = next(i for i in range(start, len(raw)) if raw[i].strip() == last)
-    lines: list[str] = []
-    row: list[str] | None = None  # a tab-separated table row, whose cells a page break may cut
-    for line in raw[start : end + 1]:
-        if "\t" in line:
-            cells = line.split("\t")
-            if row is not None and cells[0].strip() == "":
-                # the rest of the row above, after a page break: its cells continue
-                row = [f"{a} {b}".strip() for a, b in zip(row, cells, strict=False)]
-                continue
-            if row is not None:
-                lines.extend(row)
-            row = [cell.strip() for cell in cells]
-            continue
-        if line.strip() == "" and row is not None:
-            continue
-        if row is not None:
-            lines.extend(row)
-            row = None
-        text = unmark(line)
-        if not text or RULE.match(text) or PAGE_NUMBER.match(text):
-            continue
-        lines.append(text)
-    if row is not None:
-        lines.extend(row)
-    return [squash(line) for line in lines if squash(line)]
-
-
-def assert_in_order(lines: list[str], text: str) -> None:
-    position = 0
-    for index, line in enumerate(lines):
-        found = text.find(line, position)
-        if found < 0:
-            before = lines[index - 1] if index else ""
-            where = text.find(before, max(position - len(before) - 1, 0))
-            pytest.fail(
-                f"line {index + 1} of {len(lines)} not found after the previous one:\n  {line!r}\n"
-                f"text after the previous line:\n  {text[where : where + 400]!r}"
-            )
-        position = found + len(line)
 
 
 def pdf_text(content: bytes) -> str:
@@ -146,7 +69,7 @@ def seed_plan(number: str) -> Plan:
 @pytest.mark.django_db
 @pytest.mark.parametrize("number", list(DOCUMENTS))
 def test_pdf_reads_as_the_seed_first_line_to_last(number):
-    lines = seed_lines(number)
+    lines = seed_lines(*DOCUMENTS[number])
     assert len(lines) > 40
     assert_in_order(lines, pdf_text(render_plan_pdf(seed_plan(number)).content))
 
@@ -154,12 +77,12 @@ def test_pdf_reads_as_the_seed_first_line_to_last(number):
 @pytest.mark.django_db
 @pytest.mark.parametrize("number", list(DOCUMENTS))
 def test_docx_reads_as_the_seed_first_line_to_last(number):
-    lines = seed_lines(number)
+    lines = seed_lines(*DOCUMENTS[number])
     assert_in_order(lines, docx_text(render_plan_docx(seed_plan(number)).content))
 
 
 def test_seed_lines_undo_the_web_copy_markup_and_join_cut_table_rows():
-    lines = seed_lines("592/KH-UBND")
+    lines = seed_lines(*DOCUMENTS["592/KH-UBND"])
     assert lines[0] == "Số: 592/KH-UBND"
     assert "II. NHIỆM VỤ VÀ GIẢI PHÁP" in lines
     assert (
