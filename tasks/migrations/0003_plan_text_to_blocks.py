@@ -59,7 +59,7 @@ def ordered_parts(plan):
         text = (getattr(plan, name) or "").strip()
         if not text:
             continue
-        match = ROMAN.match(text)
+        match = ROMAN.match(text.splitlines()[0].strip())
         order = roman_value(match["number"].rstrip(".")) if match else default + 1
         parts.append((order, default, text))
     parts.sort(key=lambda item: (item[0], item[1]))
