@@ -41,6 +41,8 @@ MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
 PORTRAIT_WIDTH = PAGE_SHORT - MARGIN_LEFT - MARGIN_RIGHT
 LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT
 
+MIN_WIDTHS = {"number": Cm(1.2), "timeframe": Cm(2.0)}
+
 BODY_STYLE = "Văn bản"
 TABLE_STYLE = "Chữ trong bảng"
 
@@ -370,6 +372,16 @@ def _plan_table(document, table: PlanTable, styles, *, width=LANDSCAPE_WIDTH) ->
     columns = table.columns
     total = sum(column.width for column in columns)
     widths = [int(width * column.width / total) for column in columns]
+    # On a portrait page (592's table inside III) "10." and "Thường xuyên" must still fit on
+    # one line of their cells; the content column gives the room.
+    keys = [column.key for column in columns]
+    if "content" in keys:
+        content = keys.index("content")
+        for key, minimum in MIN_WIDTHS.items():
+            if key in keys:
+                missing = max(minimum - widths[keys.index(key)], 0)
+                widths[keys.index(key)] += missing
+                widths[content] -= missing
     grid = document.add_table(rows=0, cols=len(columns))
     grid.style = document.styles["Table Grid"]
     grid.autofit = False
