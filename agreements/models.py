@@ -337,11 +337,6 @@ class Plan(SearchableModel):
         blank=True,
         related_name="directives",
     )
-    legal_basis = models.TextField(_("căn cứ"), blank=True)
-    objectives = models.TextField(_("mục tiêu, yêu cầu"), blank=True)
-    content = models.TextField(_("nội dung chung"), blank=True)
-    implementation = models.TextField(_("tổ chức thực hiện"), blank=True)
-    funding = models.TextField(_("kinh phí thực hiện"), blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT

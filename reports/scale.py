@@ -55,9 +55,12 @@ from agreements.services import agency_upsert
 from agreements.text import fold
 from tasks.exporters.base import slugify_vi
 from tasks.models import (
+    BlockKind,
+    BlockPart,
     BudgetLine,
     BudgetStage,
     FundingSource,
+    PlanBlock,
     Section,
     SectionKind,
     Target,
@@ -517,19 +520,6 @@ class ProvinceBuilder:
             title=title,
             start_year=start,
             end_year=end,
-            objectives=(
-                "Cụ thể hóa chủ trương của Đảng và Nhà nước về quan hệ hữu nghị truyền thống, "
-                f"hợp tác toàn diện giữa Việt Nam và các địa phương của {' và '.join(countries)}; "
-                f"nâng cao hiệu quả hợp tác giữa {self.p.label} và {names}."
-            ),
-            implementation=(
-                "Giao Sở Ngoại vụ chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế "
-                "hoạch; định kỳ tổng hợp, báo cáo UBND tỉnh trước ngày 15 tháng 11 hằng năm."
-            ),
-            funding=(
-                "Kinh phí thực hiện từ ngân sách tỉnh giao trong dự toán hằng năm của các cơ "
-                "quan, đơn vị và các nguồn hợp pháp khác."
-            ),
             recipients="\n".join(
                 (
                     "Bộ Ngoại giao;",
@@ -547,6 +537,44 @@ class ProvinceBuilder:
         plan.save()
         plan.partners.set(partners)
         plan.agreements.set([self.agreements[p.pk] for p in partners])
+        part = BlockPart.ATTACHED if kind == "decision" else BlockPart.MAIN
+        text = (
+            ("I.", "MỤC TIÊU, YÊU CẦU"),
+            (
+                "",
+                "Cụ thể hóa chủ trương của Đảng và Nhà nước về quan hệ hữu nghị truyền thống, "
+                f"hợp tác toàn diện giữa Việt Nam và các địa phương của {' và '.join(countries)}; "
+                f"nâng cao hiệu quả hợp tác giữa {self.p.label} và {names}.",
+            ),
+            ("II.", "TỔ CHỨC THỰC HIỆN"),
+            (
+                "",
+                "Giao Sở Ngoại vụ chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế "
+                "hoạch; định kỳ tổng hợp, báo cáo UBND tỉnh trước ngày 15 tháng 11 hằng năm.",
+            ),
+            ("III.", "KINH PHÍ THỰC HIỆN"),
+            (
+                "",
+                "Kinh phí thực hiện từ ngân sách tỉnh giao trong dự toán hằng năm của các cơ "
+                "quan, đơn vị và các nguồn hợp pháp khác.",
+            ),
+        )
+        bulk_create_with_history(
+            [
+                PlanBlock(
+                    plan=plan,
+                    part=part,
+                    position=10 * (index + 1),
+                    kind=BlockKind.HEADING if number else BlockKind.PARAGRAPH,
+                    number=number,
+                    text=line,
+                    bold=bool(number),
+                )
+                for index, (number, line) in enumerate(text)
+            ],
+            PlanBlock,
+            default_user=self.coordinator,
+        )
         bulk_create_with_history(
             [
                 ReportDeadline(

@@ -14,13 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agreements.models import Agreement, Locality, Meeting, Plan, ReportDeadline
 from agreements.services import AgencyIndex, agency_upsert
 from agreements.text import normalize
 from tasks.models import BudgetLine, Target
-from tasks.services import section_create, task_create
+from tasks.services import plan_blocks_replace, section_create, task_create
 
 from .models import ReportingRound
 
@@ -48,6 +49,7 @@ class SeedStats:
     plans: int = 0
     sections: int = 0
     tasks: int = 0
+    blocks: int = 0
     rounds: int = 0
     skipped: list[str] = field(default_factory=list)
 
@@ -209,11 +211,6 @@ class SeedLoader:
             start_year=start,
             end_year=end,
             meeting=meetings.get(data.get("meeting")) if data.get("meeting") else None,
-            legal_basis=data.get("legal_basis", ""),
-            objectives=data.get("objectives", ""),
-            content=data.get("content", ""),
-            implementation=data.get("implementation", ""),
-            funding=data.get("funding", ""),
             recipients="\n".join(data.get("recipients", [])),
             status=data.get("status", "issued"),
             **related,
@@ -231,6 +228,11 @@ class SeedLoader:
         self.position = 0
         for section in data.get("sections", []):
             self.load_section(plan, section, None, agencies)
+        try:
+            blocks = plan_blocks_replace(plan=plan, blocks=data.get("blocks", []))
+        except ValidationError as error:
+            raise SeedError(f"{number}: {'; '.join(error.messages)}") from error
+        self.stats.blocks += len(blocks)
 
     def next_position(self) -> int:
         self.position += 10

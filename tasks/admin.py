@@ -98,13 +98,6 @@ class PlanAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
         ),
         (_("Người ký"), {"fields": ("signing_authority", "signing_title", "signer", "recipients")}),
         (_("Liên kết"), {"fields": ("partners", "agreements", "predecessor", "parent", "meeting")}),
-        (
-            _("Nội dung"),
-            {
-                "classes": ("collapse",),
-                "fields": ("legal_basis", "objectives", "content", "implementation", "funding"),
-            },
-        ),
     )
 
     @admin.display(description=_("tên kế hoạch"))

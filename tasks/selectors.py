@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from agreements.models import Plan
 from agreements.text import fold
 
-from .models import Section, Task, TaskLead
+from .models import BlockPart, PlanBlock, Section, Task, TaskLead
 
 
 def plan_get_by_number(*, number: str, province: str) -> Plan | None:
@@ -86,3 +86,11 @@ def section_path(section: Section | None, by_id: dict[int, Section] | None = Non
         path.append(node)
         node = node.parent
     return list(reversed(path))
+
+
+def plan_blocks(plan: Plan) -> list[PlanBlock]:
+    """A plan's text in printed order: its own part, then the Kế hoạch a Quyết định issues."""
+    blocks = list(PlanBlock.objects.filter(plan=plan).select_related("section"))
+    parts = {BlockPart.MAIN: 0, BlockPart.ATTACHED: 1}
+    blocks.sort(key=lambda block: (parts.get(block.part, 2), block.position, block.pk))
+    return blocks

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan
 
-from .models import OPEN_STATUSES, Section, Task, TaskLead
+from .models import OPEN_STATUSES, PlanBlock, Section, Task, TaskLead
 from .timeframes import parse_timeframe
 
 
@@ -352,3 +352,53 @@ def section_delete(*, section: Section, user=None) -> None:
         )
     section._history_user = user
     section.delete()
+
+
+# Fields a block may take from a dict (the seed files, an import); "section" is resolved apart.
+_BLOCK_FIELDS = ("part", "kind", "number", "level", "text", "bold", "italic", "align")
+
+
+@transaction.atomic
+def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> list[PlanBlock]:
+    """Replace a plan's whole text by ``blocks`` (dicts in printed order), each part numbered apart.
+
+    A table block names its section by ``section``: a Section of this plan, or the section's
+    printed number ("III."). Every block is validated before any is saved; an error names the
+    block (its place in the list) and the field.
+    """
+    sections: dict[str, Section] = {}
+    # A number printed twice ("II." in two appendices) means the top-level section first.
+    for section in Section.objects.filter(plan=plan).order_by("parent", "position"):
+        sections.setdefault(section.number, section)
+    positions: dict[str, int] = {}
+    new: list[PlanBlock] = []
+    for index, data in enumerate(blocks, start=1):
+        block = PlanBlock(plan=plan, **{k: data[k] for k in _BLOCK_FIELDS if k in data})
+        section = data.get("section")
+        if isinstance(section, str):
+            section = sections.get(section)
+            if section is None:
+                raise ValidationError(
+                    _("Khối %(index)s: kế hoạch không có phụ lục, mục số «%(number)s».")
+                    % {"index": index, "number": data["section"]}
+                )
+        block.section = section
+        positions[block.part] = positions.get(block.part, 0) + 10
+        block.position = positions[block.part]
+        try:
+            block.full_clean()
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    field: [f"{_('Khối')} {index}: {message}" for message in messages]
+                    for field, messages in error.message_dict.items()
+                }
+            ) from error
+        new.append(block)
+    for old in PlanBlock.objects.filter(plan=plan):
+        old._history_user = user
+        old.delete()
+    for block in new:
+        block._history_user = user
+        block.save()
+    return new

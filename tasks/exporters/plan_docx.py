@@ -1,20 +1,21 @@
 """A plan as an editable Word document in the official format (Nghị định 30/2020/NĐ-CP).
 
-Portrait pages for the document itself (national header, title, body, signature, "Nơi nhận"),
-then every table in a landscape section of its own with the header row repeated on each page.
+Portrait pages for the document itself (national header, title, the stored text blocks in order,
+signature, "Nơi nhận"; a Quyết định's attached Kế hoạch on a new page), a ``table`` block's task
+table where the block stands (592/KH-UBND: inside III), then every other table in a landscape
+section of its own with the header row repeated on each page.
 Text goes in as plain runs, so nothing a user typed is ever read as markup.
 """
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -23,9 +24,9 @@ from docx.table import Table, _Cell
 from agreements.official import date_line, document_kind_label
 
 from .base import CONTENT_TYPES, Export, plan_filename, register
+from .blocks import PlanText, block_label, is_centred, number_is_bold, plan_text, top_section
 from .columns import (
     PlanTable,
-    attachment_line,
     clean_text,
     plan_tables,
     section_label,
@@ -40,11 +41,10 @@ MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
 PORTRAIT_WIDTH = PAGE_SHORT - MARGIN_LEFT - MARGIN_RIGHT
 LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT
 
+MIN_WIDTHS = {"number": Cm(1.2), "timeframe": Cm(2.0)}
+
 BODY_STYLE = "Văn bản"
 TABLE_STYLE = "Chữ trong bảng"
-
-_ROMAN_HEADING = re.compile(r"^[IVXLC]+\.\s")
-_NUMBER_HEADING = re.compile(r"^\d+(\.\d+)*\.?\s")
 
 
 @register("plan", "docx")
@@ -57,11 +57,15 @@ def render_plan_docx(plan) -> Export:
     _page_number_header(first)
 
     _national_header(document, plan)
-    _title_and_body(document, plan, styles)
+    text = plan_text(plan)
+    tables = plan_tables(plan)
+    by_top = {table.top.pk: table for table in tables if table.top is not None}
+    _title_and_body(document, plan, styles, text, by_top)
 
-    for table in plan_tables(plan):
-        if not table.tasks:
-            continue  # a plan with no tasks has no table to attach
+    placed = text.placed_tops()
+    for table in tables:
+        if not table.tasks or (table.top is not None and table.top.pk in placed):
+            continue  # no table to attach, or the text already holds it
         section = document.add_section(WD_SECTION.NEW_PAGE)
         _page(section, landscape=True)
         section.different_first_page_header_footer = False
@@ -227,20 +231,6 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in clean_text(text).split("\n") if line.strip()]
 
 
-def _is_heading(line: str) -> bool:
-    if _ROMAN_HEADING.match(line):
-        return True
-    return bool(
-        _NUMBER_HEADING.match(line) and len(line) <= 100 and not line.endswith((".", ";", ","))
-    )
-
-
-def _paragraphs(document, text: str, styles, *, italic=False) -> None:
-    for line in _lines(text):
-        paragraph = _styled(document.add_paragraph(), styles["body"])
-        _format(paragraph, line, bold=_is_heading(line), italic=italic)
-
-
 def _borderless_table(document, widths, rows: int = 1) -> Table:
     table = document.add_table(rows=rows, cols=len(widths))
     table.autofit = False
@@ -293,62 +283,39 @@ def _national_header(document, plan) -> None:
     document.add_paragraph()
 
 
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+def _blocks(document, blocks, styles, by_top) -> None:
+    for block in blocks:
+        if block.kind == "table":
+            table = by_top.get(top_section(block.section).pk) if block.section_id else None
+            if table is not None and table.tasks:
+                _plan_table(document, table, styles, width=PORTRAIT_WIDTH)
+                document.add_paragraph()
+            continue
+        paragraph = _styled(document.add_paragraph(), styles["body"])
+        if is_centred(block):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+        if number_is_bold(block):
+            _format(paragraph, block.number, bold=True, italic=block.italic)
+            _format(paragraph, " " + clean_text(block.text), italic=block.italic)
+        else:
+            label = clean_text(block_label(block))
+            _format(paragraph, label, bold=block.bold, italic=block.italic)
+        if block.kind == "heading":
+            paragraph.paragraph_format.keep_with_next = True
 
 
-def _roman(numeral: str) -> int:
-    total = 0
-    for current, following in zip(numeral, [*numeral[1:], ""], strict=True):
-        value = _ROMAN_VALUES[current]
-        total += -value if following and _ROMAN_VALUES[following] > value else value
-    return total
-
-
-def _body_parts(plan) -> list[str]:
-    """Objectives, content, implementation, funding in the order of their own numerals.
-
-    110/KH-UBND prints "III. KINH PHÍ" before "IV. TỔ CHỨC THỰC HIỆN"; a part without a numeral
-    keeps its usual place (the PDF orders them the same way).
-    """
-    parts = []
-    texts = (plan.objectives, plan.content, plan.implementation, plan.funding)
-    for default, text in enumerate(texts, start=1):
-        text = clean_text(text)
-        if text:
-            match = _ROMAN_HEADING.match(text)
-            order = _roman(match.group(0).strip(" .")) if match else default
-            parts.append((order, default, text))
-    return [text for _, _, text in sorted(parts)]
-
-
-def _title_and_body(document, plan, styles) -> None:
+def _title_and_body(document, plan, styles, text: PlanText, by_top) -> None:
     if plan.kind != "directive":
         _centred(document, document_kind_label(plan.kind), bold=True, size=14)
         _centred(document, clean_text(plan.summary or plan.title), bold=True, size=14)
         _rule(document, PORTRAIT_WIDTH, Cm(5))
-    parts = _body_parts(plan)
-    if plan.kind != "decision":
-        _paragraphs(document, plan.legal_basis, styles)
-        for text in parts:
-            _paragraphs(document, text, styles)
-        _signature(document, plan)
-        return
-    # A decision prints its own page (authority, legal basis, signature), then the plan issued
-    # with it on a new page. Its articles ("Điều 1. …") are not stored, so none are invented.
-    authority = " ".join(_lines(plan.issuing_body)).upper()
-    if authority and plan.legal_basis:
-        _centred(document, authority, bold=True, size=14).paragraph_format.space_after = Pt(6)
-    _paragraphs(document, plan.legal_basis, styles, italic=True)
+    _blocks(document, text.main, styles, by_top)
     _signature(document, plan)
-    if not parts:
-        return
-    heading = _centred(document, "KẾ HOẠCH", bold=True, size=14)
-    heading.paragraph_format.page_break_before = True
-    _centred(document, clean_text(plan.title), bold=True, size=14)
-    _centred(document, attachment_line(plan, "Ban hành kèm theo"), italic=True)
-    _rule(document, PORTRAIT_WIDTH, Cm(5))
-    for text in parts:
-        _paragraphs(document, text, styles)
+    if text.attached:
+        # The Kế hoạch a Quyết định issues starts a new page; its title is among its blocks.
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _blocks(document, text.attached, styles, by_top)
 
 
 def _signature(document, plan) -> None:
@@ -401,10 +368,20 @@ def _write_cell(cell: _Cell, text: str, style, *, bold=False, italic=False, alig
             _format(paragraph, line, bold=bold, italic=italic)
 
 
-def _plan_table(document, table: PlanTable, styles) -> None:
+def _plan_table(document, table: PlanTable, styles, *, width=LANDSCAPE_WIDTH) -> None:
     columns = table.columns
     total = sum(column.width for column in columns)
-    widths = [int(LANDSCAPE_WIDTH * column.width / total) for column in columns]
+    widths = [int(width * column.width / total) for column in columns]
+    # On a portrait page (592's table inside III) "10." and "Thường xuyên" must still fit on
+    # one line of their cells; the content column gives the room.
+    keys = [column.key for column in columns]
+    if "content" in keys:
+        content = keys.index("content")
+        for key, minimum in MIN_WIDTHS.items():
+            if key in keys:
+                missing = max(minimum - widths[keys.index(key)], 0)
+                widths[keys.index(key)] += missing
+                widths[content] -= missing
     grid = document.add_table(rows=0, cols=len(columns))
     grid.style = document.styles["Table Grid"]
     grid.autofit = False

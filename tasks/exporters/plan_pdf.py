@@ -1,19 +1,19 @@
-"""A plan as PDF in the official format: the issuing document, then its tables in landscape.
+"""A plan as PDF in the official format: the document as stored, then its appendices in landscape.
 
-Front pages (A4 portrait): header, document type and summary, body text, signature block and
-"Nơi nhận". A decision that issues a plan (165/QĐ-UBND) prints the decision page, then the plan
-"ban hành kèm theo" it. Then every top-level section with tasks becomes a landscape table: an
-appendix (kind "appendix") on ``@page appendix`` pages numbered from 1 again, any other section
-(592's "III. NHIỆM VỤ CỤ THỂ", 110's fields, 6452's items) on ``@page table`` pages that keep
-the document's numbering. Tasks outside any section come first.
+Front pages (A4 portrait): header, document type and summary, the plan's text blocks in printed
+order, signature block and "Nơi nhận". A decision that issues a plan (165/QĐ-UBND) prints its own
+text and signature, then the Kế hoạch "ban hành kèm theo" (the blocks of part ``attached``, its
+title and "(Ban hành kèm theo …)" line among them) on a new page. A ``table`` block prints its
+section's task table where it stands (592/KH-UBND: inside "III. NHIỆM VỤ CỤ THỂ"). Every other
+top-level section with tasks becomes a landscape table after the text: an appendix (kind
+"appendix") on ``@page appendix`` pages numbered from 1 again, any other section on ``@page
+table`` pages that keep the document's numbering. Tasks outside any section come first.
 
-Only what the plan holds is printed: the articles of a decision ("Điều 1. …") are not stored,
-so they are not invented.
+Only what the plan holds is printed: nothing the province did not write is invented.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -24,6 +24,7 @@ from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
 from tasks.selectors import plan_rows
 
 from .base import CONTENT_TYPES, Export, plan_filename, register
+from .blocks import block_label, is_centred, number_is_bold, plan_text, top_section
 from .pdf import render_pdf
 
 TEMPLATE = "tasks/pdf/plan.html"
@@ -52,9 +53,6 @@ _COLUMN_WEIGHTS = {
     "funding": 11,
     None: 10,
 }
-_ROMAN = re.compile(r"^(?P<numeral>[IVXLC]+)[.,]?\s")
-_HEADING_NUMBER = re.compile(r"^\d+\.\s")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 def column_key(header: str) -> str | None:
@@ -94,54 +92,6 @@ def task_cell(task: Task, key: str | None) -> str:
     if key == "funding":
         return task.get_funding_source_display() if task.funding_source else ""
     return ""
-
-
-def _roman(numeral: str) -> int:
-    total = 0
-    for current, following in zip(numeral, [*numeral[1:], ""], strict=True):
-        value = _ROMAN_VALUES[current]
-        total += -value if following and _ROMAN_VALUES[following] > value else value
-    return total
-
-
-@dataclass
-class Paragraph:
-    text: str
-    heading: bool = False
-
-
-def paragraphs(text: str) -> list[Paragraph]:
-    """One paragraph per line; "II. NỘI DUNG …" and short "1. Mục tiêu:" lines are headings."""
-    result = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        heading = bool(_ROMAN.match(line)) or (
-            bool(_HEADING_NUMBER.match(line)) and len(line) <= 100
-        )
-        result.append(Paragraph(line, heading))
-    return result
-
-
-def body_parts(plan) -> list[list[Paragraph]]:
-    """Objectives, content, funding, implementation in the order their own numerals give.
-
-    110/KH-UBND puts "III. KINH PHÍ" before "IV. TỔ CHỨC THỰC HIỆN"; a part without a numeral
-    keeps its usual place (objectives, content, implementation, funding).
-    """
-    parts = []
-    for default, text in enumerate(
-        (plan.objectives, plan.content, plan.implementation, plan.funding)
-    ):
-        text = (text or "").strip()
-        if not text:
-            continue
-        match = _ROMAN.match(text)
-        order = _roman(match["numeral"]) if match else default + 1
-        parts.append((order, default, paragraphs(text)))
-    parts.sort(key=lambda item: (item[0], item[1]))
-    return [part for _, _, part in parts]
 
 
 def issuer_short(plan) -> str:
@@ -189,6 +139,7 @@ class TableBlock:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     has_tasks: bool = False
+    top_pk: int | None = None
 
 
 def make_columns(headers: list[str]) -> list[Column]:
@@ -215,6 +166,7 @@ def table_blocks(plan) -> list[TableBlock]:
                 title=top.title,
                 subtitle=top.subtitle,
                 columns=make_columns(top.table_columns),
+                top_pk=top.pk,
             )
             by_top[top.pk] = block
             blocks.append(block)
@@ -240,10 +192,47 @@ def table_blocks(plan) -> list[TableBlock]:
     return [block for block in [loose, *blocks] if block.has_tasks]
 
 
+@dataclass
+class TextItem:
+    """One block as the template prints it, or the task table a table block places."""
+
+    text: str = ""
+    number: str = ""
+    number_bold: bool = False
+    classes: str = ""
+    table: TableBlock | None = None
+
+
+def text_items(blocks, tables_by_top: dict[int, TableBlock]) -> list[TextItem]:
+    items = []
+    for block in blocks:
+        if block.kind == "table":
+            table = tables_by_top.get(top_section(block.section).pk) if block.section else None
+            if table is not None:
+                items.append(TextItem(table=table))
+            continue
+        classes = [block.kind.replace("_", "-")]
+        if block.bold:
+            classes.append("bold")
+        if block.italic:
+            classes.append("italic")
+        if is_centred(block):
+            classes.append("center")
+        bold_number = number_is_bold(block)
+        items.append(
+            TextItem(
+                text=block.text if bold_number else block_label(block),
+                number=block.number if bold_number else "",
+                number_bold=bold_number,
+                classes=" ".join(classes),
+            )
+        )
+    return items
+
+
 def plan_context(plan) -> dict:
     kind = plan.kind
     body_lines = [line.strip() for line in (plan.issuing_body or "").splitlines() if line.strip()]
-    parts = body_parts(plan)
     signer_lines = [
         line.strip()
         for text in (plan.signing_authority, plan.signing_title)
@@ -251,25 +240,24 @@ def plan_context(plan) -> dict:
         if line.strip()
     ]
     recipients = [line.strip() for line in (plan.recipients or "").splitlines() if line.strip()]
+    text = plan_text(plan)
+    tables = table_blocks(plan)
+    by_top = {table.top_pk: table for table in tables if table.top_pk is not None}
+    placed = text.placed_tops()
     return {
         "plan": plan,
         "issuer_lines": [line.upper() for line in body_lines],
-        "issuer_authority": " ".join(line.upper() for line in body_lines),
         "date_line": official.date_line(plan.place, plan.date),
         "kind_label": official.document_kind_label(kind) if kind != "directive" else "",
-        "is_decision": kind == "decision",
         "is_directive": kind == "directive",
         "summary": plan.summary or plan.title,
-        "legal_basis": paragraphs(plan.legal_basis),
-        "body_parts": parts,
-        # A decision prints its own page, then the plan issued with it on a new page.
-        "plan_title": plan.title,
-        "plan_issued_line": attached_line(plan, "Ban hành kèm theo"),
+        "main_items": text_items(text.main, by_top),
+        "attached_items": text_items(text.attached, by_top),
         "signer_lines": [line.upper() for line in signer_lines],
         "signer": plan.signer,
         "recipients": recipients,
         "attached_line": attached_line(plan),
-        "tables": table_blocks(plan),
+        "tables": [table for table in tables if table.top_pk not in placed],
     }
 
 

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from agreements.models import Agency, Agreement, Locality, Meeting, Plan
 from reports.models import ReportingRound
 from reports.seed import seed_load
-from tasks.models import BudgetLine, Target, Task
+from tasks.models import BudgetLine, PlanBlock, Target, Task
+from tests.seed_text import assert_in_order, seed_lines, squash
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,7 @@ def test_one_agency_per_name_per_province_with_short_names_as_aliases(quang_tri)
 
 SEEDED_MODELS = (
     Plan,
+    PlanBlock,
     Task,
     Agency,
     Locality,
@@ -233,3 +235,89 @@ def test_show_plan_unknown_plan_exits_with_status_1(capsys):
         call_command("show_plan", "999/QĐ-UBND", "--province", "Quảng Trị", "--json")
     assert "999/QĐ-UBND" in str(error.value)
     assert error.value.returncode == 1
+
+
+# (plan, province, seed, the body's first and last lines (their openings), gaps): what the
+# blocks hold, between the header and the signature and Nơi nhận, which the Plan's own fields
+# print. A gap (from its first line to the line after it) is not text: 165's Nơi nhận and
+# signature between the decision and its plan; 592's table, whose rows are tasks.
+BODIES = [
+    ("165/QĐ-UBND", "Quảng Trị", "000_cc27c8cb0758a901.txt", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
+     "* Phụ lục II: Chi tiết nội dung", [("Nơi nhận:", "KẾ HOẠCH")]),
+    ("6452/UBND-ĐN", "Quảng Trị", "002_2db779e8e0638f6e.txt", "Kính gửi:",
+     "Ủy Ban nhân dân tỉnh yêu cầu", []),
+    ("110/KH-UBND", "Tuyên Quang", "003_6381fd8a986d49ee.txt", "Căn cứ Biên bản hợp tác giữa",
+     "2. Giao Sở Ngoại vụ là cơ quan đầu mối", []),
+    ("592/KH-UBND", "Khánh Hòa", "004_cb73423e2c14c5c1.txt", "Thực hiện ý kiến chỉ đạo",
+     "Trên đây là Kế hoạch triển khai", [("STT", "IV. TỔ CHỨC THỰC HIỆN")]),
+]  # fmt: skip
+
+
+def block_lines(plan: dict) -> list[str]:
+    return [
+        squash(" ".join(p for p in (b["number"], b["text"]) if p))
+        for b in plan["blocks"]
+        if b["kind"] != "table"
+    ]
+
+
+@pytest.mark.parametrize(("number", "province", "seed", "first", "last", "gaps"), BODIES)
+def test_seed_body_is_stored_whole_first_line_to_last_word_for_word(
+    number, province, seed, first, last, gaps
+):
+    blocks = block_lines(show_plan(number, province))
+    expected = seed_lines(seed, first, last)
+    for gap_start, gap_end in gaps:
+        start = expected.index(gap_start)
+        expected = expected[:start] + expected[expected.index(gap_end, start) :]
+    assert blocks[0] == expected[0] and blocks[-1] == expected[-1]
+    # every seed line is a block, or the start or the rest of one a page break cut in two
+    assert_in_order(expected, " ".join(blocks))
+    assert len(expected) - 3 <= len(blocks) <= len(expected)
+
+
+def test_show_plan_json_prints_the_blocks_part_kind_number_text_section():
+    plan = show_plan("165/QĐ-UBND", "Quảng Trị")
+    main = [b for b in plan["blocks"] if b["part"] == "main"]
+    attached = [b for b in plan["blocks"] if b["part"] == "attached"]
+    assert plan["blocks"] == main + attached  # the decision's own text, then the plan it issues
+    assert main[0] == {
+        "part": "main",
+        "kind": "heading",
+        "number": "",
+        "text": "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
+        "section": "",
+    }
+    assert [b["text"] for b in main].index("QUYẾT ĐỊNH:") == 5
+    assert [b["number"] for b in main if b["number"]] == ["Điều 1.", "Điều 2.", "Điều 3."]
+    assert [b["text"] for b in attached[:3]] == [
+        "KẾ HOẠCH",
+        "HỢP TÁC GIỮA TỈNH QUẢNG TRỊ VỚI HAI TỈNH SAVANNAKHET VÀ SALAVAN, NƯỚC CHDCND LÀO, "
+        "GIAI ĐOẠN 2020 - 2022",
+        "(Ban hành kèm theo Quyết định số 165/QĐ-UBND ngày 15 tháng 01 năm 2020 của UBND "
+        "tỉnh Quảng Trị)",
+    ]
+
+
+def test_592_table_block_sits_inside_iii_between_ii_and_iv():
+    blocks = show_plan("592/KH-UBND", "Khánh Hòa")["blocks"]
+    numbers = [(b["kind"], b["number"]) for b in blocks]
+    table = next(i for i, b in enumerate(blocks) if b["kind"] == "table")
+    assert blocks[table]["section"] == "III. NHIỆM VỤ CỤ THỂ"
+    assert numbers.index(("heading", "III.")) == table - 1
+    assert numbers.index(("heading", "II.")) < table < numbers.index(("heading", "IV."))
+    assert not any("Kèm theo" in b["text"] for b in blocks)
+
+
+def test_110_keeps_ii_as_prose_with_bullets_while_its_items_stay_tasks():
+    plan = show_plan("110/KH-UBND", "Tuyên Quang")
+    texts = [b["text"] for b in plan["blocks"]]
+    bullet = texts.index(
+        "Tiếp nhận 50 học sinh, sinh viên tỉnh Xiêng Khoảng đến học tập tại Trường Đại học Tân "
+        "Trào và 50 học sinh, sinh viên tỉnh Xiêng Khoảng đến học nghề ngắn hạn tại Trường Cao "
+        "đẳng nghề Kỹ thuật - Công nghệ Tuyên Quang."
+    )
+    assert plan["blocks"][bullet]["kind"] == "list_item" and plan["blocks"][bullet]["number"] == "-"
+    assert texts.index("NỘI DUNG, NHIỆM VỤ") < bullet < texts.index("KINH PHÍ THỰC HIỆN")
+    assert not any(b["kind"] == "table" for b in plan["blocks"])
+    assert any(t["content"] == texts[bullet] for t in plan["tasks"])

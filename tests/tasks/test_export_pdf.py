@@ -130,7 +130,9 @@ def test_every_seed_plan_prints_its_tasks_and_header(rendered, province, number)
             assert squash(lead) in flat, lead
 
     assert not is_landscape(reader.pages[0])
-    if tasks:
+    if number == "592/KH-UBND":  # its table sits inside III, on the portrait pages
+        assert not any(is_landscape(page) for page in reader.pages)
+    elif tasks:
         assert is_landscape(reader.pages[-1])
     else:
         assert not any(is_landscape(page) for page in reader.pages)
@@ -230,23 +232,21 @@ def test_3289_without_tasks_is_only_the_front_page(rendered):
     assert "STT" not in text
 
 
-def test_592_has_its_field_column_and_section_heading(rendered):
+def test_592_has_its_table_inside_iii_with_its_field_column(rendered):
     plan, _, reader, text = rendered["592/KH-UBND"]
     flat = squash(text)
-    assert squash("III. NHIỆM VỤ CỤ THỂ") in flat
-    assert squash("LĨNH VỰC") in flat
     assert squash("Sở Nội vụ; Sở Ngoại vụ") in flat
     assert squash("Quý II hoặc III năm 2022") in flat
-    assert squash("(Kèm theo Kế hoạch số 592/KH-UBND ngày 30 tháng 6 năm 2022") in flat
-    table_start = next(
-        index
-        for index, page in enumerate(reader.pages)
-        if "NHIỆM VỤ CỤ THỂ" in page.extract_text() and is_landscape(page)
+    # The header row as the province wrote it, between II and IV, on the portrait pages.
+    header = squash("STT Nội dung Cơ quan/ đơn vị chủ trì")
+    assert (
+        flat.index(squash("III. NHIỆM VỤ CỤ THỂ"))
+        < flat.index(header)
+        < flat.index(squash("Lĩnh vực"))
+        < flat.index(squash("IV. TỔ CHỨC THỰC HIỆN"))
     )
-    assert not any(is_landscape(page) for page in reader.pages[:table_start])
-    assert all(is_landscape(page) for page in reader.pages[table_start:])
-    # A plan's own table keeps the document's page numbering.
-    assert page_number(reader.pages[table_start]) == str(table_start + 1)
+    assert squash("(Kèm theo") not in flat
+    assert not any(is_landscape(page) for page in reader.pages)
 
 
 def test_110_body_follows_its_own_numbering(rendered):
@@ -256,12 +256,16 @@ def test_110_body_follows_its_own_numbering(rendered):
         flat.index(squash(heading))
         for heading in (
             "I. MỤC ĐÍCH, YÊU CẦU",
+            "II. NỘI DUNG, NHIỆM VỤ",
             "III. KINH PHÍ THỰC HIỆN",
             "IV. TỔ CHỨC THỰC HIỆN",
-            "II. NỘI DUNG, NHIỆM VỤ",  # the table, after the body
         )
     ]
     assert order == sorted(order)
+    # II is prose with bullets in the text; its items are tasks, in the table after the text.
+    table = flat.rindex(squash("II. NỘI DUNG, NHIỆM VỤ"))
+    assert table > order[-1]
+    assert flat.index(squash("(Kèm theo Kế hoạch số 110/KH-UBND")) > table
     assert squash("1.1. Xây dựng mô hình") in flat
 
 
@@ -430,16 +434,17 @@ def test_render_pdf_restores_the_garbage_collector():
 
 
 def test_tasks_without_a_section_come_first_and_cells_keep_line_breaks():
-    plan = get_plan("Khánh Hòa", "592/KH-UBND")
+    plan = get_plan("Tuyên Quang", "110/KH-UBND")
     Task.objects.create(plan=plan, position=999, number="*", content="Nhiệm vụ ngoài các mục")
-    task = Task.objects.filter(plan=plan, number="1.").get()
+    task = Task.objects.filter(plan=plan).order_by("position").first()
     task.lead_text = "Sở\nY tế"
     task.save()
 
     reader = read(render_plan_pdf(plan).content)
     text = all_text(reader)
     flat = squash(text)
-    assert flat.index(squash("Nhiệm vụ ngoài các mục")) < flat.index(squash("NHIỆM VỤ CỤ THỂ"))
+    # after the text, the loose tasks' table comes before the table of section II
+    assert flat.index(squash("Nhiệm vụ ngoài các mục")) < flat.rindex(squash("NỘI DUNG, NHIỆM VỤ"))
     assert flat.index(squash("DANH MỤC NHIỆM VỤ")) < flat.index(squash("Nhiệm vụ ngoài"))
     # "Sở Y tế" fits on one line of its cell: a break there is the typed one.
     assert re.search(r"Sở\s*\n\s*Y tế", text)

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.selectors import plan_get_by_number, plan_rows
+from tasks.selectors import plan_blocks, plan_get_by_number, plan_rows
 
 
 def section_label(section) -> str:
@@ -45,6 +45,17 @@ def plan_as_dict(plan) -> dict:
         "province": plan.province.name,
         "date": plan.date.isoformat() if plan.date else None,
         "period": [plan.start_year, plan.end_year],
+        # The document's text in printed order; a table block names the section it places.
+        "blocks": [
+            {
+                "part": block.part,
+                "kind": block.kind,
+                "number": block.number,
+                "text": block.text,
+                "section": section_label(block.section),
+            }
+            for block in plan_blocks(plan)
+        ],
         "tasks": tasks,
     }
 
