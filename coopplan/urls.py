@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from coopplan.health import healthz
 
-admin.site.site_header = "coopplan: Kế hoạch hợp tác quốc tế"
-admin.site.site_title = "coopplan"
-admin.site.index_title = "Quản trị dữ liệu"
-
 
 @login_required
 def home(request):
@@ -40,6 +36,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("people/", include("accounts.urls")),
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
 ]
