@@ -56,3 +56,16 @@ def user_get_for_user(user: AnyUser, pk: int | str) -> User:
 
 # Roles a province administrator may hand out: every role of the province, never superuser.
 ASSIGNABLE_ROLES = tuple(Role)
+
+
+def may_manage_user(actor: AnyUser, user: User) -> bool:
+    """``user`` is one of the people ``actor`` manages (never a superuser, for an administrator)."""
+    if not may_manage_people(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    return bool(
+        not user.is_superuser
+        and user.province_id is not None
+        and user.province_id == actor.province_id
+    )

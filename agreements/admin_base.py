@@ -1,12 +1,53 @@
-"""Admin building blocks: pages scoped to the user's province, searched accent-free."""
+"""Admin building blocks: pages scoped through the apps' permission modules, searched accent-free.
+
+What a user sees in the admin is what the pages show them: every ModelAdmin and inline reads
+the ``SCOPES`` tables of ``agreements/permissions.py``, ``tasks/permissions.py``,
+``reports/permissions.py`` (and ``accounts.permissions.users_visible_to``) for its rows, its
+foreign-key choices, its autocomplete and its history pages. A model missing from those tables
+shows a non-superuser nothing.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .text import search_terms
+
+
+def scopes() -> dict[type[Model], Any]:
+    """Model → function(user) answering the rows of that model the user may see."""
+    from accounts.models import User
+    from accounts.permissions import users_visible_to
+    from reports.permissions import SCOPES as REPORT_SCOPES
+    from tasks.permissions import SCOPES as TASK_SCOPES
+
+    from .permissions import SCOPES as AGREEMENT_SCOPES
+
+    return {**AGREEMENT_SCOPES, **TASK_SCOPES, **REPORT_SCOPES, User: users_visible_to}
+
+
+def visible_queryset(model: type[Model], user: Any) -> QuerySet:
+    """The rows of ``model`` visible to ``user``; none for a model no permission module knows."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return model._default_manager.all()
+    scope = scopes().get(model)
+    if scope is None or not (user.is_authenticated and user.is_active):
+        return model._default_manager.none()
+    return scope(user)
+
+
+def restrict(queryset: QuerySet, user: Any) -> QuerySet:
+    """``queryset`` cut down to the rows its model's permission module lets ``user`` see."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=visible_queryset(queryset.model, user).values("pk"))
 
 
 class AccentFreeSearchMixin:
@@ -36,26 +77,120 @@ class AccentFreeSearchMixin:
         return queryset, False
 
 
-class ProvinceScopedAdmin(AccentFreeSearchMixin, SimpleHistoryAdmin):
-    """Coordinators see and edit only their own province's rows."""
+def scope_foreign_key(request, db_field, kwargs) -> None:
+    """Limit a foreign key's or many-to-many's choices to the rows the user may see."""
+    if request.user.is_superuser:
+        return
+    model = db_field.related_model
+    base = kwargs.get("queryset", model._default_manager.all())
+    kwargs["queryset"] = restrict(base, request.user)
 
-    province_path: str = "province"
+
+class ScopedChoicesMixin:
+    """Applies ``scope_foreign_key`` to every foreign key and many-to-many field of a form."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope_foreign_key(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scope_foreign_key(request, db_field, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _may_write(request) -> bool:
+    """Writes in the admin: superusers, and administrators of a province (model perms apply)."""
+    from accounts.permissions import may_enter_admin
+    from agreements.permissions import may_coordinate
+
+    return may_enter_admin(request.user) and (
+        request.user.is_superuser or may_coordinate(request.user)
+    )
+
+
+class ScopedQuerysetMixin(ScopedChoicesMixin):
+    """Rows, choices and write permissions of a ModelAdmin or inline, from the permission rules."""
 
     def get_queryset(self, request) -> QuerySet:
-        queryset = super().get_queryset(request)
+        return restrict(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return _may_write(request) and super().has_add_permission(request, *args, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return _may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _may_write(request) and super().has_delete_permission(request, obj)
+
+
+class ScopedHistoryMixin:
+    """django-simple-history's pages, scoped like the change page and read-only but for superusers.
+
+    ``SimpleHistoryAdmin.history_view`` falls back to the latest historical record when the
+    object is not in ``get_queryset``, and ``history_form_view`` saves whatever is POSTed: both
+    answer 404 here for an object outside the user's rows, and a POST is refused.
+    """
+
+    def _has_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if self._has_history():
+            return urls
+        # A model without simple-history (ReminderLog): no version page to offer.
+        return [u for u in urls if not str(getattr(u, "name", "")).endswith("_simple_history")]
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        if not self._has_history():
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        if request.method != "GET" and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True if not request.user.is_superuser else super().revert_disabled(request, obj)
+
+
+class ScopedHistoryAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, SimpleHistoryAdmin):
+    """Base of every project ModelAdmin with history."""
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
         if request.user.is_superuser:
-            return queryset
-        queryset = queryset.filter(**{f"{self.province_path}_id": request.user.province_id})
-        # The same rules as the pages: a leader never sees a draft report here either.
-        if hasattr(queryset, "visible_to"):
-            queryset = queryset.visible_to(request.user)
-        return queryset
+            return filters
+        # A related-field filter lists every row of the related table, other provinces' too:
+        # list only the values the user's own rows use.
+        scoped = []
+        for item in filters:
+            if isinstance(item, str):
+                try:
+                    field = get_fields_from_path(self.model, item)[-1]
+                except (FieldDoesNotExist, admin.utils.NotRelationField):
+                    field = None
+                if field is not None and field.is_relation:
+                    item = (item, admin.RelatedOnlyFieldListFilter)
+            scoped.append(item)
+        return scoped
+
+
+class ProvinceScopedAdmin(AccentFreeSearchMixin, ScopedHistoryAdmin):
+    """A province's rows: the province is forced from the user, never a field to get wrong."""
+
+    province_path: str = "province"
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or self.province_path != "province":
             return fieldsets
-        # A coordinator's rows always belong to their own province: no field to get wrong.
         return [
             (name, {**options, "fields": _without(options["fields"], "province")})
             for name, options in fieldsets
@@ -69,7 +204,9 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, SimpleHistoryAdmin):
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
         if not request.user.is_superuser:
-            filters = [f for f in filters if f != self.province_path]
+            filters = [
+                f for f in filters if (f[0] if isinstance(f, tuple) else f) != self.province_path
+            ]
         return filters
 
 
@@ -85,32 +222,20 @@ def _without(fields, name: str) -> list:
     return kept
 
 
-def scope_foreign_key(request, db_field, kwargs) -> None:
-    """Limit a province-owned foreign key's choices to the user's province."""
-    if request.user.is_superuser:
-        return
-    model = db_field.related_model
-    field_names = {f.name for f in model._meta.get_fields()}
-    if "province" in field_names and db_field.name != "province":
-        base = kwargs.get("queryset", model._default_manager.all())
-        kwargs["queryset"] = base.filter(province_id=request.user.province_id)
-    elif model.__name__ in {"Plan", "Section", "Task"}:
-        path = "province_id" if model.__name__ == "Plan" else "plan__province_id"
-        base = kwargs.get("queryset", model._default_manager.all())
-        kwargs["queryset"] = base.filter(**{path: request.user.province_id})
-
-
-class ScopedChoicesMixin:
-    """Applies ``scope_foreign_key`` to every foreign key and many-to-many field of a form."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope_foreign_key(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        scope_foreign_key(request, db_field, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+class ScopedInline(ScopedQuerysetMixin, admin.TabularInline):
     extra = 0
+
+
+class ReadOnlyScopedInline(ScopedInline):
+    """Rows shown for reading: written elsewhere (the app's editors, the report workflow)."""
+
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

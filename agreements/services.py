@@ -457,3 +457,74 @@ def directive_create(
         partners=list(partners if partners is not None else meeting.partners.all()),
         agreements=list(agreements if agreements is not None else meeting.agreements.all()),
     )
+
+
+def _agency_fields(agency: Agency, *, name, short_name, kind, aliases, email) -> None:
+    agency.name = normalize(name)
+    agency.short_name = normalize(short_name)
+    agency.kind = kind
+    agency.aliases = [normalize(a) for a in aliases if normalize(a)]
+    agency.email = (email or "").strip()
+
+
+def _agency_check(user, province: Locality) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from .permissions import may_manage_agencies
+
+    if not may_manage_agencies(user):
+        raise PermissionDenied
+    if not user.is_superuser and province.pk != user.province_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    user,
+    province: Locality,
+    name: str,
+    short_name: str = "",
+    kind: str = AgencyKind.DEPARTMENT,
+    aliases: Iterable[str] = (),
+    email: str = "",
+) -> Agency:
+    """A new agency of ``province`` (the user's own, unless a superuser)."""
+    _agency_check(user, province)
+    agency = Agency(province=province)
+    _agency_fields(
+        agency, name=name, short_name=short_name, kind=kind, aliases=aliases, email=email
+    )
+    agency.full_clean()
+    agency._history_user = user
+    agency._change_reason = _("Tạo cơ quan")
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def agency_update(
+    *,
+    user,
+    agency: Agency,
+    name: str,
+    short_name: str = "",
+    kind: str = AgencyKind.DEPARTMENT,
+    aliases: Iterable[str] = (),
+    email: str = "",
+    active: bool = True,
+) -> Agency:
+    """Rename, re-describe or (de)activate an agency; the province never changes here."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _agency_check(user, agency.province)
+    _agency_fields(
+        agency, name=name, short_name=short_name, kind=kind, aliases=aliases, email=email
+    )
+    agency.active = active
+    if active and agency.successor_id is None:
+        agency.successor_since = None
+    agency.full_clean()
+    agency._history_user = user
+    agency._change_reason = _("Sửa cơ quan") if active else _("Ngừng hoạt động cơ quan")
+    agency.save()
+    return agency

@@ -477,6 +477,16 @@ def main() -> None:
         username="bench-admin",
         defaults={"is_superuser": True, "is_staff": True, "email": "bench@localhost"},
     )
+    # Coordinators work in the app; the admin baseline is read by the province's administrator.
+    province_admin, _created = User.objects.get_or_create(
+        username="bench-quantri",
+        defaults={
+            "role": Role.ADMINISTRATOR,
+            "province": subject,
+            "is_staff": True,
+            "email": "quantri@localhost",
+        },
+    )
     plans_of_subject = Plan.objects.filter(province=subject)
     plan = max(plans_of_subject.order_by("number"), key=lambda p: p.tasks.count())
     current_round = (
@@ -498,6 +508,7 @@ def main() -> None:
 
     as_coordinator = client_for(coordinator)
     as_admin = client_for(admin)
+    as_province_admin = client_for(province_admin)
     plan_count = plans_of_subject.count()
     pages = [
         (as_coordinator, f"Danh sách kế hoạch ({plan_count} KH của tỉnh)", "/plans/"),
@@ -505,7 +516,7 @@ def main() -> None:
         (as_coordinator, f"Trang kế hoạch ({plan.tasks.count()} nhiệm vụ)", f"/plans/{plan.pk}/"),
         (as_coordinator, "Nhiệm vụ, lọc đang triển khai (tỉnh)", "/tasks/?status=in_progress"),
         (
-            as_coordinator,
+            as_province_admin,
             "  Admin: cùng nhiệm vụ, cùng bộ lọc",
             "/admin/tasks/task/?status__exact=in_progress",
         ),

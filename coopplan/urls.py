@@ -6,10 +6,6 @@ from django.urls import include, path
 
 from coopplan.health import healthz
 
-admin.site.site_header = "coopplan: Kế hoạch hợp tác quốc tế"
-admin.site.site_title = "coopplan"
-admin.site.index_title = "Quản trị dữ liệu"
-
 
 @login_required
 def home(request):
@@ -41,6 +37,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("agreements.urls")),
+    path("people/", include("accounts.urls")),
     path("", include("tasks.urls")),
     path("", include("reports.urls")),
 ]

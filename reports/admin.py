@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from agreements.admin_base import ProvinceScopedAdmin, ScopedChoicesMixin, ScopedInline
+from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline
 
 from .models import Attachment, ReminderLog, Report, ReportEntry, ReportEvent, ReportingRound
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class ReportingRoundAdmin(ProvinceScopedAdmin):
     list_display = (
         "request_number",
         "request_date",
@@ -22,36 +22,28 @@ class ReportingRoundAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
     exclude = ("created_by",)
 
 
-class EntryInline(ScopedInline):
+class EntryInline(ReadOnlyScopedInline):
     """Read-only here: reports are written in the browser form, where the workflow applies."""
 
     model = ReportEntry
     fields = ("task", "role", "status", "result", "funds_spent")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("task")
 
 
-class EventInline(ScopedInline):
+class EventInline(ReadOnlyScopedInline):
     model = ReportEvent
     fields = ("at", "action", "user", "on_behalf", "comment")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class ReportAdmin(ProvinceScopedAdmin):
     province_path = "reporting_round__province"
     list_display = ("agency", "reporting_round", "status", "on_behalf", "submitted_at")
     list_filter = ("status", "on_behalf", "reporting_round")
@@ -63,7 +55,7 @@ class ReportAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class AttachmentAdmin(ProvinceScopedAdmin):
     province_path = "report__reporting_round__province"
     list_display = ("original_name", "kind", "report", "size", "uploaded_at")
     list_select_related = ("report__agency", "report__reporting_round")
@@ -83,14 +75,30 @@ class AttachmentAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
     def has_add_permission(self, request):
         return False  # files come in through the report form, where they are checked
 
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class ReminderLogAdmin(ProvinceScopedAdmin):
     province_path = "reporting_round__province"
     list_display = ("agency", "reporting_round", "day", "recipients")
     list_select_related = ("agency", "reporting_round")
     list_filter = ("day",)
     search_paths = ("agency__search_text",)
+
+    # A log of what was sent: read, never written, but by a superuser.
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("người nhận"))
     def recipients_short(self, obj):

@@ -23,6 +23,8 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_job, name="document_job"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements import permissions as agency_permissions
-from agreements.models import Agency
+from agreements.models import Agency, AgencyKind
 from agreements.permissions import agencies_visible_to
+from agreements.services import agency_create as agency_create_service
+from agreements.services import agency_update
 from agreements.text import search_terms
 from tasks.exporters.base import exporter_for
 from tasks.models import Task
@@ -409,6 +411,79 @@ class AgencyReplaceForm(forms.Form):
         ).exclude(pk=agency.pk)
 
 
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên đầy đủ"), max_length=300)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=120, required=False)
+    aliases = forms.CharField(
+        label=_("Tên gọi khác"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một tên."),
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=AgencyKind.choices)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["aliases"] = [line for line in data["aliases"].splitlines() if line.strip()]
+        return data
+
+
+class AgencyEditForm(AgencyForm):
+    active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
+
+
+def _agency_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def agency_create(request):
+    if not agency_permissions.may_manage_agencies(request.user) or request.user.province is None:
+        raise Http404
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = agency_create_service(
+                user=request.user, province=request.user.province, **form.values()
+            )
+        except ValidationError as error:
+            _agency_form_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm cơ quan %s.") % agency.name)
+            return redirect("reports:agency_detail", pk=agency.pk)
+    return render(request, "reports/agency_form.html", {"form": form, "agency": None})
+
+
+@login_required
+def agency_edit(request, pk: int):
+    if not agency_permissions.may_manage_agencies(request.user):
+        raise Http404
+    agency = agency_permissions.agency_get_for_user(request.user, pk, change=True)
+    initial = {
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "aliases": "\n".join(agency.aliases),
+        "kind": agency.kind,
+        "email": agency.email,
+        "active": agency.active,
+    }
+    form = AgencyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency_update(user=request.user, agency=agency, **form.values())
+        except ValidationError as error:
+            _agency_form_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu cơ quan %s.") % form.cleaned_data["name"])
+            return redirect("reports:agency_detail", pk=agency.pk)
+    return render(request, "reports/agency_form.html", {"form": form, "agency": agency})
+
+
 @login_required
 def agency_list(request):
     agencies = agencies_visible_to(request.user).select_related("successor")
@@ -418,7 +493,12 @@ def agency_list(request):
     agencies = agencies.annotate(
         led=Count("leads", distinct=True), coordinated=Count("coordinated_tasks", distinct=True)
     ).order_by("-active", "name")
-    return render(request, "reports/agency_list.html", {"agencies": agencies, "q": query})
+    can_manage = agency_permissions.may_manage_agencies(request.user)
+    return render(
+        request,
+        "reports/agency_list.html",
+        {"agencies": agencies, "q": query, "can_manage": can_manage},
+    )
 
 
 @login_required

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from agreements.admin_base import ProvinceScopedAdmin, ScopedChoicesMixin, ScopedInline
+from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline, ScopedInline
 from agreements.models import Agency, Plan, ReportDeadline
 
-from .models import BudgetLine, Section, Target, Task, TaskLead
+from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
 
 
 class ReportDeadlineInline(ScopedInline):
@@ -53,6 +53,20 @@ class PlanSectionInline(PlanScopedInline):
         return field
 
 
+class PlanBlockInline(ReadOnlyScopedInline):
+    """The plan's text, for reading: blocks are written in the app's plan editor."""
+
+    model = PlanBlock
+    fields = ("part", "position", "kind", "number", "level", "text")
+    readonly_fields = fields
+    ordering = ("part", "position", "pk")
+    classes = ("collapse",)
+
+    def has_view_permission(self, request, obj=None):
+        # Nothing to read on the add page: a new plan has no text yet.
+        return obj is not None and super().has_view_permission(request, obj)
+
+
 class PlanTaskInline(PlanScopedInline):
     model = Task
     fields = (
@@ -71,13 +85,13 @@ class PlanTaskInline(PlanScopedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class PlanAdmin(ProvinceScopedAdmin):
     list_display = ("number", "kind", "title_short", "date", "period_label", "status")
     list_filter = ("province", "kind", "status", "partners", "start_year", "end_year")
     autocomplete_fields = ("partners", "agreements", "predecessor", "parent", "meeting")
     search_paths = ("search_text", "partners__search_text")
     date_hierarchy = "date"
-    inlines = (ReportDeadlineInline, PlanSectionInline, PlanTaskInline)
+    inlines = (ReportDeadlineInline, PlanBlockInline, PlanSectionInline, PlanTaskInline)
     fieldsets = (
         (
             _("Văn bản ban hành"),
@@ -110,7 +124,7 @@ class PlanAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class SectionAdmin(ProvinceScopedAdmin):
     province_path = "plan__province"
     list_display = ("__str__", "plan", "kind", "partner", "position")
     list_filter = ("kind", "plan__province", "partner")
@@ -159,7 +173,18 @@ class PartnerFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from agreements.models import Locality
 
-        partners = Locality.objects.filter(partner_tasks__isnull=False).distinct().order_by("name")
+        from .permissions import tasks_visible_to
+
+        # Partners of the user's own tasks only: another province's partners are its business.
+        partners = (
+            Locality.objects.filter(
+                pk__in=Task.partners.through.objects.filter(
+                    task__in=tasks_visible_to(request.user)
+                ).values("locality_id")
+            )
+            .distinct()
+            .order_by("name")
+        )
         return [(str(p.pk), p.name) for p in partners]
 
     def queryset(self, request, queryset):
@@ -196,7 +221,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(ScopedChoicesMixin, ProvinceScopedAdmin):
+class TaskAdmin(ProvinceScopedAdmin):
     province_path = "plan__province"
     list_display = (
         "number",

@@ -43,3 +43,31 @@ def coordinator_kh(khanh_hoa) -> User:
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+@pytest.fixture
+def administrator(quang_tri) -> User:
+    """Quảng Trị's IT: enters the admin and manages the province's people."""
+    user = make_user("quantri_test", Role.ADMINISTRATOR, quang_tri, None)
+    user.email = "quantri_test@example.gov.vn"
+    user.save(update_fields=["email"])
+    return user
+
+
+@pytest.fixture
+def administrator_kh(khanh_hoa) -> User:
+    user = make_user("quantri_kh", Role.ADMINISTRATOR, khanh_hoa, None)
+    user.email = "quantri_kh@example.gov.vn"
+    user.save(update_fields=["email"])
+    return user
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("root_test", "root@example.gov.vn", "pw-for-tests-1")
+
+
+@pytest.fixture
+def administrator_client(client, administrator):
+    client.force_login(administrator)
+    return client

@@ -1,4 +1,5 @@
-"""Admin for Sở Ngoại vụ: every page opens, in a fixed number of queries, scoped to the province."""
+"""The admin for a province administrator: every page opens, in a fixed number of queries,
+scoped to the province. Coordinators work in the app and never enter the admin."""
 
 from datetime import date
 
@@ -21,8 +22,9 @@ COORDINATOR_MODELS = [
     for model in admin.site._registry
     if model._meta.app_label in {"agreements", "tasks", "reports"}
 ]
-# Files only come in through the report form, where they are checked: no add page.
-NO_ADD_PAGE = {"attachment"}
+# Files only come in through the report form, where they are checked, and reminders are logged
+# when sent: no add page. Localities are shared by every province: only a superuser adds one.
+NO_ADD_PAGE = {"attachment", "locality", "reminderlog"}
 ADMIN_PAGES = [
     (model, page)
     for model in COORDINATOR_MODELS
@@ -81,29 +83,31 @@ def add_rows(province, how_many: int) -> None:
     ("model", "page"), ADMIN_PAGES, ids=[f"{m._meta.model_name}-{p}" for m, p in ADMIN_PAGES]
 )
 def test_every_admin_page_answers_in_a_fixed_number_of_queries(
-    coordinator_client, quang_tri, model, page
+    administrator_client, quang_tri, model, page
 ):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
-    before, _ = count_queries(coordinator_client, url)
+    before, _ = count_queries(administrator_client, url)
     add_rows(quang_tri, 15)
-    after, queries = count_queries(coordinator_client, url)
+    after, queries = count_queries(administrator_client, url)
     assert after == before, "\n".join(queries)
 
 
 def test_plan_page_with_tasks_inline_answers_in_a_fixed_number_of_queries(
-    coordinator_client, quang_tri
+    administrator_client, quang_tri
 ):
     plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
     url = reverse("admin:agreements_plan_change", args=[plan.pk])
-    before, _ = count_queries(coordinator_client, url)
+    before, _ = count_queries(administrator_client, url)
     add_rows(quang_tri, 15)
-    after, queries = count_queries(coordinator_client, url)
+    after, queries = count_queries(administrator_client, url)
     assert after == before, "\n".join(queries)
 
 
-def test_plan_page_shows_both_appendices_and_tasks_in_printed_order(coordinator_client, quang_tri):
+def test_plan_page_shows_both_appendices_and_tasks_in_printed_order(
+    administrator_client, quang_tri
+):
     plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    response = coordinator_client.get(reverse("admin:agreements_plan_change", args=[plan.pk]))
+    response = administrator_client.get(reverse("admin:agreements_plan_change", args=[plan.pk]))
     html = response.content.decode()
     assert "PHỤ LỤC I" in html and "PHỤ LỤC II" in html
     first = html.index("Tổ chức Hội đàm cấp cao giữa tỉnh Quảng Trị và tỉnh Savannakhet")
@@ -119,25 +123,32 @@ def task_search(client, query: str) -> list[Task]:
     return list(response.context["cl"].result_list)
 
 
-def test_task_search_ignores_accents_and_case(coordinator_client, quang_tri):
-    found = task_search(coordinator_client, "ngoai vu")
+def test_task_search_ignores_accents_and_case(administrator_client, quang_tri):
+    found = task_search(administrator_client, "ngoai vu")
     assert found, "no task found for 'ngoai vu'"
     expected = Task.objects.filter(plan__province=quang_tri, lead_agencies__name="Sở Ngoại vụ")
     assert set(expected) <= set(found)
     assert len(found) == len(set(found)), "a task is listed twice"
 
-    savannakhet = task_search(coordinator_client, "SAVANNAKHET")
+    savannakhet = task_search(administrator_client, "SAVANNAKHET")
     appendix_i = Task.objects.filter(
         plan__number="165/QĐ-UBND", section__parent__number="PHỤ LỤC I"
     )
     assert set(appendix_i) <= set(savannakhet)
     assert all(t.plan.province_id == quang_tri.pk for t in savannakhet)
 
-    assert task_search(coordinator_client, "khong co nhiem vu nay xyz") == []
+    assert task_search(administrator_client, "khong co nhiem vu nay xyz") == []
 
 
-def test_coordinator_sees_only_own_province(client, coordinator_kh, quang_tri):
-    client.force_login(coordinator_kh)
+def test_coordinators_do_not_enter_the_admin(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_administrator_sees_only_own_province(client, administrator_kh, quang_tri):
+    client.force_login(administrator_kh)
     tasks = task_search(client, "")
     assert tasks and all(t.plan.province.name == "Khánh Hòa" for t in tasks)
     plan_qt = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
@@ -149,21 +160,21 @@ def test_coordinator_sees_only_own_province(client, coordinator_kh, quang_tri):
     assert names == {"Khánh Hòa"}
 
 
-def test_agency_autocomplete_ignores_accents_and_knows_aliases(coordinator_client):
+def test_agency_autocomplete_ignores_accents_and_knows_aliases(administrator_client):
     url = reverse("admin:autocomplete")
     params = {"app_label": "tasks", "model_name": "tasklead", "field_name": "agency"}
-    response = coordinator_client.get(url, {**params, "term": "bdbp"})
+    response = administrator_client.get(url, {**params, "term": "bdbp"})
     names = [r["text"] for r in response.json()["results"]]
     assert names == ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"]
-    response = coordinator_client.get(url, {**params, "term": "ngoai vu"})
+    response = administrator_client.get(url, {**params, "term": "ngoai vu"})
     names = [r["text"] for r in response.json()["results"]]
     assert names == ["Sở Ngoại vụ"]  # Quảng Trị's only, not Khánh Hòa's
 
 
-def test_coordinator_adds_a_plan_and_a_task_and_history_names_them(
-    coordinator_client, coordinator, quang_tri
+def test_administrator_adds_a_plan_and_a_task_and_history_names_them(
+    administrator_client, administrator, quang_tri
 ):
-    response = coordinator_client.post(
+    response = administrator_client.post(
         reverse("admin:agreements_plan_add"),
         {
             "kind": "plan",
@@ -190,27 +201,76 @@ def test_coordinator_adds_a_plan_and_a_task_and_history_names_them(
     )
     assert response.status_code == 302, response.context and response.context["errors"]
     plan = Plan.objects.get(number="50/KH-UBND")
-    assert plan.province == quang_tri  # taken from the coordinator, not from the form
+    assert plan.province == quang_tri  # taken from the administrator, not from the form
     task = plan.tasks.get()
     assert (task.start_date, task.end_date) == (date(2026, 4, 1), date(2026, 6, 30))
     record = task.history.first()
-    assert record.history_user == coordinator
+    assert record.history_user == administrator
     assert record.history_type == "+"
 
 
-def test_task_history_page_lists_the_change(coordinator_client, coordinator, quang_tri):
+def test_task_history_page_lists_the_change(administrator_client, coordinator, quang_tri):
     task = Task.objects.filter(plan__province=quang_tri).first()
     task.note = "Đã điều chỉnh"
     task._history_user = coordinator
     task.save()
-    response = coordinator_client.get(reverse("admin:tasks_task_history", args=[task.pk]))
+    response = administrator_client.get(reverse("admin:tasks_task_history", args=[task.pk]))
     assert response.status_code == 200
     assert "Đã điều chỉnh" in response.content.decode()
     assert task.history.first().history_user == coordinator
 
 
-def test_admin_is_in_vietnamese(coordinator_client):
-    response = coordinator_client.get(reverse("admin:index"))
+def test_admin_is_in_vietnamese(administrator_client):
+    response = administrator_client.get(reverse("admin:index"))
     html = response.content.decode()
     assert '<html lang="vi"' in html
     assert "Nhiệm vụ" in html and "Thỏa thuận và kế hoạch" in html and "Cơ quan, đơn vị" in html
+
+
+def test_history_pages_of_another_province_answer_404_and_never_save(
+    client, administrator_kh, administrator, quang_tri
+):
+    """Issue 11: django-simple-history's pages fell back to the historical record of a row
+    outside the user's province, and its form saved a POST."""
+    task = Task.objects.filter(plan__province=quang_tri).first()
+    record = task.history.first()
+    history = reverse("admin:tasks_task_history", args=[task.pk])
+    version = reverse("admin:tasks_task_simple_history", args=[task.pk, record.history_id])
+    client.force_login(administrator_kh)
+    assert client.get(history).status_code == 404
+    assert client.get(version).status_code == 404
+    plan_kh = Plan.objects.filter(province=administrator_kh.province).first()
+    response = client.post(version, {"plan": plan_kh.pk, "content": "HACKED", "position": 1})
+    assert response.status_code == 404
+    # The province's own administrator reads the version, and cannot revert it either.
+    client.force_login(administrator)
+    assert client.get(version).status_code == 200
+    response = client.post(version, {"plan": task.plan_id, "content": "HACKED", "position": 1})
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.content != "HACKED" and task.plan.province == quang_tri
+
+
+def test_agency_pages_create_and_edit_in_the_province(coordinator_client, quang_tri, khanh_hoa):
+    response = coordinator_client.post(
+        reverse("reports:agency_create"),
+        {
+            "name": "Sở Thử nghiệm",
+            "short_name": "STN",
+            "aliases": "Sở TN\nSTN2",
+            "kind": "department",
+        },
+    )
+    agency = Agency.objects.get(name="Sở Thử nghiệm")
+    assert response.status_code == 302
+    assert agency.province == quang_tri and agency.aliases == ["Sở TN", "STN2"]
+    url = reverse("reports:agency_edit", args=[agency.pk])
+    response = coordinator_client.post(
+        url, {"name": "Sở Thử nghiệm mới", "kind": "department", "aliases": ""}
+    )
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.name == "Sở Thử nghiệm mới" and not agency.active
+    other = Agency.objects.filter(province=khanh_hoa).first()
+    response = coordinator_client.get(reverse("reports:agency_edit", args=[other.pk]))
+    assert response.status_code == 404

@@ -106,6 +106,8 @@ def urls(w):
         "tasks:task_history": ("get", f"/tasks/{w['report'].entries.first().task_id}/history/"),
         "reports:agency_list": ("get", "/agencies/"),
         "reports:agency_detail": ("get", f"/agencies/{w['users']['own'].agency_id}/"),
+        "reports:agency_create": ("get", "/agencies/new/"),
+        "reports:agency_edit": ("get", f"/agencies/{ag}/edit/"),
         "reports:document_job": ("get", f"/documents/{w['job'].pk}/"),
         "reports:document_download": ("get", f"/documents/{w['job'].pk}/download/"),
         "tasks:plan_detail": ("get", f"/plans/{plan}/"),
@@ -170,6 +172,8 @@ EXPECTED = {
     "tasks:task_history":          (200, 404, 200, 200, 404),
     "reports:agency_list":         (200, 200, 200, 200, 200),
     "reports:agency_detail":       (200, 404, 200, 200, 404),
+    "reports:agency_create":       (404, 404, 404, 200, 200),
+    "reports:agency_edit":         (404, 404, 404, 200, 404),
     "reports:document_job":        (404, 404, 200, 200, 404),
     "reports:document_download":   (404, 404, 302, 302, 404),
     "tasks:plan_detail":           (200, 200, 200, 200, 404),
@@ -202,9 +206,10 @@ def test_matrix_covers_every_url_of_the_app():
     names = set()
     for pattern in get_resolver().url_patterns:
         namespace = getattr(pattern, "namespace", None)
-        if namespace in ("agreements", "reports", "tasks"):
+        if namespace in ("agreements", "reports", "tasks", "accounts"):
             names |= {f"{namespace}:{p.name}" for p in pattern.url_patterns}
-    assert names <= {":".join(key.split(":")[:2]) for key in EXPECTED} | PUBLIC
+    covered = {":".join(key.split(":")[:2]) for key in EXPECTED} | set(PEOPLE_EXPECTED) | PUBLIC
+    assert names <= covered
 
 
 def test_health_check_answers_without_a_login_and_starts_no_session(client):
@@ -260,3 +265,60 @@ def test_reporter_sees_only_tasks_its_agency_leads_or_coordinates(client, world)
         leads = {lead.agency_id for lead in task.leads.all()}
         coordinating = {a.pk for a in task.coordinating_agencies.all()}
         assert agency.pk in leads | coordinating
+
+
+# The province's people (/people/): its administrator and superusers only; everyone else, and an
+# administrator of another province for a Quảng Trị user, 404.
+def people_urls(w):
+    target = w["users"]["other"].pk
+    return {
+        "accounts:people_list": ("get", "/people/"),
+        "accounts:people_create": ("get", "/people/new/"),
+        "accounts:people_edit": ("get", f"/people/{target}/edit/"),
+        "accounts:people_active": ("post", f"/people/{target}/active/"),
+        "accounts:people_password": ("post", f"/people/{target}/password/"),
+    }
+
+
+PEOPLE_ROLES = (*ROLES, "administrator", "administrator_kh", "superuser")
+PEOPLE_EXPECTED = {
+    #                           own  other leader coord foreign admin admin_kh superuser
+    "accounts:people_list":     (404, 404, 404, 404, 404, 200, 200, 200),
+    "accounts:people_create":   (404, 404, 404, 404, 404, 200, 200, 200),
+    "accounts:people_edit":     (404, 404, 404, 404, 404, 200, 404, 200),
+    "accounts:people_active":   (404, 404, 404, 404, 404, 302, 404, 302),
+    "accounts:people_password": (404, 404, 404, 404, 404, 200, 404, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(PEOPLE_EXPECTED))
+def test_anonymous_is_sent_to_login_from_people_pages(client, world, name):
+    method, url = people_urls(world)[name]
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role_index", range(len(PEOPLE_ROLES)), ids=PEOPLE_ROLES)
+@pytest.mark.parametrize("name", list(PEOPLE_EXPECTED))
+def test_people_pages_for_each_role(
+    client, world, administrator, administrator_kh, superuser, name, role_index
+):
+    users = {
+        **world["users"],
+        "administrator": administrator,
+        "administrator_kh": administrator_kh,
+        "superuser": superuser,
+    }
+    client.force_login(users[PEOPLE_ROLES[role_index]])
+    method, url = people_urls(world)[name]
+    target = world["users"]["other"]
+    before = (target.password, target.is_active)
+    response = getattr(client, method)(url, {"active": "0"} if method == "post" else None)
+    assert response.status_code == PEOPLE_EXPECTED[name][role_index], (
+        name,
+        PEOPLE_ROLES[role_index],
+    )
+    target.refresh_from_db()
+    if response.status_code == 404:
+        assert (target.password, target.is_active) == before

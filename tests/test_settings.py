@@ -60,15 +60,19 @@ def test_demo_accounts_are_created_and_can_log_in(client):
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     assert "dieuphoi" in out.getvalue() and "coopplan-demo-2026" in out.getvalue()
+    assert "quantri" in out.getvalue()
     login = "/accounts/login/"
-    response = client.post(login, {"username": "dieuphoi", "password": "coopplan-demo-2026"})
+    response = client.post(login, {"username": "quantri", "password": "coopplan-demo-2026"})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+    assert client.get("/people/").status_code == 200
     client.post("/accounts/logout/")
-    response = client.post(login, {"username": "congthuong", "password": "coopplan-demo-2026"})
-    assert response.status_code == 302
-    # Reporters do not enter the admin.
-    assert client.get("/admin/").status_code == 302
+    # Coordinators and reporters work in the app: they do not enter the admin.
+    for username in ("dieuphoi", "congthuong"):
+        response = client.post(login, {"username": username, "password": "coopplan-demo-2026"})
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 302
+        client.post("/accounts/logout/")
 
 
 def test_bad_database_url_is_refused():

@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DEMO_ACCOUNTS = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "coopplan.apps.CoopplanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

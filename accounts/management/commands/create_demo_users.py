@@ -16,6 +16,7 @@ DEMO_USERS = [
     ("congthuong", Role.REPORTER, "Quảng Trị", "Sở Công thương", "Cán bộ Sở Công thương"),
     ("leduan", Role.REPORTER, "Quảng Trị", "Trường Chính trị Lê Duẩn", "Cán bộ Trường Lê Duẩn"),
     ("lanhdao", Role.LEADER, "Quảng Trị", None, "Lãnh đạo UBND tỉnh"),
+    ("quantri", Role.ADMINISTRATOR, "Quảng Trị", None, "Quản trị hệ thống tỉnh"),
 ]
 
 
