@@ -1,15 +1,18 @@
-"""The in-place task form on the plan page: agencies typed by any known name, accents optional."""
+"""The in-place forms of the plan page: tasks (agencies typed by any known name, accents
+optional), sections, and the blocks of the document's text."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Country, Locality, Plan
 from agreements.services import AgencyIndex
 
-from .models import Task
+from .models import BlockKind, PlanBlock, Section, SectionKind, Task
 
 SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
@@ -80,3 +83,94 @@ class TaskForm(forms.ModelForm):
             if agency and agency not in found:
                 found.append(agency)
         return found
+
+
+class SectionForm(forms.ModelForm):
+    """An appendix, part or group. Empty and duplicate sections are refused by the model's own
+    rule (``Section.clean``), so the admin and the seed loader refuse them too."""
+
+    class Meta:
+        model = Section
+        fields = ["kind", "parent", "number", "title", "subtitle", "partner"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
+            pk=self.instance.pk
+        )
+        self.fields["parent"].required = False
+        # Left empty, the kind follows the place: an appendix at the top, a part below it.
+        self.fields["kind"].required = False
+        self.fields["kind"].choices = [("", _("(theo vị trí)")), *SectionKind.choices]
+        partner_ids = list(plan.partners.values_list("pk", flat=True))
+        self.fields["partner"].queryset = (
+            Locality.objects.filter(Q(pk__in=partner_ids) | ~Q(country=Country.VN))
+            .annotate(
+                not_plan_partner=Case(
+                    When(pk__in=partner_ids, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("not_plan_partner", "name")
+        )
+        self.fields["partner"].required = False
+        self.fields["partner"].empty_label = _("(theo kế hoạch)")
+        self.fields["partner"].help_text = _(
+            "Các nhiệm vụ trong phụ lục, mục này lấy đối tác này, "
+            "trừ khi nhiệm vụ ghi đối tác riêng."
+        )
+
+    def clean(self):
+        data = super().clean()
+        # The model's duplicate rule needs the kind filled in before it runs.
+        if not data.get("kind"):
+            data["kind"] = SectionKind.PART if data.get("parent") else SectionKind.APPENDIX
+            self.instance.kind = data["kind"]
+        for name in ("number", "title", "subtitle"):
+            if isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+        if not data.get("number") and not data.get("title") and "title" not in self.errors:
+            self.add_error("title", _("Hãy nhập số thứ tự hoặc tiêu đề của phụ lục, mục."))
+        return data
+
+
+class BlockForm(forms.ModelForm):
+    """One block of the document's text; a table block names one of the plan's sections."""
+
+    class Meta:
+        model = PlanBlock
+        fields = ["kind", "number", "text", "level", "bold", "italic", "align", "section"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "level": forms.NumberInput(attrs={"min": 1, "max": 6}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(plan=plan).order_by(
+            "position", "pk"
+        )
+        self.fields["section"].required = False
+        self.fields["level"].min_value = 1
+        self.fields["level"].max_value = 6
+        self.fields["level"].widget.attrs.update({"min": 1, "max": 6})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != BlockKind.TABLE:
+            data["section"] = None
+        return data
+
+
+class BlockPasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Dán nhiều đoạn văn"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Mỗi dòng thành một khối. Số in đầu dòng (“I.”, “1.”, “1.1.”, “a)”, “-”, “+”, “•”, "
+            "“Điều 1.”) được nhận là đề mục hoặc gạch đầu dòng."
+        ),
+        error_messages={"required": _("Hãy dán nội dung văn bản.")},
+    )

@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 
 from agreements.permissions import changeable, get_or_404, plans_visible_to
 
-from .models import BudgetLine, Section, Target, Task, TaskLead
+from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
@@ -27,6 +27,15 @@ def sections_visible_to(user: Any) -> QuerySet[Section]:
     if user.is_superuser:
         return Section.objects.all()
     return Section.objects.filter(plan__in=plans_visible_to(user))
+
+
+def blocks_visible_to(user: Any) -> QuerySet[PlanBlock]:
+    """A plan's text is read by whoever reads the plan."""
+    if not user.is_authenticated:
+        return PlanBlock.objects.none()
+    if user.is_superuser:
+        return PlanBlock.objects.all()
+    return PlanBlock.objects.filter(plan__in=plans_visible_to(user))
 
 
 def _task_parts(model: type[Model], user: Any) -> QuerySet:
@@ -55,8 +64,14 @@ def section_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Section
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
+def block_get_for_user(user: Any, pk: Any, *, change: bool = False) -> PlanBlock:
+    queryset = blocks_visible_to(user).select_related("plan", "section")
+    return get_or_404(changeable(queryset, user) if change else queryset, pk)
+
+
 SCOPES: dict[type[Model], Any] = {
     Section: sections_visible_to,
+    PlanBlock: blocks_visible_to,
     Task: tasks_visible_to,
     TaskLead: task_leads_visible_to,
     BudgetLine: budget_lines_visible_to,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import Plan
+from agreements.models import Plan, PlanKind
 from agreements.text import fold
 
-from .models import Section, Task, TaskLead
+from .models import BlockPart, PlanBlock, Section, Task, TaskLead
 
 
 def plan_get_by_number(*, number: str, province: str) -> Plan | None:
@@ -86,3 +86,33 @@ def section_path(section: Section | None, by_id: dict[int, Section] | None = Non
         path.append(node)
         node = node.parent
     return list(reversed(path))
+
+
+@dataclass
+class BlockPartView:
+    """One part of a plan's text as the plan page shows it: its label and its blocks in order."""
+
+    part: str
+    label: str
+    blocks: list[PlanBlock]
+
+
+def plan_block_parts(plan: Plan, *, editing: bool = False) -> list[BlockPartView]:
+    """The plan's text, "Quyết định" first and then the plan issued with it, in one query.
+
+    A part with no block is left out, except, for someone editing, the main part and the
+    attached plan of a Quyết định (so that there is somewhere to start typing).
+    """
+    blocks = list(
+        PlanBlock.objects.filter(plan=plan).select_related("section").order_by("position", "pk")
+    )
+    parts = []
+    for part, label in (
+        (BlockPart.MAIN, plan.get_kind_display()),
+        (BlockPart.ATTACHED, str(BlockPart.ATTACHED.label)),
+    ):
+        mine = [block for block in blocks if block.part == part]
+        offered = editing and (part == BlockPart.MAIN or plan.kind == PlanKind.DECISION)
+        if mine or offered:
+            parts.append(BlockPartView(part=part, label=label, blocks=mine))
+    return parts

@@ -8,6 +8,7 @@ from agreements.models import Agency, Plan
 from reports.models import DocumentJob, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tasks.models import Section
+from tasks.services import block_create
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
 
@@ -37,8 +38,15 @@ def world(coordinator, coordinator_kh, quang_tri):
     draft = report_start(reporting_round=reporting_round, agency=other.agency, user=other)
     agency = Agency.objects.get(province=quang_tri, name="Công an tỉnh")
     job = DocumentJob.objects.create(reporting_round=reporting_round, kind="round", fmt="pdf")
+    block = block_create(
+        plan=Plan.objects.get(province=quang_tri, number="165/QĐ-UBND"),
+        kind="paragraph",
+        text="Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;",
+        user=coordinator,
+    )
     return {
         "job": job,
+        "block": block,
         "users": {
             "own": own,
             "other": other,
@@ -74,6 +82,11 @@ def urls(w):
         "tasks:section_delete": ("post", f"/sections/{section}/delete/"),
         "tasks:section_new": ("get", f"/plans/{plan}/sections/new/"),
         "tasks:plan_carry": ("get", f"/plans/{plan}/carry-forward/"),
+        "tasks:block_new": ("get", f"/plans/{plan}/blocks/new/"),
+        "tasks:block_paste": ("get", f"/plans/{plan}/blocks/paste/"),
+        "tasks:block_edit": ("get", f"/blocks/{w['block'].pk}/edit/"),
+        "tasks:block_move": ("post", f"/blocks/{w['block'].pk}/move/"),
+        "tasks:block_delete": ("post", f"/blocks/{w['block'].pk}/delete/"),
         "tasks:plan_import": ("get", "/plans/import/"),
         "tasks:plan_import_preview": ("get", "/plans/import/preview/"),
         "tasks:task_edit": ("get", f"/tasks/{w['report'].entries.first().task_id}/edit/"),
@@ -122,6 +135,11 @@ EXPECTED = {
     "tasks:section_delete":        (404, 404, 404, 302, 404),
     "tasks:section_new":           (404, 404, 404, 200, 404),
     "tasks:plan_carry":            (404, 404, 404, 200, 404),
+    "tasks:block_new":             (404, 404, 404, 200, 404),
+    "tasks:block_paste":           (404, 404, 404, 200, 404),
+    "tasks:block_edit":            (404, 404, 404, 200, 404),
+    "tasks:block_move":            (404, 404, 404, 302, 404),
+    "tasks:block_delete":          (404, 404, 404, 302, 404),
     "tasks:plan_import":           (404, 404, 404, 200, 200),
     "tasks:plan_import_preview":   (404, 404, 404, 302, 302),
     "tasks:task_edit":             (404, 404, 404, 200, 404),
