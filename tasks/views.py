@@ -447,7 +447,8 @@ def _block_form_response(
     context = {
         "plan": plan,
         "form": form,
-        "block": block,
+        # Not "block": inside {% block %} that name is the template block itself.
+        "edited": block,
         "after": after,
         "part": part,
         "paste": paste,
