@@ -153,9 +153,14 @@ class BlockForm(forms.ModelForm):
             "position", "pk"
         )
         self.fields["section"].required = False
-        self.fields["level"].min_value = 1
-        self.fields["level"].max_value = 6
+        self.fields["section"].empty_label = _("(chỉ dùng cho khối bảng)")
         self.fields["level"].widget.attrs.update({"min": 1, "max": 6})
+
+    def clean_level(self):
+        level = self.cleaned_data["level"]
+        if level is not None and not 1 <= level <= 6:
+            raise forms.ValidationError(_("Cấp phải từ 1 đến 6."))
+        return level
 
     def clean(self):
         data = super().clean()

@@ -226,6 +226,10 @@ def test_edit_in_place_and_bad_input_names_the_field(coordinator_client, plan, t
     )
     assert plain.status_code == 400
     assert "Khối bảng phải chỉ ra bảng của phụ lục, mục nào." in plain.content.decode()
+    level = coordinator_client.post(
+        f"/blocks/{three[1].pk}/edit/", {"kind": "paragraph", "text": "Sâu", "level": 9}
+    )
+    assert level.status_code == 400 and "Cấp phải từ 1 đến 6." in level.content.decode()
     assert PlanBlock.objects.get(pk=three[1].pk).text == "HAI"
 
 
