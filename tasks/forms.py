@@ -100,6 +100,10 @@ class SectionForm(forms.ModelForm):
             pk=self.instance.pk
         )
         self.fields["parent"].required = False
+        if self.instance.pk:
+            # A section changes place with ↑ ↓ among its siblings; a new parent would leave it
+            # printed where it was, under another heading.
+            del self.fields["parent"]
         # Left empty, the kind follows the place: an appendix at the top, a part below it.
         self.fields["kind"].required = False
         self.fields["kind"].choices = [("", _("(theo vị trí)")), *SectionKind.choices]
@@ -126,7 +130,8 @@ class SectionForm(forms.ModelForm):
         data = super().clean()
         # The model's duplicate rule needs the kind filled in before it runs.
         if not data.get("kind"):
-            data["kind"] = SectionKind.PART if data.get("parent") else SectionKind.APPENDIX
+            parent = data.get("parent") if "parent" in self.fields else self.instance.parent
+            data["kind"] = SectionKind.PART if parent else SectionKind.APPENDIX
             self.instance.kind = data["kind"]
         for name in ("number", "title", "subtitle"):
             if isinstance(data.get(name), str):

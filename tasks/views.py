@@ -363,7 +363,6 @@ def section_edit(request, pk: int):
             subtitle=form.cleaned_data["subtitle"],
             kind=form.cleaned_data["kind"],
             partner=form.cleaned_data["partner"],
-            parent=form.cleaned_data["parent"],
             user=request.user,
         )
         return _rows_response(request, section.plan)
