@@ -86,8 +86,8 @@ class TaskForm(forms.ModelForm):
 
 
 class SectionForm(forms.ModelForm):
-    """An appendix, part or group. Empty and duplicate sections are refused by the model's own
-    rule (``Section.clean``), so the admin and the seed loader refuse them too."""
+    """An appendix, part or group, with its kind and partner; an empty section (no number, no
+    title) or a duplicate (same number and title under the same parent) is refused."""
 
     class Meta:
         model = Section
@@ -96,6 +96,7 @@ class SectionForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
             pk=self.instance.pk
         )
@@ -128,17 +129,39 @@ class SectionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # The model's duplicate rule needs the kind filled in before it runs.
         if not data.get("kind"):
-            parent = data.get("parent") if "parent" in self.fields else self.instance.parent
-            data["kind"] = SectionKind.PART if parent else SectionKind.APPENDIX
-            self.instance.kind = data["kind"]
+            data["kind"] = SectionKind.PART if self._parent(data) else SectionKind.APPENDIX
         for name in ("number", "title", "subtitle"):
             if isinstance(data.get(name), str):
                 data[name] = data[name].strip()
-        if not data.get("number") and not data.get("title") and "title" not in self.errors:
-            self.add_error("title", _("Hãy nhập số thứ tự hoặc tiêu đề của phụ lục, mục."))
+        number, title = data.get("number", ""), data.get("title", "")
+        if not number and not title:
+            if "title" not in self.errors:
+                self.add_error("title", _("Hãy nhập số thứ tự hoặc tiêu đề của phụ lục, mục."))
+        elif "number" not in self.errors and self._duplicates(data, number, title).exists():
+            self.add_error(
+                "number",
+                _("Đã có phụ lục, mục «%(name)s» ở cùng chỗ trong kế hoạch này.")
+                % {"name": " ".join(part for part in (number, title) if part)[:120]},
+            )
         return data
+
+    def _parent(self, data) -> Section | None:
+        """The parent chosen (new section) or kept (an edited one has no parent field)."""
+        return data.get("parent") if "parent" in self.fields else self.instance.parent
+
+    def _duplicates(self, data, number: str, title: str):
+        """Sections of the plan with the same number and title under the same parent.
+
+        Checked here, on what a person types: an imported or seeded document keeps what it
+        printed (6452/UBND-ĐN lists its tasks under no heading at all).
+        """
+        return Section.objects.filter(
+            plan=self.plan,
+            parent=self._parent(data),
+            number__iexact=number,
+            title__iexact=title,
+        ).exclude(pk=self.instance.pk)
 
 
 class BlockForm(forms.ModelForm):

@@ -79,16 +79,6 @@ class Section(SearchableModel):
         return [self.number, self.title, self.subtitle]
 
     def clean(self) -> None:
-        # An unnamed section is allowed here (6452/UBND-ĐN lists its tasks under no heading);
-        # the section form refuses one typed empty.
-        named = bool((self.number or "").strip() or (self.title or "").strip())
-        if named and self.plan_id and self.duplicates().exists():
-            raise ValidationError(
-                {
-                    "number": _("Đã có phụ lục, mục «%(name)s» ở cùng chỗ trong kế hoạch này.")
-                    % {"name": str(self)}
-                }
-            )
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": _("Một mục không thể thuộc chính nó.")})
@@ -100,15 +90,6 @@ class Section(SearchableModel):
                     raise ValidationError({"parent": _("Cây mục không được lặp vòng.")})
                 seen.add(node.pk)
                 node = node.parent
-
-    def duplicates(self) -> models.QuerySet[Section]:
-        """Other sections of the plan with the same number and title under the same parent."""
-        return Section.objects.filter(
-            plan_id=self.plan_id,
-            parent_id=self.parent_id,
-            number__iexact=(self.number or "").strip(),
-            title__iexact=(self.title or "").strip(),
-        ).exclude(pk=self.pk)
 
     @property
     def table_columns(self) -> list[str]:
