@@ -1,15 +1,18 @@
-"""The in-place task form on the plan page: agencies typed by any known name, accents optional."""
+"""The in-place forms of the plan page: tasks (agencies typed by any known name, accents
+optional), sections, and the blocks of the document's text."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Country, Locality, Plan
 from agreements.services import AgencyIndex
 
-from .models import Task
+from .models import BlockKind, PlanBlock, Section, SectionKind, Task
 
 SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
@@ -80,3 +83,127 @@ class TaskForm(forms.ModelForm):
             if agency and agency not in found:
                 found.append(agency)
         return found
+
+
+class SectionForm(forms.ModelForm):
+    """An appendix, part or group, with its kind and partner; an empty section (no number, no
+    title) or a duplicate (same number and title under the same parent) is refused."""
+
+    class Meta:
+        model = Section
+        fields = ["kind", "parent", "number", "title", "subtitle", "partner"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
+            pk=self.instance.pk
+        )
+        self.fields["parent"].required = False
+        if self.instance.pk:
+            # A section changes place with ↑ ↓ among its siblings; a new parent would leave it
+            # printed where it was, under another heading.
+            del self.fields["parent"]
+        # Left empty, the kind follows the place: an appendix at the top, a part below it.
+        self.fields["kind"].required = False
+        self.fields["kind"].choices = [("", _("(theo vị trí)")), *SectionKind.choices]
+        partner_ids = list(plan.partners.values_list("pk", flat=True))
+        self.fields["partner"].queryset = (
+            Locality.objects.filter(Q(pk__in=partner_ids) | ~Q(country=Country.VN))
+            .annotate(
+                not_plan_partner=Case(
+                    When(pk__in=partner_ids, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("not_plan_partner", "name")
+        )
+        self.fields["partner"].required = False
+        self.fields["partner"].empty_label = _("(theo kế hoạch)")
+        self.fields["partner"].help_text = _(
+            "Các nhiệm vụ trong phụ lục, mục này lấy đối tác này, "
+            "trừ khi nhiệm vụ ghi đối tác riêng."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kind"):
+            data["kind"] = SectionKind.PART if self._parent(data) else SectionKind.APPENDIX
+        for name in ("number", "title", "subtitle"):
+            if isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+        number, title = data.get("number", ""), data.get("title", "")
+        if not number and not title:
+            if "title" not in self.errors:
+                self.add_error("title", _("Hãy nhập số thứ tự hoặc tiêu đề của phụ lục, mục."))
+        elif "number" not in self.errors and self._duplicates(data, number, title).exists():
+            self.add_error(
+                "number",
+                _("Đã có phụ lục, mục «%(name)s» ở cùng chỗ trong kế hoạch này.")
+                % {"name": " ".join(part for part in (number, title) if part)[:120]},
+            )
+        return data
+
+    def _parent(self, data) -> Section | None:
+        """The parent chosen (new section) or kept (an edited one has no parent field)."""
+        return data.get("parent") if "parent" in self.fields else self.instance.parent
+
+    def _duplicates(self, data, number: str, title: str):
+        """Sections of the plan with the same number and title under the same parent.
+
+        Checked here, on what a person types: an imported or seeded document keeps what it
+        printed (6452/UBND-ĐN lists its tasks under no heading at all).
+        """
+        return Section.objects.filter(
+            plan=self.plan,
+            parent=self._parent(data),
+            number__iexact=number,
+            title__iexact=title,
+        ).exclude(pk=self.instance.pk)
+
+
+class BlockForm(forms.ModelForm):
+    """One block of the document's text; a table block names one of the plan's sections."""
+
+    class Meta:
+        model = PlanBlock
+        fields = ["kind", "number", "text", "level", "bold", "italic", "align", "section"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "level": forms.NumberInput(attrs={"min": 1, "max": 6}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(plan=plan).order_by(
+            "position", "pk"
+        )
+        self.fields["section"].required = False
+        self.fields["section"].empty_label = _("(chỉ dùng cho khối bảng)")
+        self.fields["level"].widget.attrs.update({"min": 1, "max": 6})
+
+    def clean_level(self):
+        level = self.cleaned_data["level"]
+        if level is not None and not 1 <= level <= 6:
+            raise forms.ValidationError(_("Cấp phải từ 1 đến 6."))
+        return level
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != BlockKind.TABLE:
+            data["section"] = None
+        return data
+
+
+class BlockPasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Dán nhiều đoạn văn"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Mỗi dòng thành một khối. Số in đầu dòng (“I.”, “1.”, “1.1.”, “a)”, “-”, “+”, “•”, "
+            "“Điều 1.”) được nhận là đề mục hoặc gạch đầu dòng."
+        ),
+        error_messages={"required": _("Hãy dán nội dung văn bản.")},
+    )

@@ -29,7 +29,7 @@ def sections_visible_to(user: Any) -> QuerySet[Section]:
     return Section.objects.filter(plan__in=plans_visible_to(user))
 
 
-def plan_blocks_visible_to(user: Any) -> QuerySet[PlanBlock]:
+def blocks_visible_to(user: Any) -> QuerySet[PlanBlock]:
     """A plan's text is read by whoever reads the plan."""
     if not user.is_authenticated:
         return PlanBlock.objects.none()
@@ -64,9 +64,14 @@ def section_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Section
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
+def block_get_for_user(user: Any, pk: Any, *, change: bool = False) -> PlanBlock:
+    queryset = blocks_visible_to(user).select_related("plan", "section")
+    return get_or_404(changeable(queryset, user) if change else queryset, pk)
+
+
 SCOPES: dict[type[Model], Any] = {
     Section: sections_visible_to,
-    PlanBlock: plan_blocks_visible_to,
+    PlanBlock: blocks_visible_to,
     Task: tasks_visible_to,
     TaskLead: task_leads_visible_to,
     BudgetLine: budget_lines_visible_to,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import Plan
+from agreements.models import Plan, PlanKind
 from agreements.text import fold
 
 from .models import BlockPart, PlanBlock, Section, Task, TaskLead
@@ -94,3 +94,31 @@ def plan_blocks(plan: Plan) -> list[PlanBlock]:
     parts = {BlockPart.MAIN: 0, BlockPart.ATTACHED: 1}
     blocks.sort(key=lambda block: (parts.get(block.part, 2), block.position, block.pk))
     return blocks
+
+
+@dataclass
+class BlockPartView:
+    """One part of a plan's text as the plan page shows it: its label and its blocks in order."""
+
+    part: str
+    label: str
+    blocks: list[PlanBlock]
+
+
+def plan_block_parts(plan: Plan, *, editing: bool = False) -> list[BlockPartView]:
+    """The plan's text, "Quyết định" first and then the plan issued with it, in one query.
+
+    A part with no block is left out, except, for someone editing, the main part and the
+    attached plan of a Quyết định (so that there is somewhere to start typing).
+    """
+    blocks = plan_blocks(plan)
+    parts = []
+    for part, label in (
+        (BlockPart.MAIN, plan.get_kind_display()),
+        (BlockPart.ATTACHED, str(BlockPart.ATTACHED.label)),
+    ):
+        mine = [block for block in blocks if block.part == part]
+        offered = editing and (part == BlockPart.MAIN or plan.kind == PlanKind.DECISION)
+        if mine or offered:
+            parts.append(BlockPartView(part=part, label=label, blocks=mine))
+    return parts

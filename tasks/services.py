@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan
 
+<<<<<<< HEAD
 from .models import OPEN_STATUSES, PlanBlock, Section, Task, TaskLead
+=======
+from .blocks import split_pasted
+from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
+>>>>>>> block-editor
 from .timeframes import parse_timeframe
 
 
@@ -333,13 +339,54 @@ def section_move(*, section: Section, direction: str) -> bool:
     return True
 
 
+_KEEP: Any = object()
+
+
 @transaction.atomic
-def section_update(*, section: Section, number: str, title: str, subtitle: str = "", user=None):
+def section_update(
+    *,
+    section: Section,
+    number: str,
+    title: str,
+    subtitle: str = "",
+    kind: str | None = None,
+    partner: Locality | None = _KEEP,
+    parent: Section | None = _KEEP,
+    user=None,
+) -> Section:
+    """Save an edited section. When its partner changes, the tasks under it that took the
+    inherited partner take the new one; a task that names its own partners keeps them."""
+    inherited_before = {task.pk: task_inherited_partners(task) for task in _tasks_under(section)}
     section.number, section.title, section.subtitle = number, title, subtitle
+    if kind is not None:
+        section.kind = kind
+    if partner is not _KEEP:
+        section.partner = partner
+    if parent is not _KEEP:
+        section.parent = parent
     section._history_user = user
     section.full_clean()
     section.save()
+    for task in _tasks_under(section):
+        before = {locality.pk for locality in inherited_before.get(task.pk, [])}
+        if {locality.pk for locality in task.partners.all()} == before:
+            now = task_inherited_partners(task)
+            if {locality.pk for locality in now} != before:
+                task.partners.set(now)
     return section
+
+
+def _tasks_under(section: Section) -> list[Task]:
+    """Tasks of ``section`` and of every section below it, with what inheritance reads."""
+    ids, frontier = {section.pk}, [section.pk]
+    while frontier:
+        frontier = list(Section.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.update(frontier)
+    return list(
+        Task.objects.filter(section_id__in=ids)
+        .select_related("section__parent", "plan")
+        .prefetch_related("partners", "plan__partners")
+    )
 
 
 @transaction.atomic
@@ -354,6 +401,7 @@ def section_delete(*, section: Section, user=None) -> None:
     section.delete()
 
 
+<<<<<<< HEAD
 # Fields a block may take from a dict (the seed files, an import); "section" is resolved apart.
 _BLOCK_FIELDS = ("part", "kind", "number", "level", "text", "bold", "italic", "align")
 
@@ -402,3 +450,149 @@ def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> lis
         block._history_user = user
         block.save()
     return new
+=======
+# -- the document's text: ordered blocks ------------------------------------------------------
+
+BLOCK_FIELDS = ("kind", "number", "level", "text", "bold", "italic", "align", "section")
+
+
+def _part_blocks(plan: Plan, part: str) -> list[PlanBlock]:
+    return list(
+        PlanBlock.objects.select_for_update()
+        .filter(plan=plan, part=part)
+        .order_by("position", "pk")
+    )
+
+
+def _check_after(*, plan: Plan, part: str, after: PlanBlock | None) -> None:
+    if after is not None and (after.plan_id != plan.pk or after.part != part):
+        raise ValidationError({"after": _("Khối đứng trước phải thuộc cùng phần của văn bản.")})
+
+
+def _insert_blocks(
+    *, plan: Plan, part: str, after: PlanBlock | None, new: Sequence[PlanBlock], user
+) -> list[PlanBlock]:
+    """Save ``new`` blocks after ``after`` (or at the end of the part), numbering the part 10, 20 …
+
+    The neighbours' positions are renumbered with bulk_update: a position has no meaning of its
+    own, and one insertion should not write a history line for every block below it.
+    """
+    _check_after(plan=plan, part=part, after=after)
+    existing = _part_blocks(plan, part)
+    index = len(existing)
+    if after is not None:
+        index = next(i for i, block in enumerate(existing) if block.pk == after.pk) + 1
+    ordered = existing[:index] + list(new) + existing[index:]
+    for number, block in enumerate(ordered, start=1):
+        block.position = number * 10
+    for block in new:
+        block.plan, block.part = plan, part
+        block.full_clean()
+    moved = [block for block in existing if block.pk]
+    PlanBlock.objects.bulk_update(moved, ["position"])
+    for block in new:
+        block._history_user = user
+        block.save()
+    return list(new)
+
+
+@transaction.atomic
+def block_create(
+    *,
+    plan: Plan,
+    kind: str,
+    text: str = "",
+    number: str = "",
+    level: int = 1,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "",
+    section: Section | None = None,
+    part: str = BlockPart.MAIN,
+    after: PlanBlock | None = None,
+    user=None,
+) -> PlanBlock:
+    """Add one block to the plan's text, after ``after`` or at the end of ``part``."""
+    block = PlanBlock(
+        kind=kind,
+        text=text,
+        number=number,
+        level=level,
+        bold=bold,
+        italic=italic,
+        align=align,
+        section=section,
+    )
+    return _insert_blocks(plan=plan, part=part, after=after, new=[block], user=user)[0]
+
+
+@transaction.atomic
+def blocks_paste(
+    *,
+    plan: Plan,
+    text: str,
+    part: str = BlockPart.MAIN,
+    after: PlanBlock | None = None,
+    user=None,
+) -> list[PlanBlock]:
+    """Several pasted paragraphs become blocks, their printed numbering recognised
+    (``tasks.blocks.split_pasted``); all are saved or none."""
+    drafts = split_pasted(text)
+    if not drafts:
+        raise ValidationError({"text": _("Không có đoạn văn nào để thêm: hãy dán nội dung.")})
+    new = [
+        PlanBlock(
+            kind=draft.kind,
+            text=draft.text,
+            number=draft.number,
+            level=draft.level,
+            bold=draft.bold,
+            align=draft.align,
+        )
+        for draft in drafts
+    ]
+    return _insert_blocks(plan=plan, part=part, after=after, new=new, user=user)
+
+
+@transaction.atomic
+def block_update(*, block: PlanBlock, fields: Mapping[str, Any], user=None) -> PlanBlock:
+    """Save an edited block; only the text's own fields change (not its plan, part or place)."""
+    unknown = set(fields) - set(BLOCK_FIELDS)
+    if unknown:
+        raise ValueError(f"not block fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(block, name, value)
+    if block.kind != "table":
+        block.section = None
+    block._history_user = user
+    block.full_clean()
+    block.save()
+    return block
+
+
+@transaction.atomic
+def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
+    """Swap a block with its neighbour in the same part; False when it is at that end already."""
+    ordered = _part_blocks(block.plan, block.part)
+    index = next(i for i, item in enumerate(ordered) if item.pk == block.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(ordered):
+        return False
+    # Even steps first (no history: nothing the reader sees changes), then the swap, recorded.
+    for number, item in enumerate(ordered, start=1):
+        item.position = number * 10
+    PlanBlock.objects.bulk_update(ordered, ["position"])
+    mine, theirs = ordered[index], ordered[other]
+    mine.position, theirs.position = theirs.position, mine.position
+    for item in (mine, theirs):
+        item._history_user = user
+        item.save(update_fields=["position"])
+    block.position = mine.position
+    return True
+
+
+@transaction.atomic
+def block_delete(*, block: PlanBlock, user=None) -> None:
+    block._history_user = user
+    block.delete()
+>>>>>>> block-editor

@@ -31,12 +31,18 @@ from agreements.selectors import (
 from agreements.text import search_terms
 
 from . import permissions
+from .blocks import next_stt
 from .exporters.base import Export, exporter_for
 from .filters import PlanFilter, TaskFilter
-from .forms import TaskForm
-from .models import Section, Task
-from .selectors import plan_rows, section_path, task_queryset_full
+from .forms import BlockForm, BlockPasteForm, SectionForm, TaskForm
+from .models import BlockPart, PlanBlock, Section, Task
+from .selectors import plan_block_parts, plan_rows, section_path, task_queryset_full
 from .services import (
+    block_create,
+    block_delete,
+    block_move,
+    block_update,
+    blocks_paste,
     plan_carry_forward,
     section_create,
     section_delete,
@@ -111,12 +117,12 @@ def plan_detail(request, pk: int):
         {
             "plan": plan,
             "rows": plan_rows(plan),
-            "agreements": plan.agreements.all(),
             "formats": EXPORT_FORMATS,
             "can_edit": _can_edit_plans(request.user),
             "plan_header": plan_header_context(
                 plan, may_change=_can_edit_plans(request.user), below=_appendix_steps(plan)
             ),
+            "block_parts": plan_block_parts(plan, editing=_can_edit_plans(request.user)),
         },
     )
 
@@ -247,9 +253,14 @@ def task_new(request, plan_pk: int):
             pk=request.GET.get("section") or request.POST.get("section"),
         )
     draft = Task(plan=plan, section=section)
-    form = TaskForm(request.POST or None, instance=draft, province=plan.province)
+    after = Task.objects.filter(plan=plan, section=section).order_by("-position", "-pk").first()
+    form = TaskForm(
+        request.POST or None,
+        instance=draft,
+        province=plan.province,
+        initial={"number": next_stt(after.number if after else "")},
+    )
     if request.method == "POST" and form.is_valid():
-        after = Task.objects.filter(plan=plan, section=section).order_by("-position").first()
         task = task_create(
             plan=plan,
             section=section,
@@ -353,19 +364,6 @@ def plan_carry(request, pk: int):
     return render(request, "tasks/plan_carry.html", {"plan": plan, "form": form})
 
 
-class SectionForm(forms.ModelForm):
-    class Meta:
-        model = Section
-        fields = ["parent", "number", "title", "subtitle"]
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
-            pk=self.instance.pk
-        )
-        self.fields["parent"].required = False
-
-
 def _rows_response(request, plan: Plan):
     if request.headers.get("HX-Request"):
         return render(
@@ -390,6 +388,8 @@ def section_edit(request, pk: int):
             number=form.cleaned_data["number"],
             title=form.cleaned_data["title"],
             subtitle=form.cleaned_data["subtitle"],
+            kind=form.cleaned_data["kind"],
+            partner=form.cleaned_data["partner"],
             user=request.user,
         )
         return _rows_response(request, section.plan)
@@ -409,14 +409,14 @@ def section_new(request, plan_pk: int):
     plan = plan_get_for_user(request.user, plan_pk, change=True)
     form = SectionForm(request.POST or None, instance=Section(plan=plan), plan=plan)
     if request.method == "POST" and form.is_valid():
-        parent = form.cleaned_data["parent"]
         section_create(
             plan=plan,
-            parent=parent,
-            kind="part" if parent else "appendix",
+            parent=form.cleaned_data["parent"],
+            kind=form.cleaned_data["kind"],
             number=form.cleaned_data["number"],
             title=form.cleaned_data["title"],
             subtitle=form.cleaned_data["subtitle"],
+            partner=form.cleaned_data["partner"],
         )
         return _rows_response(request, plan)
     status = 400 if request.method == "POST" else 200
@@ -449,6 +449,138 @@ def section_remove(request, pk: int):
             response.status_code = 409
             return response
     return _rows_response(request, plan)
+
+
+# -- the document's text on the plan page: blocks (htmx; every action also a plain form) --------
+
+
+def _blocks_response(request, plan: Plan):
+    """After a change: the whole text again (htmx), or back to the plan page at the text."""
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "tasks/_plan_blocks.html",
+            {"plan": plan, "block_parts": plan_block_parts(plan, editing=True), "can_edit": True},
+        )
+    return redirect(reverse("tasks:plan_detail", args=[plan.pk]) + "#plan-blocks")
+
+
+def _block_form_response(
+    request, *, plan: Plan, form, block=None, after=None, part: str = "", paste: bool = False
+):
+    """The block form: in place (htmx) or a page of its own. With errors a plain post answers
+    400; htmx gets 200 with the form retargeted onto itself (htmx swaps no 4xx answer)."""
+    context = {
+        "plan": plan,
+        "form": form,
+        # Not "block": inside {% block %} that name is the template block itself.
+        "edited": block,
+        "after": after,
+        "part": part,
+        "paste": paste,
+        "form_id": f"block-form-{block.pk if block else 'new'}",
+        "inline": bool(request.headers.get("HX-Request")),
+    }
+    if request.headers.get("HX-Request"):
+        response = render(request, "tasks/_block_form.html", context)
+        if form.is_bound:
+            response["HX-Retarget"] = f"#{context['form_id']}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
+    status = 400 if form.is_bound else 200
+    return render(request, "tasks/block_form_page.html", context, status=status)
+
+
+def _insert_point(request, plan: Plan) -> tuple[PlanBlock | None, str]:
+    """Where a new block goes: after the block named in ``after`` (same plan), else at the end of
+    ``part``."""
+    after_pk = request.POST.get("after") or request.GET.get("after")
+    if after_pk:
+        after = permissions.block_get_for_user(request.user, after_pk, change=True)
+        if after.plan_id != plan.pk:
+            raise Http404
+        return after, after.part
+    part = request.POST.get("part") or request.GET.get("part") or BlockPart.MAIN
+    return None, part if part in BlockPart.values else BlockPart.MAIN
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def block_new(request, plan_pk: int):
+    plan = plan_get_for_user(request.user, plan_pk, change=True)
+    after, part = _insert_point(request, plan)
+    form = BlockForm(request.POST or None, instance=PlanBlock(plan=plan, part=part), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            block_create(plan=plan, part=part, after=after, user=request.user, **fields)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            return _blocks_response(request, plan)
+    return _block_form_response(request, plan=plan, form=form, after=after, part=part)
+
+
+@login_required
+def block_edit(request, pk: int):
+    block = permissions.block_get_for_user(request.user, pk, change=True)
+    if request.method == "GET" and request.GET.get("cancel"):
+        return _blocks_response(request, block.plan)
+    form = BlockForm(request.POST or None, instance=block, plan=block.plan)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            block_update(block=block, fields=fields, user=request.user)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            return _blocks_response(request, block.plan)
+    return _block_form_response(request, plan=block.plan, form=form, block=block)
+
+
+@login_required
+def block_paste(request, plan_pk: int):
+    """Several paragraphs at once: each line a block, its printed numbering recognised."""
+    plan = plan_get_for_user(request.user, plan_pk, change=True)
+    after, part = _insert_point(request, plan)
+    form = BlockPasteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = blocks_paste(
+                plan=plan, text=form.cleaned_data["text"], part=part, after=after, user=request.user
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            if not request.headers.get("HX-Request"):
+                messages.success(request, _("Đã thêm %(n)s khối văn bản.") % {"n": len(created)})
+            return _blocks_response(request, plan)
+    return _block_form_response(request, plan=plan, form=form, after=after, part=part, paste=True)
+
+
+@login_required
+@require_POST
+def block_reorder(request, pk: int):
+    block = permissions.block_get_for_user(request.user, pk, change=True)
+    block_move(
+        block=block,
+        direction="up" if request.POST.get("direction") == "up" else "down",
+        user=request.user,
+    )
+    return _blocks_response(request, block.plan)
+
+
+@login_required
+@require_POST
+def block_remove(request, pk: int):
+    block = permissions.block_get_for_user(request.user, pk, change=True)
+    plan = block.plan
+    block_delete(block=block, user=request.user)
+    return _blocks_response(request, plan)
 
 
 # -- the plan timeline: page and PDF (layout and drawing in tasks/timeline.py) ------------------

@@ -9,6 +9,7 @@ from agreements.models import Agency, Agreement, Meeting, Plan
 from reports.models import DocumentJob, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tasks.models import Section
+from tasks.services import block_create
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
 
@@ -40,10 +41,17 @@ def world(coordinator, coordinator_kh, quang_tri):
     job = DocumentJob.objects.create(reporting_round=reporting_round, kind="round", fmt="pdf")
     agreement = Agreement.objects.filter(province=quang_tri).order_by("pk").first()
     agreement.file.save("thoa-thuan.pdf", ContentFile(PDF))
+    block = block_create(
+        plan=Plan.objects.get(province=quang_tri, number="165/QĐ-UBND"),
+        kind="paragraph",
+        text="Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;",
+        user=coordinator,
+    )
     return {
         "agreement": agreement,
         "meeting": Meeting.objects.filter(province=quang_tri).order_by("pk").first(),
         "job": job,
+        "block": block,
         "users": {
             "own": own,
             "other": other,
@@ -96,6 +104,11 @@ def urls(w):
         "tasks:section_delete": ("post", f"/sections/{section}/delete/"),
         "tasks:section_new": ("get", f"/plans/{plan}/sections/new/"),
         "tasks:plan_carry": ("get", f"/plans/{plan}/carry-forward/"),
+        "tasks:block_new": ("get", f"/plans/{plan}/blocks/new/"),
+        "tasks:block_paste": ("get", f"/plans/{plan}/blocks/paste/"),
+        "tasks:block_edit": ("get", f"/blocks/{w['block'].pk}/edit/"),
+        "tasks:block_move": ("post", f"/blocks/{w['block'].pk}/move/"),
+        "tasks:block_delete": ("post", f"/blocks/{w['block'].pk}/delete/"),
         "tasks:plan_import": ("get", "/plans/import/"),
         "tasks:plan_import_preview": ("get", "/plans/import/preview/"),
         "tasks:task_edit": ("get", f"/tasks/{w['report'].entries.first().task_id}/edit/"),
@@ -162,6 +175,11 @@ EXPECTED = {
     "tasks:section_delete":        (404, 404, 404, 302, 404),
     "tasks:section_new":           (404, 404, 404, 200, 404),
     "tasks:plan_carry":            (404, 404, 404, 200, 404),
+    "tasks:block_new":             (404, 404, 404, 200, 404),
+    "tasks:block_paste":           (404, 404, 404, 200, 404),
+    "tasks:block_edit":            (404, 404, 404, 200, 404),
+    "tasks:block_move":            (404, 404, 404, 302, 404),
+    "tasks:block_delete":          (404, 404, 404, 302, 404),
     "tasks:plan_import":           (404, 404, 404, 200, 200),
     "tasks:plan_import_preview":   (404, 404, 404, 302, 302),
     "tasks:task_edit":             (404, 404, 404, 200, 404),
