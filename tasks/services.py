@@ -12,12 +12,8 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan
 
-<<<<<<< HEAD
-from .models import OPEN_STATUSES, PlanBlock, Section, Task, TaskLead
-=======
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
->>>>>>> block-editor
 from .timeframes import parse_timeframe
 
 
@@ -401,7 +397,6 @@ def section_delete(*, section: Section, user=None) -> None:
     section.delete()
 
 
-<<<<<<< HEAD
 # Fields a block may take from a dict (the seed files, an import); "section" is resolved apart.
 _BLOCK_FIELDS = ("part", "kind", "number", "level", "text", "bold", "italic", "align")
 
@@ -450,7 +445,8 @@ def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> lis
         block._history_user = user
         block.save()
     return new
-=======
+
+
 # -- the document's text: ordered blocks ------------------------------------------------------
 
 BLOCK_FIELDS = ("kind", "number", "level", "text", "bold", "italic", "align", "section")
@@ -595,4 +591,3 @@ def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
 def block_delete(*, block: PlanBlock, user=None) -> None:
     block._history_user = user
     block.delete()
->>>>>>> block-editor
