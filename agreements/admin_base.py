@@ -123,6 +123,11 @@ class ScopedQuerysetMixin(ScopedChoicesMixin):
     def has_delete_permission(self, request, obj=None):
         return _may_write(request) and super().has_delete_permission(request, obj)
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects a missing row to the admin index with "doesn't exist"; here missing
+        # and another province's answer the same 404 as every page of the app.
+        raise Http404
+
 
 class ScopedHistoryMixin:
     """django-simple-history's pages, scoped like the change page and read-only but for superusers.

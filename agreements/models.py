@@ -29,10 +29,6 @@ class SearchableModel(models.Model):
         raise NotImplementedError
 
 
-def user_province_id(user) -> int | None:
-    return getattr(user, "province_id", None)
-
-
 class Country(models.TextChoices):
     VN = "VN", _("Việt Nam")
     LA = "LA", _("Lào")
@@ -89,13 +85,6 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class AgencyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AgencyQuerySet:
-        if user.is_superuser:
-            return self
-        return self.filter(province_id=user_province_id(user))
-
-
 class Agency(SearchableModel):
     """A body of a Vietnamese province that leads or coordinates plan items."""
 
@@ -120,8 +109,6 @@ class Agency(SearchableModel):
     successor_since = models.DateField(_("kế thừa từ ngày"), null=True, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     history = HistoricalRecords()
-
-    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -153,13 +140,6 @@ class Agency(SearchableModel):
             raise ValidationError(
                 {"successor_since": _("Cần ghi ngày đơn vị kế thừa bắt đầu đảm nhận.")}
             )
-
-
-class ProvinceScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(province_id=user_province_id(user))
 
 
 class AgreementKind(models.TextChoices):
@@ -198,8 +178,6 @@ class Agreement(SearchableModel):
     )
     file = models.FileField(_("tệp đính kèm"), upload_to="agreements/%Y/", blank=True)
     history = HistoricalRecords(m2m_fields=[partners])
-
-    objects = ProvinceScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản thỏa thuận")
@@ -248,8 +226,6 @@ class Meeting(SearchableModel):
     notice_date = models.DateField(_("ngày thông báo"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[partners, agreements])
 
-    objects = ProvinceScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("hội đàm, hội nghị")
         verbose_name_plural = _("hội đàm, hội nghị")
@@ -272,10 +248,6 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ISSUED = "issued", _("Đã ban hành")
     CLOSED = "closed", _("Đã kết thúc")
-
-
-class PlanQuerySet(ProvinceScopedQuerySet):
-    pass
 
 
 class Plan(SearchableModel):
@@ -342,8 +314,6 @@ class Plan(SearchableModel):
         _("trạng thái"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     history = HistoricalRecords(m2m_fields=[partners, agreements])
-
-    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kế hoạch, văn bản chỉ đạo")

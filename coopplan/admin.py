@@ -53,6 +53,9 @@ class SuperuserOnlyAdminMixin:
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.none()
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # as the project's own pages: missing and forbidden answer alike
+
 
 class CoopplanAdminSite(admin.AdminSite):
     site_header = "coopplan: Kế hoạch hợp tác quốc tế"

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Locality, Plan, ProvinceScopedQuerySet, SearchableModel
+from agreements.models import Locality, Plan, SearchableModel
 from tasks.models import TaskStatus
 
 
@@ -56,8 +56,6 @@ class ReportingRound(SearchableModel):
     )
     history = HistoricalRecords(m2m_fields=[plans])
 
-    objects = ProvinceScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("đợt báo cáo")
         verbose_name_plural = _("đợt báo cáo")
@@ -89,23 +87,6 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp")
     RETURNED = "returned", _("Bị trả lại")
     ACCEPTED = "accepted", _("Đã duyệt")
-
-
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReportQuerySet:
-        """Reporters see their own agency's reports; leaders see what has been handed in."""
-        from accounts.models import Role
-
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or user.province_id is None:
-            return self.none()
-        mine = self.filter(reporting_round__province_id=user.province_id)
-        if user.role in (Role.COORDINATOR, Role.ADMINISTRATOR):
-            return mine
-        if user.role == Role.LEADER:
-            return mine.exclude(status=ReportStatus.DRAFT)
-        return mine.filter(agency_id=user.agency_id)
 
 
 class Report(models.Model):
@@ -175,8 +156,6 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     history = HistoricalRecords()
-
-    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("báo cáo")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
+from accounts.models import Role
 from agreements.permissions import _scoped, changeable, get_or_404
 
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     ReportEntry,
     ReportEvent,
     ReportingRound,
+    ReportStatus,
 )
 
 
@@ -39,9 +41,22 @@ def rounds_visible_to(user: Any) -> QuerySet[ReportingRound]:
 
 
 def reports_visible_to(user: Any) -> QuerySet[Report]:
+    """Reporters see their own agency's reports; leaders what has been handed in (never a draft);
+    coordinators and administrators the whole province."""
     if not user.is_authenticated:
         return Report.objects.none()
-    return Report.objects.visible_to(user)
+    if user.is_superuser:
+        return Report.objects.all()
+    province_id = getattr(user, "province_id", None)
+    if province_id is None:
+        return Report.objects.none()
+    mine = Report.objects.filter(reporting_round__province_id=province_id)
+    role = getattr(user, "role", None)
+    if role in (Role.COORDINATOR, Role.ADMINISTRATOR):
+        return mine
+    if role == Role.LEADER:
+        return mine.exclude(status=ReportStatus.DRAFT)
+    return mine.filter(agency_id=getattr(user, "agency_id", None))
 
 
 def _report_parts(model: type[Model], user: Any) -> QuerySet:

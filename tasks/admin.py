@@ -5,7 +5,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline, ScopedInline
-from agreements.models import Agency, Plan, ReportDeadline
+from agreements.models import Plan, ReportDeadline
+from agreements.permissions import agencies_visible_to, plans_visible_to
 
 from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
 
@@ -155,7 +156,7 @@ class LeadAgencyFilter(admin.SimpleListFilter):
     parameter_name = "lead"
 
     def lookups(self, request, model_admin):
-        agencies = Agency.objects.visible_to(request.user).filter(leads__isnull=False).distinct()
+        agencies = agencies_visible_to(request.user).filter(leads__isnull=False).distinct()
         return [(str(a.pk), a.display_name) for a in agencies.order_by("name")]
 
     def queryset(self, request, queryset):
@@ -203,7 +204,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         periods = (
-            Plan.objects.visible_to(request.user)
+            plans_visible_to(request.user)
             .values_list("start_year", "end_year")
             .distinct()
             .order_by("-start_year", "end_year")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agency, Locality, Plan, SearchableModel, user_province_id
+from agreements.models import Agency, Locality, Plan, SearchableModel
 
 from .timeframes import parse_timeframe
 
@@ -211,24 +211,6 @@ class FundingSource(models.TextChoices):
 
 
 class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TaskQuerySet:
-        """Coordinators and leaders see their province; a reporter its agency's tasks only."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or user_province_id(user) is None:
-            return self.none()
-        in_province = self.filter(plan__province_id=user_province_id(user))
-        if getattr(user, "role", None) == "reporter":
-            return in_province.filter(
-                models.Q(pk__in=TaskLead.objects.filter(agency_id=user.agency_id).values("task_id"))
-                | models.Q(
-                    pk__in=Task.coordinating_agencies.through.objects.filter(
-                        agency_id=user.agency_id
-                    ).values("task_id")
-                )
-            )
-        return in_province
-
     def printed_order(self) -> TaskQuerySet:
         return self.order_by("plan_id", "position", "pk")
 

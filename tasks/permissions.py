@@ -8,17 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from accounts.models import Role
 from agreements.permissions import changeable, get_or_404, plans_visible_to
 
 from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
+    """Coordinators, leaders and administrators see their province; a reporter only the tasks its
+    agency leads or coordinates."""
     if not user.is_authenticated:
         return Task.objects.none()
-    return Task.objects.visible_to(user)
+    if user.is_superuser:
+        return Task.objects.all()
+    province_id = getattr(user, "province_id", None)
+    if province_id is None:
+        return Task.objects.none()
+    in_province = Task.objects.filter(plan__province_id=province_id)
+    if getattr(user, "role", None) != Role.REPORTER:
+        return in_province
+    agency_id = getattr(user, "agency_id", None)
+    return in_province.filter(
+        Q(pk__in=TaskLead.objects.filter(agency_id=agency_id).values("task_id"))
+        | Q(
+            pk__in=Task.coordinating_agencies.through.objects.filter(agency_id=agency_id).values(
+                "task_id"
+            )
+        )
+    )
 
 
 def sections_visible_to(user: Any) -> QuerySet[Section]:
