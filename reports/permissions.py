@@ -97,6 +97,16 @@ def report_get_for_user(user: Any, pk: Any) -> Report:
     return get_or_404(queryset, pk)
 
 
+def task_entries_for_user(user: Any, task: Any) -> QuerySet[ReportEntry]:
+    """What the reports this user may read say about ``task``, newest round first."""
+    return (
+        entries_visible_to(user)
+        .filter(task=task)
+        .select_related("report__reporting_round", "report__agency")
+        .order_by("-report__reporting_round__period_end", "-report__reporting_round__pk", "pk")
+    )
+
+
 def attachment_get_for_user(user: Any, pk: Any) -> Attachment:
     return get_or_404(attachments_visible_to(user).select_related("report"), pk)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rounds/<int:pk>/reminder/<str:fmt>/", views.reminder_export, name="reminder_export"),
     path("rounds/<int:pk>/behalf/<int:agency_pk>/", views.report_behalf, name="report_behalf"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("tasks/<int:pk>/reports/", views.task_reports, name="task_reports"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),

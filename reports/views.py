@@ -26,6 +26,7 @@ from agreements.services import agency_update
 from agreements.text import search_terms
 from tasks.exporters.base import exporter_for
 from tasks.models import Task
+from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
 from tasks.views import export_response
@@ -165,6 +166,14 @@ def report_behalf(request, pk: int, agency_pk: int):
         messages.error(request, str(closed))
         return redirect("reports:round_detail", pk=pk)
     return redirect("reports:report_edit", pk=report.pk)
+
+
+@login_required
+def task_reports(request, pk: int):
+    """The chain's last step: what each round's reports said about one task."""
+    task = task_get_for_user(request.user, pk)
+    entries = permissions.task_entries_for_user(request.user, task)
+    return render(request, "reports/task_reports.html", {"task": task, "entries": entries})
 
 
 @login_required

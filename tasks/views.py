@@ -174,6 +174,15 @@ def task_history(request, pk: int):
             ],
         ),
         ChainStep(_("Nhiệm vụ"), [ChainLink(f"{task.number} {task.content}", current=True)]),
+        # Reports sit above tasks: named by URL, never imported.
+        ChainStep(
+            _("Báo cáo"),
+            [
+                ChainLink(
+                    _("Các báo cáo về nhiệm vụ này"), reverse("reports:task_reports", args=[pk])
+                )
+            ],
+        ),
     ]
     return render(
         request,
