@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -82,6 +83,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx REMOTE_ADDR is the proxy: the client's address comes from X-Forwarded-For, but only
+# when the request comes from one of these proxies (addresses or networks, comma-separated), and
+# only the part of the header those proxies wrote (coopplan/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: “{_proxy}” không phải địa chỉ IP hay dải mạng hợp lệ."
+        ) from _error
+AXES_CLIENT_IP_CALLABLE = "coopplan.client_ip.client_ip"
 
 # Only the app's own files: no CDN, no inline script, nothing framed.
 CONTENT_SECURITY_POLICY = {
