@@ -57,7 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "coopplan.observability.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, which never turns a committed save into an error page (coopplan/sessions.py).
+    "coopplan.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -184,7 +185,10 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire, active ones stay
+# A session lasts SESSION_COOKIE_AGE from login (or until the browser closes). It is not rewritten
+# on every request: a write after the view has committed is one more way for a database restart to
+# turn a saved form into an error page (coopplan/sessions.py).
+SESSION_SAVE_EVERY_REQUEST = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
