@@ -14,7 +14,8 @@ GUNICORN_MAX_REQUESTS      a worker is replaced after 1000 requests (WeasyPrint'
 FORWARDED_ALLOW_IPS        proxies whose X-Forwarded-* headers are trusted; 127.0.0.1,::1
 GUNICORN_CONTROL_SOCKET    path of gunicorn's control socket (gunicornc); none by default
 
-Logs: JSON lines on stdout, the access log one line per request with its X-Request-ID.
+Logs: JSON lines on stdout, the access log one line per request with its X-Request-ID; secrets
+in addresses (calendar feed tokens, ?token=…) are redacted in every line (coopplan.observability).
 """
 
 import multiprocessing
@@ -50,7 +51,7 @@ logconfig_dict = {
     "filters": {"access": {"()": "coopplan.observability.GunicornAccessFilter"}},
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "coopplan.observability.RedactingJsonFormatter",
             "fmt": "%(levelname)s %(name)s %(message)s",
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": True,

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,7 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "coopplan.observability.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, which never turns a committed save into an error page (coopplan/sessions.py).
+    "coopplan.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +84,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx REMOTE_ADDR is the proxy: the client's address comes from X-Forwarded-For, but only
+# when the request comes from one of these proxies (addresses or networks, comma-separated), and
+# only the part of the header those proxies wrote (coopplan/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: “{_proxy}” không phải địa chỉ IP hay dải mạng hợp lệ."
+        ) from _error
+AXES_CLIENT_IP_CALLABLE = "coopplan.client_ip.client_ip"
 
 # Only the app's own files: no CDN, no inline script, nothing framed.
 CONTENT_SECURITY_POLICY = {
@@ -171,7 +185,10 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle sessions expire, active ones stay
+# A session lasts SESSION_COOKIE_AGE from login (or until the browser closes). It is not rewritten
+# on every request: a write after the view has committed is one more way for a database restart to
+# turn a saved form into an error page (coopplan/sessions.py).
+SESSION_SAVE_EVERY_REQUEST = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -192,13 +209,18 @@ EXPORT_INLINE_MAX_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_TASKS", "300"))
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Readable lines on the console; production switches the same handler to JSON lines.
+# Readable lines on the console; production switches the same handler to JSON lines. Every
+# formatter passes its lines through coopplan.observability.redact (no secret of an address in a
+# log), and Django's own loggers write through this handler only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "coopplan.observability.RequestIdFilter"}},
     "formatters": {
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "console": {
+            "class": "coopplan.observability.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
     },
     "handlers": {
         "console": {
@@ -209,6 +231,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's defaults add handlers of their own (runserver's lines, DEBUG's console).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

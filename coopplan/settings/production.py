@@ -67,7 +67,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 # JSON lines on stdout (journald or the container runtime collects them), with the request id.
 LOGGING = copy.deepcopy(LOGGING)
 LOGGING["formatters"]["json"] = {
-    "()": "pythonjsonlogger.json.JsonFormatter",
+    "()": "coopplan.observability.RedactingJsonFormatter",
     "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
     "rename_fields": {"levelname": "level", "name": "logger"},
     "timestamp": True,

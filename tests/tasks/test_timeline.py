@@ -372,7 +372,7 @@ def test_timeline_query_count_is_the_same_for_3_and_40_tasks(coordinator_client,
     add(37, 3)
     with_forty, sql = _queries(coordinator_client, url)
     assert Task.objects.filter(plan=plan).count() == 40
-    # 14 when written: session, user, the user's agency (base.html), the session saved again
-    # (3 with its savepoint); the plan; sections, tasks, leads with their agencies, coordinating
-    # agencies, partners (plan_rows); meetings; report deadlines. None per task.
+    # 11 when written: session, user, the user's agency (base.html); the plan; sections, tasks,
+    # leads with their agencies, coordinating agencies, partners (plan_rows); meetings; report
+    # deadlines. None per task.
     assert with_forty == with_three, sql
