@@ -18,17 +18,19 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
+from xml.parsers import expat
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
-MAX_ROWS = 20000
+MAX_ROWS = 5_000
 MAX_COLUMNS = 60
-# A plan of 1,000 tasks in 12 columns is 12,000 cells; reading this many stays well under a
-# second and 100 MB, whatever the file claims.
-MAX_CELLS = 200_000
-# One XML part (a sheet, the shared strings, a Word body) inflated: a 200,000-cell sheet is
-# about 8 MB of XML.
-MAX_PART_SIZE = 16 * 1024 * 1024
+# A plan of 1,000 tasks in 12 bordered columns is 12,000 cells. 30,000 cells (and at most
+# 5,000 x 60 padded) are read in about a second and far under 200 MB; an over-large sheet is
+# refused in a fraction of that, whatever its size (bench: /tmp probe in the issue-12 report).
+MAX_CELLS = 30_000
+# One XML part (a sheet, the shared strings, a Word body) inflated: a 30,000-cell sheet is
+# about 1 MB of XML, the texts of 1,000 tasks about 1 MB.
+MAX_PART_SIZE = 8 * 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -272,50 +274,59 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat "uri name"
+
+
 def _scan_sheet(archive: zipfile.ZipFile, path: str, title: str) -> _SheetScan:
     """Stream one sheet's XML and refuse it at the first limit it crosses.
 
     The declared dimension is checked as soon as it is read (a file may claim a million rows in
     a few bytes); then rows and cells are counted as they stream by, since a dimension can lie.
     Nothing is kept but the merged ranges, so the work stops at the limits, whatever the size.
+    A bare expat parser with handlers only (no tree, no DTD, no entities) keeps this fast.
     """
-    from defusedxml.ElementTree import iterparse
-
     scan = _SheetScan()
-    cells = 0
-    row_number = 0
+    state = {"cells": 0, "row": 0, "column": 0}
+
+    def start(name: str, attrs: dict) -> None:
+        if name == _MAIN + "c":
+            state["cells"] += 1
+            corner = _range(attrs.get("r") or "")
+            column = state["column"] = corner[1] if corner else state["column"] + 1
+            if column > MAX_COLUMNS:
+                raise _too_large(title, f"có dữ liệu ở cột thứ {column}")
+            if state["cells"] > MAX_CELLS:
+                raise _too_large(title, f"hơn {_number(MAX_CELLS)} ô")
+            scan.rows = max(scan.rows, state["row"])
+            scan.columns = max(scan.columns, column)
+        elif name == _MAIN + "row":
+            row = state["row"] = int(attrs.get("r") or state["row"] + 1)
+            state["column"] = 0
+            if row > MAX_ROWS:
+                raise _too_large(title, f"có dòng số {_number(row)}")
+        elif name == _MAIN + "dimension":
+            bounds = _range(attrs.get("ref") or "")
+            if bounds is not None and bounds[2] > MAX_ROWS:
+                raise _too_large(title, f"khai báo {_number(bounds[2])} dòng")
+            if bounds is not None and bounds[3] > MAX_COLUMNS:
+                raise _too_large(title, f"khai báo {bounds[3]} cột")
+        elif name == _MAIN + "mergeCell":
+            bounds = _range(attrs.get("ref") or "")
+            if bounds is not None and len(scan.merged) < MAX_CELLS:
+                scan.merged.append(_Merged(*bounds))
+
+    def forbidden(*args) -> None:  # what defusedxml refuses: DTDs and entity declarations
+        raise PlanImportError("Tệp Excel chứa khai báo XML không được phép: không xử lý.")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = forbidden
+    parser.EntityDeclHandler = forbidden
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     with archive.open(path) as source:
-        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
-            tag = element.tag
-            if event == "start":
-                if tag == f"{_NS_MAIN}row":
-                    row_number = int(element.get("r") or row_number + 1)
-                    column = 0
-                    if row_number > MAX_ROWS:
-                        raise _too_large(title, f"có dòng số {_number(row_number)}")
-                elif tag == f"{_NS_MAIN}c":
-                    cells += 1
-                    corner = _range(element.get("r") or "")
-                    column = corner[1] if corner else column + 1
-                    if column > MAX_COLUMNS:
-                        raise _too_large(title, f"có dữ liệu ở cột thứ {column}")
-                    if cells > MAX_CELLS:
-                        raise _too_large(title, f"hơn {_number(MAX_CELLS)} ô")
-                    scan.rows = max(scan.rows, row_number)
-                    scan.columns = max(scan.columns, column)
-                elif tag == f"{_NS_MAIN}dimension":
-                    bounds = _range(element.get("ref") or "")
-                    if bounds is not None:
-                        if bounds[2] > MAX_ROWS:
-                            raise _too_large(title, f"khai báo {_number(bounds[2])} dòng")
-                        if bounds[3] > MAX_COLUMNS:
-                            raise _too_large(title, f"khai báo {bounds[3]} cột")
-                elif tag == f"{_NS_MAIN}mergeCell":
-                    bounds = _range(element.get("ref") or "")
-                    if bounds is not None and len(scan.merged) < MAX_CELLS:
-                        scan.merged.append(_Merged(*bounds))
-            elif tag == f"{_NS_MAIN}row":
-                element.clear()  # keep memory flat while streaming
+        while chunk := source.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     return scan
 
 
