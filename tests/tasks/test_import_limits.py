@@ -129,3 +129,11 @@ def test_the_upload_form_says_why(coordinator_client, load_forbidden):
     )
     assert response.status_code == 200
     assert "Trang tính “Phụ lục” quá lớn" in response.content.decode()
+
+
+def test_an_overlong_task_content_says_where():
+    from tasks.importers.parser import parse_grids
+
+    rows = [HEADER, ["1.", "Việc " * 500, "Sở Ngoại vụ", "2026"]]
+    with pytest.raises(PlanImportError, match="dòng 2, cột B: nội dung công việc dài quá 2000"):
+        parse_grids(read_document(xlsx_bytes(rows)))
