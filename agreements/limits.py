@@ -38,3 +38,23 @@ def text_limit(limit: int, help_text="") -> dict:
         "validators": [MaxLengthValidator(limit)],
         "help_text": format_lazy("{} {}", help_text, hint) if help_text else hint,
     }
+
+
+def printable(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters for a printed document, the cut said in the text.
+
+    Fields are validated against their maximum, but older rows (and anything written around
+    the forms) may be longer: one paragraph of a megabyte would hold a PDF render for minutes.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit - 200)
+    if space > 0:
+        cut = cut[:space]
+    from django.utils.translation import gettext
+
+    note = gettext("[…] (đã lược bớt %(count)s ký tự; toàn văn xem trên hệ thống)") % {
+        "count": limit_label(len(text) - len(cut))
+    }
+    return f"{cut} {note}"
