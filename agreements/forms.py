@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .limits import TEXT_SHORT, limit_hint
 from .models import Agreement, Country, Meeting, Plan, PlanStatus
 from .permissions import agreements_visible_to, meetings_visible_to, plans_visible_to
 from .uploads import DOCUMENT_KINDS, upload_validate
@@ -172,5 +173,9 @@ class PlanStatusForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
-        label=_("Lý do mở lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do mở lại"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_SHORT,
+        help_text=limit_hint(TEXT_SHORT),
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .limits import TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from .text import fold
 
 
@@ -163,7 +164,7 @@ class Agreement(SearchableModel):
         choices=AgreementKind.choices,
         default=AgreementKind.AGREEMENT,
     )
-    title = models.TextField(_("tên văn bản"))
+    title = models.TextField(_("tên văn bản"), **text_limit(TEXT_SHORT))
     partners = models.ManyToManyField(
         Locality, verbose_name=_("địa phương đối tác"), related_name="partner_agreements"
     )
@@ -174,7 +175,7 @@ class Agreement(SearchableModel):
     signatories = models.TextField(
         _("người ký"),
         blank=True,
-        help_text=_("Mỗi dòng một người ký: họ tên, chức vụ, bên ký."),
+        **text_limit(TEXT_SHORT, _("Mỗi dòng một người ký: họ tên, chức vụ, bên ký.")),
     )
     file = models.FileField(_("tệp đính kèm"), upload_to="agreements/%Y/", blank=True)
     history = HistoricalRecords(m2m_fields=[partners])
@@ -209,7 +210,7 @@ class Meeting(SearchableModel):
         Locality, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="meetings"
     )
     kind = models.CharField(_("loại"), max_length=20, choices=MeetingKind.choices)
-    title = models.TextField(_("tên"))
+    title = models.TextField(_("tên"), **text_limit(TEXT_SHORT))
     date = models.DateField(_("ngày"), null=True, blank=True)
     timeframe_text = models.CharField(_("thời gian dự kiến"), max_length=200, blank=True)
     start_date = models.DateField(_("từ ngày"), null=True, blank=True)
@@ -221,7 +222,7 @@ class Meeting(SearchableModel):
     agreements = models.ManyToManyField(
         Agreement, verbose_name=_("văn bản thỏa thuận"), related_name="meetings", blank=True
     )
-    conclusions = models.TextField(_("kết luận"), blank=True)
+    conclusions = models.TextField(_("kết luận"), blank=True, **text_limit(TEXT_PARAGRAPH))
     notice_number = models.CharField(_("số thông báo"), max_length=60, blank=True)
     notice_date = models.DateField(_("ngày thông báo"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[partners, agreements])
@@ -275,8 +276,8 @@ class Plan(SearchableModel):
         help_text=_("Ví dụ: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"),
     )
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
-    summary = models.TextField(_("trích yếu"), blank=True)
-    title = models.TextField(_("tên kế hoạch"))
+    summary = models.TextField(_("trích yếu"), blank=True, **text_limit(TEXT_SHORT))
+    title = models.TextField(_("tên kế hoạch"), **text_limit(TEXT_SHORT))
     start_year = models.PositiveSmallIntegerField(_("từ năm"))
     end_year = models.PositiveSmallIntegerField(_("đến năm"))
     partners = models.ManyToManyField(
@@ -309,7 +310,9 @@ class Plan(SearchableModel):
         blank=True,
         related_name="directives",
     )
-    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    recipients = models.TextField(
+        _("nơi nhận"), blank=True, **text_limit(TEXT_SHORT, _("Mỗi dòng một nơi nhận."))
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -360,7 +363,7 @@ class ReportDeadline(models.Model):
         Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="report_deadlines"
     )
     date = models.DateField(_("hạn báo cáo"))
-    text = models.TextField(_("yêu cầu"), blank=True)
+    text = models.TextField(_("yêu cầu"), blank=True, **text_limit(TEXT_SHORT))
     history = HistoricalRecords()
 
     class Meta:

@@ -3,8 +3,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
 from agreements.models import Locality
 from agreements.permissions import agencies_visible_to, plans_visible_to
 from tasks.models import TaskStatus
@@ -57,7 +59,12 @@ class RoundForm(forms.ModelForm):
         label=_("Đề cương phần chung"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Mỗi dòng một mục, ví dụ «I. Kết quả…» hoặc «1. Hoạt động trao đổi đoàn…»."),
+        max_length=TEXT_PARAGRAPH,
+        help_text=format_lazy(
+            "{} {}",
+            _("Mỗi dòng một mục, ví dụ «I. Kết quả…» hoặc «1. Hoạt động trao đổi đoàn…»."),
+            limit_hint(TEXT_PARAGRAPH),
+        ),
     )
 
     class Meta:
@@ -149,7 +156,11 @@ class EntryForm(forms.Form):
         label=_("Tình hình"), choices=[("", "---------"), *TaskStatus.choices], required=False
     )
     result = forms.CharField(
-        label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Kết quả thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_CELL,
+        help_text=limit_hint(TEXT_CELL),
     )
     funds_spent = MoneyField(label=_("Kinh phí đã chi (đồng)"))
     evidence = forms.FileField(
@@ -193,7 +204,10 @@ class EntryForm(forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("Lý do trả lại, nội dung cần sửa"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Lý do trả lại, nội dung cần sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_CELL,
+        help_text=limit_hint(TEXT_CELL),
     )
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from agreements.models import Locality, Plan, SearchableModel
 from tasks.models import TaskStatus
 
@@ -30,7 +31,7 @@ class ReportingRound(SearchableModel):
     )
     request_number = models.CharField(_("số văn bản yêu cầu"), max_length=60)
     request_date = models.DateField(_("ngày văn bản yêu cầu"))
-    summary = models.TextField(_("trích yếu"), blank=True)
+    summary = models.TextField(_("trích yếu"), blank=True, **text_limit(TEXT_SHORT))
     plans = models.ManyToManyField(
         Plan, verbose_name=_("kế hoạch, văn bản được báo cáo"), related_name="reporting_rounds"
     )
@@ -117,17 +118,23 @@ class Report(models.Model):
     agreements_signed = models.TextField(
         _("thỏa thuận hợp tác đã ký"),
         blank=True,
-        help_text=_("Mỗi dòng một văn bản: tên, ngày ký."),
+        **text_limit(TEXT_PARAGRAPH, _("Mỗi dòng một văn bản: tên, ngày ký.")),
     )
     trade_investment = models.TextField(
-        _("xúc tiến đầu tư, thương mại, thương mại biên giới"), blank=True
+        _("xúc tiến đầu tư, thương mại, thương mại biên giới"),
+        blank=True,
+        **text_limit(TEXT_PARAGRAPH),
     )
-    one_stop_border = models.TextField(_("mô hình một cửa, một lần dừng"), blank=True)
+    one_stop_border = models.TextField(
+        _("mô hình một cửa, một lần dừng"), blank=True, **text_limit(TEXT_PARAGRAPH)
+    )
     culture_education_health_science = models.TextField(
-        _("văn hóa, đào tạo, y tế, khoa học công nghệ"), blank=True
+        _("văn hóa, đào tạo, y tế, khoa học công nghệ"), blank=True, **text_limit(TEXT_PARAGRAPH)
     )
     security_remains = models.TextField(
-        _("an ninh, quân sự, quy tập hài cốt liệt sỹ, biên giới"), blank=True
+        _("an ninh, quân sự, quy tập hài cốt liệt sỹ, biên giới"),
+        blank=True,
+        **text_limit(TEXT_PARAGRAPH),
     )
     funds_state_budget = models.DecimalField(
         _("kinh phí từ ngân sách nhà nước (đồng)"),
@@ -139,9 +146,13 @@ class Report(models.Model):
     funds_other = models.DecimalField(
         _("kinh phí từ nguồn khác (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
     )
-    difficulties = models.TextField(_("khó khăn, vướng mắc và nguyên nhân"), blank=True)
-    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
-    next_period_proposals = models.TextField(_("đề xuất cho giai đoạn tới"), blank=True)
+    difficulties = models.TextField(
+        _("khó khăn, vướng mắc và nguyên nhân"), blank=True, **text_limit(TEXT_PARAGRAPH)
+    )
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True, **text_limit(TEXT_PARAGRAPH))
+    next_period_proposals = models.TextField(
+        _("đề xuất cho giai đoạn tới"), blank=True, **text_limit(TEXT_PARAGRAPH)
+    )
     entered_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("người nhập"),
@@ -204,7 +215,7 @@ class ReportEntry(models.Model):
         _("vai trò"), max_length=20, choices=EntryRole.choices, default=EntryRole.LEAD
     )
     status = models.CharField(_("tình hình"), max_length=20, choices=TaskStatus.choices, blank=True)
-    result = models.TextField(_("kết quả thực hiện"), blank=True)
+    result = models.TextField(_("kết quả thực hiện"), blank=True, **text_limit(TEXT_CELL))
     funds_spent = models.DecimalField(
         _("kinh phí đã chi (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
     )
@@ -302,7 +313,7 @@ class ReportEvent(models.Model):
         related_name="+",
     )
     on_behalf = models.BooleanField(_("nhập thay"), default=False)
-    comment = models.TextField(_("ý kiến"), blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True, **text_limit(TEXT_CELL))
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -183,3 +184,29 @@ def agency_record(agency: Agency) -> list[RecordRow]:
             verdict = "missing"
         rows.append(RecordRow(reporting_round, report, verdict))
     return rows
+
+
+REPORT_TEXT_FIELDS = (
+    "agreements_signed",
+    "trade_investment",
+    "one_stop_border",
+    "culture_education_health_science",
+    "security_remains",
+    "difficulties",
+    "proposals",
+    "next_period_proposals",
+)
+
+
+def round_document_chars(reporting_round: ReportingRound) -> int:
+    """How much text the round's documents would print (reports, results, task contents): what
+    decides whether a document is built in the request or by the background worker (2 queries).
+    """
+    reports = Report.objects.filter(reporting_round=reporting_round).aggregate(
+        **{name: Coalesce(Sum(Length(name)), 0) for name in REPORT_TEXT_FIELDS}
+    )
+    entries = ReportEntry.objects.filter(report__reporting_round=reporting_round).aggregate(
+        result=Coalesce(Sum(Length("result")), 0)
+    )
+    tasks = round_tasks(reporting_round).aggregate(content=Coalesce(Sum(Length("content")), 0))
+    return sum(reports.values()) + entries["result"] + tasks["content"]

@@ -346,7 +346,12 @@ def _round_document(request, pk: int, kind: str, fmt: str):
         exporter_for(kind, fmt)
     except LookupError:
         raise Http404 from None
-    if services.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS:
+    # A big round, or one with much text, is built by the background worker, never in the
+    # request: a web worker's time is bounded whatever the reporters typed.
+    if (
+        services.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
+        and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
+    ):
         return export_response(
             jobs.document_inline(reporting_round=reporting_round, kind=kind, fmt=fmt)
         )

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from agreements.limits import TEXT_PASTE
 from agreements.models import Country, Locality, Plan
 from agreements.services import AgencyIndex
 
@@ -201,6 +202,7 @@ class BlockPasteForm(forms.Form):
     text = forms.CharField(
         label=_("Dán nhiều đoạn văn"),
         widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=TEXT_PASTE,
         help_text=_(
             "Mỗi dòng thành một khối. Số in đầu dòng (“I.”, “1.”, “1.1.”, “a)”, “-”, “+”, “•”, "
             "“Điều 1.”) được nhận là đề mục hoặc gạch đầu dòng."

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from agreements.models import Agency, Locality, Plan, SearchableModel
 
 from .timeframes import parse_timeframe
@@ -47,7 +48,7 @@ class Section(SearchableModel):
         _("loại"), max_length=20, choices=SectionKind.choices, default=SectionKind.PART
     )
     number = models.CharField(_("số thứ tự in"), max_length=40, blank=True)
-    title = models.TextField(_("tiêu đề"), blank=True)
+    title = models.TextField(_("tiêu đề"), blank=True, **text_limit(TEXT_SHORT))
     subtitle = models.CharField(_("dòng phụ"), max_length=200, blank=True)
     partner = models.ForeignKey(
         Locality,
@@ -138,7 +139,7 @@ class PlanBlock(models.Model):
         help_text=_("Như bản in: “I.”, “1.”, “Điều 1.”, “-”, “a)”."),
     )
     level = models.PositiveSmallIntegerField(_("cấp"), default=1)
-    text = models.TextField(_("nội dung"), blank=True)
+    text = models.TextField(_("nội dung"), blank=True, **text_limit(TEXT_PARAGRAPH))
     bold = models.BooleanField(_("in đậm"), default=False)
     italic = models.BooleanField(_("in nghiêng"), default=False)
     align = models.CharField(
@@ -256,7 +257,7 @@ class Task(SearchableModel):
     )
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     number = models.CharField(_("STT in"), max_length=20, blank=True)
-    content = models.TextField(_("nội dung công việc"))
+    content = models.TextField(_("nội dung công việc"), **text_limit(TEXT_CELL))
     lead_agencies = models.ManyToManyField(
         Agency,
         through="TaskLead",
@@ -267,7 +268,7 @@ class Task(SearchableModel):
     lead_text = models.TextField(
         _("đơn vị chủ trì (như bản in)"),
         blank=True,
-        help_text=_("Để trống thì dùng tên các đơn vị chủ trì đã chọn."),
+        **text_limit(TEXT_SHORT, _("Để trống thì dùng tên các đơn vị chủ trì đã chọn.")),
     )
     coordinating_agencies = models.ManyToManyField(
         Agency,
@@ -275,7 +276,9 @@ class Task(SearchableModel):
         related_name="coordinated_tasks",
         blank=True,
     )
-    coordinating_text = models.TextField(_("đơn vị phối hợp (như bản in)"), blank=True)
+    coordinating_text = models.TextField(
+        _("đơn vị phối hợp (như bản in)"), blank=True, **text_limit(TEXT_SHORT)
+    )
     field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)
     partners = models.ManyToManyField(
         Locality, verbose_name=_("địa phương đối tác"), related_name="partner_tasks", blank=True
@@ -290,7 +293,7 @@ class Task(SearchableModel):
     recurrence_interval = models.PositiveSmallIntegerField(
         _("chu kỳ lặp"), default=1, editable=False
     )
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True, **text_limit(TEXT_SHORT))
     funding_source = models.CharField(
         _("nguồn kinh phí"), max_length=20, choices=FundingSource.choices, blank=True
     )

@@ -10,9 +10,10 @@ for the clerk ("Số:      /BC-UBND"), the date is the day of export.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 from agreements.official import date_line, date_short, money, province_title
 from tasks.exporters.base import slugify_vi
 
@@ -208,7 +209,9 @@ def task_cells(row) -> list[str]:
 def _texts(items, empty: str) -> list[Para]:
     if not items:
         return [Para(empty, "note")]
-    return [Para(f"- {item.agency}: {item.text}", "item") for item in items]
+    return [
+        Para(f"- {item.agency}: {printable(item.text, TEXT_PARAGRAPH)}", "item") for item in items
+    ]
 
 
 def _items(lines: list[str]) -> list[Para]:
@@ -357,7 +360,15 @@ def summary_document(summary, today: date) -> SummaryDocument:
         ),
         task_headers=TASK_HEADERS,
         task_widths=TASK_WIDTHS,
-        tasks=summary.tasks,
+        # A printed table cell holds at most what the form lets a reporter type.
+        tasks=[
+            replace(
+                row,
+                content=printable(row.content, TEXT_CELL),
+                result=printable(row.result, TEXT_CELL),
+            )
+            for row in summary.tasks
+        ],
     )
 
 

@@ -11,13 +11,13 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from agreements.official import date_short
+from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
@@ -64,21 +64,18 @@ class Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def cell(self, value, *, font=None, number=None, align=None, border=False, fill=None):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if font is not None:
-            cell.font = font
-        if number is not None:
-            cell.number_format = number
-        if align is not None:
-            cell.alignment = align
-        if border:
-            cell.border = _BOX
-        if fill is not None:
-            cell.fill = fill
-        return cell
+        return xlsx_cell(
+            self.ws,
+            value,
+            font=font,
+            number_format=number,
+            alignment=align,
+            border=_BOX if border else None,
+            fill=fill,
+        )
 
     def append(self, values) -> None:
-        self.ws.append(values)
+        xlsx_row(self.ws, values)
         self.rows += 1
 
     def title(self, text: str, font=TITLE) -> None:
@@ -98,7 +95,7 @@ class Sheet:
 
 
 def new_workbook() -> Workbook:
-    wb = Workbook(write_only=True)
+    wb = xlsx_workbook()
     # Default font of the workbook (style 0 and the "Normal" style): Times New Roman.
     wb._fonts = IndexedList([_BASE])
     wb._named_styles["Normal"].font = _BASE

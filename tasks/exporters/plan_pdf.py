@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 
 from agreements import official
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 from agreements.text import fold
 from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
 from tasks.selectors import plan_rows
@@ -186,7 +187,11 @@ def table_blocks(plan) -> list[TableBlock]:
             Row(
                 "task",
                 row.depth,
-                cells=[(col.key or "other", task_cell(row.task, col.key)) for col in block.columns],
+                cells=[
+                    # A cell prints at most what the task form accepts (older rows may hold more).
+                    (col.key or "other", printable(task_cell(row.task, col.key), TEXT_CELL))
+                    for col in block.columns
+                ],
             )
         )
     return [block for block in [loose, *blocks] if block.has_tasks]
@@ -221,7 +226,9 @@ def text_items(blocks, tables_by_top: dict[int, TableBlock]) -> list[TextItem]:
         bold_number = number_is_bold(block)
         items.append(
             TextItem(
-                text=block.text if bold_number else block_label(block),
+                text=printable(
+                    block.text if bold_number else block_label(block), TEXT_PARAGRAPH + 50
+                ),
                 number=block.number if bold_number else "",
                 number_bold=bold_number,
                 classes=" ".join(classes),

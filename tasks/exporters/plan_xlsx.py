@@ -15,14 +15,13 @@ from datetime import date
 from io import BytesIO
 
 from django.db.models import Sum
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from tasks.models import BudgetLine, Task
 from tasks.selectors import plan_rows
 
@@ -83,7 +82,7 @@ DATA_COLUMNS = [
 def render_plan_xlsx(plan) -> Export:
     rows = plan_rows(plan)
     tables = plan_tables(plan, rows)
-    workbook = Workbook(write_only=True)
+    workbook = xlsx_workbook()
     names = _SheetNames(reserved=[DATA_SHEET])
     for table in tables:
         _write_table(workbook.create_sheet(names.take(_sheet_title(table, tables))), plan, table)
@@ -124,17 +123,9 @@ class _SheetNames:
 
 
 def _cell(ws, value, font=TEXT, alignment=LEFT, border=BORDER, number_format=None):
-    cell = WriteOnlyCell(ws, value=value if value != "" else None)
-    if cell.data_type == "f":
-        cell.data_type = "s"  # printed text that starts with "=" is text, never a formula
-    cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    return xlsx_cell(
+        ws, value, font=font, alignment=alignment, border=border, number_format=number_format
+    )
 
 
 def _lines_needed(text: str, width_chars: float, factor: float) -> int:
@@ -186,18 +177,19 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
             ws.row_dimensions[row_index].height = lines * POINTS_PER_LINE
         if span > 1:
             ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
-        ws.append(cells)
+        xlsx_row(ws, cells)
 
     for line in heading:
         font = BOLD_ITALIC if line.bold and line.italic else BOLD if line.bold else ITALIC
         cells = [_cell(ws, line.text, font=font, alignment=CENTRE, border=None)]
         merged_row(cells, line.text, 1.35 if line.bold else 1.15)
     row_index += 1
-    ws.append([])
+    xlsx_row(ws, [])
 
     row_index += 1
-    ws.append(
-        [_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns]
+    xlsx_row(
+        ws,
+        [_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns],
     )
 
     for row in table.rows:
@@ -210,7 +202,8 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
             merged_row(cells, label, 1.25)
             continue
         row_index += 1
-        ws.append(
+        xlsx_row(
+            ws,
             [
                 _cell(
                     ws,
@@ -218,7 +211,7 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
                     alignment=CENTRE if column.centred else JUSTIFY,
                 )
                 for column in columns
-            ]
+            ],
         )
 
 
@@ -265,7 +258,7 @@ def _write_data(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
     _page_setup(ws, header_row=1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(DATA_COLUMNS))}{count + 1}"
 
-    ws.append([_cell(ws, header, font=HEADER, alignment=CENTRE) for header, _ in DATA_COLUMNS])
+    xlsx_row(ws, [_cell(ws, header, font=HEADER, alignment=CENTRE) for header, _ in DATA_COLUMNS])
     for table in tables:
         for task in table.tasks:
             cells = []
@@ -287,4 +280,4 @@ def _write_data(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
                         number_format=number_format,
                     )
                 )
-            ws.append(cells)
+            xlsx_row(ws, cells)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agreements.limits import TEXT_CELL, TEXT_SHORT
 from agreements.services import AgencyIndex
 from agreements.text import fold
 from tasks.exporters.columns import (
@@ -29,8 +30,24 @@ from tasks.exporters.columns import (
 from .reader import Grid, PlanImportError
 
 HEADER_SCAN_ROWS = 40
-LIMITS = {NUMBER: 20, TIMEFRAME: 200, FIELD: 200}
-LIMIT_NAMES = {NUMBER: "số thứ tự", TIMEFRAME: "thời gian", FIELD: "lĩnh vực"}
+LIMITS = {
+    NUMBER: 20,
+    TIMEFRAME: 200,
+    FIELD: 200,
+    CONTENT: TEXT_CELL,
+    LEAD: TEXT_SHORT,
+    COORDINATING: TEXT_SHORT,
+    NOTE: TEXT_SHORT,
+}
+LIMIT_NAMES = {
+    NUMBER: "số thứ tự",
+    TIMEFRAME: "thời gian",
+    FIELD: "lĩnh vực",
+    CONTENT: "nội dung công việc",
+    LEAD: "đơn vị chủ trì",
+    COORDINATING: "đơn vị phối hợp",
+    NOTE: "ghi chú",
+}
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
 _ARABIC = re.compile(r"^\d+(\.\d+)*\.?$")
 _LETTER = re.compile(r"^[a-zđ][.)]$")
