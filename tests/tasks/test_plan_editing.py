@@ -61,13 +61,34 @@ def test_edit_a_task_in_place(coordinator_client, plan, coordinator):
 def test_unknown_agency_is_named_and_nothing_saved(coordinator_client, plan):
     task = Task.objects.filter(plan=plan).order_by("position").first()
     before = task.content
-    response = coordinator_client.post(
-        f"/tasks/{task.pk}/edit/", form_data(leads="Sở Không Tồn Tại; Sở Ngoại vụ"), **HX
-    )
+    data = form_data(leads="Sở Không Tồn Tại; Sở Ngoại vụ")
+    # In place: htmx swaps no 4xx answer, so the form row with its error comes back as 200.
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data, **HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith(f'<tr id="task-{task.pk}" class="editing">')
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in html
+    # Without JavaScript: the form page again, as a 400.
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data)
     assert response.status_code == 400
-    assert "Sở Không Tồn Tại" in response.content.decode()
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in response.content.decode()
     task.refresh_from_db()
     assert task.content == before
+
+
+def test_a_new_task_refused_in_place_shows_why(coordinator_client, plan):
+    section = plan.sections.filter(parent__isnull=False).order_by("position").first()
+    before = Task.objects.filter(plan=plan).count()
+    response = coordinator_client.post(
+        f"/plans/{plan.pk}/tasks/new/",
+        {**form_data(leads="Sở Không Tồn Tại"), "section": section.pk},
+        **HX,
+    )
+    assert response.status_code == 200  # htmx swaps it where the form was
+    html = response.content.decode()
+    assert html.startswith('<tr id="task-new" class="editing">')
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in html
+    assert Task.objects.filter(plan=plan).count() == before
 
 
 def test_add_delete_and_reorder(coordinator_client, plan):
