@@ -275,8 +275,14 @@ def task_new(request, plan_pk: int):
             timeframe_text=form.cleaned_data["timeframe_text"],
             note=form.cleaned_data["note"],
             field=form.cleaned_data["field"],
-            position=(after.position + 1) if after else None,
         )
+        if request.headers.get("HX-Request"):
+            # The form sat under the section's heading; the task goes after the section's last
+            # task: the whole table again, as stored.
+            response = _rows_response(request, plan)
+            response["HX-Retarget"] = "#plan-rows"
+            response["HX-Reswap"] = "innerHTML"
+            return response
         return _row_response(request, task)
     status = 400 if request.method == "POST" else 200
     return _row_response(request, draft, form=form, status=status)
