@@ -57,7 +57,7 @@ ATTACHED = [
     "II. NHIỆM VỤ CỤ THỂ",
     "Nhiệm vụ cụ thể với từng tỉnh bạn tại các phụ lục kèm theo Kế hoạch này.",
 ]
-# Typed with the one-block form, after the pasted text: (kind label, number, text).
+# Typed with the one-block form after the pasted text: (number, text) of a heading.
 LAST_HEADING = ("III.", "TỔ CHỨC THỰC HIỆN")
 
 APPENDICES = [
