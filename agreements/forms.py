@@ -137,6 +137,11 @@ class PlanForm(ProvinceForm):
             "recipients",
         ]
         widgets = {
+            # Printed on two lines ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG TRỊ", "KT. CHỦ TỊCH" /
+            # "PHÓ CHỦ TỊCH"): a one-line input would lose the line break, even on a mere edit.
+            "issuing_body": forms.Textarea(attrs={"rows": 2}),
+            "signing_authority": forms.Textarea(attrs={"rows": 2}),
+            "signing_title": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 2}),
             "title": forms.Textarea(attrs={"rows": 2}),
             "recipients": forms.Textarea(attrs={"rows": 5}),
@@ -154,6 +159,12 @@ class PlanForm(ProvinceForm):
         self.fields["meeting"].queryset = meetings_visible_to(self.user).order_by("-start_date")
         self.fields["agreements"].queryset = agreements_visible_to(self.user).order_by("title")
         self.date_inputs("date")
+        self.fields["issuing_body"].help_text = _(
+            "In như văn bản, mỗi dòng một dòng; ví dụ: ỦY BAN NHÂN DÂN, xuống dòng, TỈNH QUẢNG TRỊ."
+        )
+        self.fields["signing_title"].help_text = _(
+            "Mỗi dòng in một dòng; ví dụ: KT. CHỦ TỊCH, xuống dòng, PHÓ CHỦ TỊCH."
+        )
 
 
 class PlanStatusForm(forms.Form):

@@ -33,6 +33,60 @@ def plan_next_position(plan: Plan) -> int:
     return max(section_max, task_max) + 10
 
 
+def _position_after(plan: Plan, is_anchor) -> int:
+    """A position for a new row right after the last row of ``plan`` for which ``is_anchor(row)``
+    holds (the plan's end if none does). Where the next row leaves no room, the plan is
+    renumbered 10, 20, … in printed order first (positions carry no meaning of their own)."""
+    from .selectors import plan_rows
+
+    rows = plan_rows(plan)
+    index = max((i for i, row in enumerate(rows) if is_anchor(row)), default=None)
+    if index is None:
+        return plan_next_position(plan)
+    items = [row.section if row.kind == "section" else row.task for row in rows]
+    anchor = items[index]
+    following = items[index + 1] if index + 1 < len(items) else None
+    if following is not None and following.position < anchor.position + 2:
+        sections, tasks = [], []
+        for number, item in enumerate(items, start=1):
+            item.position = number * 10
+            (sections if isinstance(item, Section) else tasks).append(item)
+        Section.objects.bulk_update(sections, ["position"])
+        Task.objects.bulk_update(tasks, ["position"])
+    return anchor.position + 1
+
+
+def _position_in_section(plan: Plan, section: Section | None) -> int:
+    """A new task's place: after the last task of its section (right under the heading when it
+    has none, so before its sub-sections); a task outside any section after the last such."""
+    if section is None:
+        return _position_after(plan, lambda row: row.kind == "task" and row.task.section_id is None)
+    return _position_after(
+        plan,
+        lambda row: (
+            (row.kind == "section" and row.section.pk == section.pk)
+            or (row.kind == "task" and row.task.section_id == section.pk)
+        ),
+    )
+
+
+def _position_under(plan: Plan, parent: Section) -> int:
+    """A new sub-section's place: after everything printed under ``parent``, at any depth."""
+    parents = dict(Section.objects.filter(plan=plan).values_list("pk", "parent_id"))
+
+    def under(section_id: int | None) -> bool:
+        while section_id is not None:
+            if section_id == parent.pk:
+                return True
+            section_id = parents.get(section_id)
+        return False
+
+    return _position_after(
+        plan,
+        lambda row: under(row.section.pk if row.kind == "section" else row.task.section_id),
+    )
+
+
 @transaction.atomic
 def section_create(
     *,
@@ -46,6 +100,10 @@ def section_create(
     columns: Sequence[str] = (),
     position: int | None = None,
 ) -> Section:
+    """Create a section; without ``position`` a sub-section goes at the end of its parent (after
+    its tasks and sub-sections), a top-level one at the end of the plan."""
+    if position is None:
+        position = _position_under(plan, parent) if parent else plan_next_position(plan)
     section = Section(
         plan=plan,
         parent=parent,
@@ -55,7 +113,7 @@ def section_create(
         subtitle=subtitle,
         partner=partner,
         columns=list(columns),
-        position=position if position is not None else plan_next_position(plan),
+        position=position,
     )
     section.full_clean()
     section.save()
@@ -92,7 +150,10 @@ def task_create(
     position: int | None = None,
     origin: Task | None = None,
 ) -> Task:
-    """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's."""
+    """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's.
+    Without ``position`` it goes after the last task of its section (see _position_in_section)."""
+    if position is None:
+        position = _position_in_section(plan, section)
     task = Task(
         plan=plan,
         section=section,
@@ -105,7 +166,7 @@ def task_create(
         field=field,
         funding_source=funding_source,
         origin=origin,
-        position=position if position is not None else plan_next_position(plan),
+        position=position,
     )
     task.full_clean()
     task.save()

@@ -207,6 +207,8 @@ def _can_edit_plans(user) -> bool:
 
 
 def _row_response(request, task: Task, *, form=None, status=200):
+    """The task's row or its form. With errors a plain post answers ``status`` (400); htmx gets
+    200, since it swaps no 4xx answer: the form comes back in place with the errors shown."""
     if not request.headers.get("HX-Request"):
         # Without JavaScript: the form is a page of its own, a save goes back to the plan.
         if form is not None:
@@ -216,7 +218,7 @@ def _row_response(request, task: Task, *, form=None, status=200):
         return redirect("tasks:plan_detail", pk=task.plan_id)
     task = task_queryset_full(Task.objects.filter(pk=task.pk)).first() if task.pk else task
     template = "tasks/_task_form_row.html" if form is not None else "tasks/_task_row.html"
-    return render(request, template, {"task": task, "form": form, "can_edit": True}, status=status)
+    return render(request, template, {"task": task, "form": form, "can_edit": True})
 
 
 @login_required
@@ -282,8 +284,14 @@ def task_new(request, plan_pk: int):
             timeframe_text=form.cleaned_data["timeframe_text"],
             note=form.cleaned_data["note"],
             field=form.cleaned_data["field"],
-            position=(after.position + 1) if after else None,
         )
+        if request.headers.get("HX-Request"):
+            # The form sat under the section's heading; the task goes after the section's last
+            # task: the whole table again, as stored.
+            response = _rows_response(request, plan)
+            response["HX-Retarget"] = "#plan-rows"
+            response["HX-Reswap"] = "innerHTML"
+            return response
         return _row_response(request, task)
     status = 400 if request.method == "POST" else 200
     return _row_response(request, draft, form=form, status=status)
@@ -402,15 +410,16 @@ def section_edit(request, pk: int):
             user=request.user,
         )
         return _rows_response(request, section.plan)
+    context = {"form": form, "section": section, "plan": section.plan}
+    if request.headers.get("HX-Request"):
+        # htmx swaps no 4xx answer: with errors, 200 and the form put back in its own row.
+        response = render(request, "tasks/_section_form_row.html", context)
+        if form.is_bound:
+            response["HX-Retarget"] = f"#section-{section.pk}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
     status = 400 if request.method == "POST" else 200
-    template = (
-        "tasks/_section_form_row.html"
-        if request.headers.get("HX-Request")
-        else "tasks/section_form_page.html"
-    )
-    return render(
-        request, template, {"form": form, "section": section, "plan": section.plan}, status=status
-    )
+    return render(request, "tasks/section_form_page.html", context, status=status)
 
 
 @login_required

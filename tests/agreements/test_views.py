@@ -1,5 +1,6 @@
 """The coordinator's workspace pages: create, edit, read agreements, meetings and plan headers."""
 
+import re
 from datetime import date
 
 import pytest
@@ -162,6 +163,28 @@ def test_edit_a_plan_header(coordinator_client, plan_165, coordinator):
     assert plan_165.title == "Kế hoạch hợp tác đã sửa"
     history = coordinator_client.get(f"/plans/{plan_165.pk}/history/").content.decode()
     assert "tên kế hoạch" in history and "Kế hoạch hợp tác đã sửa" in history
+
+
+def test_the_header_lines_printed_on_two_lines_keep_their_break(coordinator_client, plan_165):
+    """ "ỦY BAN NHÂN DÂN / TỈNH QUẢNG TRỊ" and "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" are two printed lines:
+    the form shows them in a text area, so that a browser neither joins them on an edit nor
+    keeps a coordinator from typing them."""
+    form = coordinator_client.get(f"/plans/{plan_165.pk}/edit/").content.decode()
+    assert re.search(
+        r'<textarea name="issuing_body"[^>]*>\s*ỦY BAN NHÂN DÂN\r?\nTỈNH QUẢNG TRỊ</textarea>', form
+    )
+    assert '<textarea name="signing_title"' in form
+    data = plan_data(
+        number=plan_165.number,
+        start_year="2020",
+        end_year="2022",
+        issuing_body="ỦY BAN NHÂN DÂN\r\nTỈNH QUẢNG TRỊ",
+        signing_title="KT. CHỦ TỊCH\r\nPHÓ CHỦ TỊCH",
+    )
+    assert coordinator_client.post(f"/plans/{plan_165.pk}/edit/", data).status_code == 302
+    plan_165.refresh_from_db()
+    assert plan_165.issuing_body.splitlines() == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG TRỊ"]
+    assert plan_165.signing_title.splitlines() == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
 
 
 def test_a_wrong_transition_is_said_on_the_page(coordinator_client, plan_165):

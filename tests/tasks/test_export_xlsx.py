@@ -295,7 +295,7 @@ def test_sheet_names_are_short_unique_and_legal(quang_tri):
     )  # fmt: skip
     names = ["PHỤ LỤC I", "PHỤ LỤC I", "Phụ lục [2]: một tên dài hơn giới hạn"]
     for position, number in enumerate(names):
-        section = section_create(plan=plan, kind="appendix", number=number, position=position)
+        section = section_create(plan=plan, kind="appendix", number=number)
         task_create(plan=plan, section=section, content=f"Việc {position}")
     sheetnames = load_workbook(BytesIO(render_plan_xlsx(plan).content)).sheetnames
     assert sheetnames[:2] == ["Phụ lục I", "Phụ lục I (2)"]

@@ -61,13 +61,34 @@ def test_edit_a_task_in_place(coordinator_client, plan, coordinator):
 def test_unknown_agency_is_named_and_nothing_saved(coordinator_client, plan):
     task = Task.objects.filter(plan=plan).order_by("position").first()
     before = task.content
-    response = coordinator_client.post(
-        f"/tasks/{task.pk}/edit/", form_data(leads="Sở Không Tồn Tại; Sở Ngoại vụ"), **HX
-    )
+    data = form_data(leads="Sở Không Tồn Tại; Sở Ngoại vụ")
+    # In place: htmx swaps no 4xx answer, so the form row with its error comes back as 200.
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data, **HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith(f'<tr id="task-{task.pk}" class="editing">')
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in html
+    # Without JavaScript: the form page again, as a 400.
+    response = coordinator_client.post(f"/tasks/{task.pk}/edit/", data)
     assert response.status_code == 400
-    assert "Sở Không Tồn Tại" in response.content.decode()
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in response.content.decode()
     task.refresh_from_db()
     assert task.content == before
+
+
+def test_a_new_task_refused_in_place_shows_why(coordinator_client, plan):
+    section = plan.sections.filter(parent__isnull=False).order_by("position").first()
+    before = Task.objects.filter(plan=plan).count()
+    response = coordinator_client.post(
+        f"/plans/{plan.pk}/tasks/new/",
+        {**form_data(leads="Sở Không Tồn Tại"), "section": section.pk},
+        **HX,
+    )
+    assert response.status_code == 200  # htmx swaps it where the form was
+    html = response.content.decode()
+    assert html.startswith('<tr id="task-new" class="editing">')
+    assert "Không có cơ quan nào tên «Sở Không Tồn Tại»" in html
+    assert Task.objects.filter(plan=plan).count() == before
 
 
 def test_add_delete_and_reorder(coordinator_client, plan):
@@ -184,3 +205,43 @@ def test_edit_add_and_delete_sections(coordinator_client, plan):
     assert refused.status_code == 409 and plan.sections.filter(pk=busy.pk).exists()
     coordinator_client.post(f"/sections/{new.pk}/delete/", **HX)
     assert not plan.sections.filter(pk=new.pk).exists()
+
+
+def test_new_tasks_and_sub_sections_go_inside_their_section(coordinator_client, quang_tri):
+    """Both appendices first, then their tasks: each task goes after its own section's last task
+    (not to the end of the plan, under the other appendix); a sub-section after its parent's
+    rows. The htmx answer is the whole table, so that the page shows the stored order."""
+    plan = Plan.objects.create(
+        province=quang_tri, kind="decision", number="25/QĐ-UBND", title="Thử", start_year=2026,
+        end_year=2026,
+    )  # fmt: skip
+    for number in ("Phụ lục I", "Phụ lục II"):
+        coordinator_client.post(
+            f"/plans/{plan.pk}/sections/new/", {"kind": "appendix", "number": number}
+        )
+    one, two = plan.sections.order_by("position")
+
+    def add(section, number):
+        data = {**form_data(number=number, content=f"Việc {section.number} {number}")}
+        data["section"] = section.pk
+        return coordinator_client.post(f"/plans/{plan.pk}/tasks/new/", data, **HX)
+
+    response = add(one, "1.")
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#plan-rows" and response["HX-Reswap"] == "innerHTML"
+    assert 'id="section-' in response.content.decode()  # the rows, not one row
+    add(two, "1.")
+    add(one, "2.")
+    add(two, "2.")
+    add(one, "3.")
+    expected = [("Phụ lục I", "section"), ("1.", "task"), ("2.", "task"), ("3.", "task")]
+    expected += [("Phụ lục II", "section"), ("1.", "task"), ("2.", "task")]
+    assert printed(plan) == expected
+    coordinator_client.post(f"/plans/{plan.pk}/sections/new/", {"parent": one.pk, "number": "I."})
+    assert printed(plan)[4] == ("I.", "section")
+    assert printed(plan)[5] == ("Phụ lục II", "section")
+    # Read again, the page prints each task under its own appendix.
+    html = coordinator_client.get(f"/plans/{plan.pk}/").content.decode()
+    rows = html[html.index('id="plan-rows"') :]
+    order = ["Việc Phụ lục I 3.", "Phụ lục II", "Việc Phụ lục II 1."]
+    assert [rows.index(text) for text in order] == sorted(rows.index(text) for text in order)

@@ -127,6 +127,26 @@ def test_a_duplicate_section_is_refused(coordinator_client, plan):
     assert Section.objects.get(pk=sibling.pk).number == sibling.number
 
 
+def test_a_section_edited_in_place_shows_its_error_in_place(coordinator_client, plan):
+    """htmx swaps no 4xx answer: the refused form comes back as 200, retargeted onto its own row
+    (not onto the whole table, which the form's hx-target names for a successful save)."""
+    appendix = plan.sections.get(number="PHỤ LỤC I")
+    existing = appendix.children.get(number="II.")
+    sibling = appendix.children.exclude(pk=existing.pk).get()
+    response = coordinator_client.post(
+        f"/sections/{sibling.pk}/edit/",
+        {"kind": "part", "number": "II.", "title": existing.title},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == f"#section-{sibling.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    html = response.content.decode()
+    assert html.startswith(f'<tr class="section editing" id="section-{sibling.pk}">')
+    assert "Đã có phụ lục, mục" in html
+    assert Section.objects.get(pk=sibling.pk).number == sibling.number
+
+
 def test_the_next_stt_is_suggested(coordinator_client, plan):
     part_two = plan.sections.get(number="PHỤ LỤC I").children.get(number="II.")
     assert Task.objects.filter(section=part_two).order_by("-position").first().number == "26."
