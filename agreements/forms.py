@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Country, Meeting, Plan, PlanStatus
+from .numbers import number_formfield
 from .permissions import agreements_visible_to, meetings_visible_to, plans_visible_to
 from .uploads import DOCUMENT_KINDS, upload_validate
 
@@ -31,6 +32,7 @@ class ProvinceForm(forms.ModelForm):
 class AgreementForm(ProvinceForm):
     class Meta:
         model = Agreement
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "title",
@@ -73,6 +75,7 @@ class AgreementForm(ProvinceForm):
 class MeetingForm(ProvinceForm):
     class Meta:
         model = Meeting
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "title",
@@ -115,6 +118,7 @@ class PlanForm(ProvinceForm):
 
     class Meta:
         model = Plan
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "number",
@@ -173,4 +177,8 @@ class PlanStatusForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Lý do mở lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # The status the page showed: a step chosen on a page from before someone else's is refused.
+    current = forms.ChoiceField(
+        choices=PlanStatus.choices, required=False, widget=forms.HiddenInput
     )

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Country, Locality, Plan
+from agreements.numbers import number_formfield
 from agreements.services import AgencyIndex
 
 from .models import BlockKind, PlanBlock, Section, SectionKind, Task
@@ -29,6 +30,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
+        formfield_callback = number_formfield
         fields = [
             "number",
             "content",
@@ -91,6 +93,7 @@ class SectionForm(forms.ModelForm):
 
     class Meta:
         model = Section
+        formfield_callback = number_formfield
         fields = ["kind", "parent", "number", "title", "subtitle", "partner"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -169,6 +172,7 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         model = PlanBlock
+        formfield_callback = number_formfield
         fields = ["kind", "number", "text", "level", "bold", "italic", "align", "section"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
