@@ -148,8 +148,57 @@ class MoneyField(WholeNumberField):
         return value
 
 
+def _plain_id(value) -> bool:
+    text = str(value).strip()
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice among records, posted as an id: anything but a plain id is refused unread
+    (thirty digits would overflow the database's integer and answer a 500)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Lựa chọn không hợp lệ: hãy chọn một mục trong danh sách."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if self.to_field_name is None and not isinstance(value, models.Model):
+            if not _plain_id(value):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records, posted as ids: the same rule as ``IdChoiceField`` for each."""
+
+    default_error_messages = {
+        "invalid_choice": _("«%(value)s» không phải lựa chọn hợp lệ."),
+        "invalid_pk_value": _("«%(pk)s» không phải lựa chọn hợp lệ."),
+    }
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if not isinstance(pk, models.Model) and not _plain_id(pk):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": str(pk)[:40]},
+                    )
+        return super()._check_values(value)
+
+
 def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
-    """``Meta.formfield_callback`` for ModelForms: the model's number fields as the ones above."""
+    """``Meta.formfield_callback`` for ModelForms: the model's number fields as the ones above,
+    and its links to other records as ``IdChoiceField``/``IdMultipleChoiceField``."""
+    if isinstance(db_field, models.ForeignKey):
+        return db_field.formfield(form_class=IdChoiceField, **kwargs)
+    if isinstance(db_field, models.ManyToManyField):
+        return db_field.formfield(form_class=IdMultipleChoiceField, **kwargs)
     if isinstance(db_field, models.DecimalField):
         defaults = {
             "max_digits": db_field.max_digits,
@@ -188,3 +237,4 @@ def _kept(kwargs: dict) -> dict:
 
 
 NUMBER_FIELDS = (WholeNumberField, DecimalNumberField)
+ID_FIELDS = (IdChoiceField, IdMultipleChoiceField)

@@ -4,7 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Locality
-from agreements.numbers import DecimalNumberField, MoneyField, WholeNumberField, number_formfield
+from agreements.numbers import (
+    DecimalNumberField,
+    IdChoiceField,
+    MoneyField,
+    WholeNumberField,
+    number_formfield,
+)
 from agreements.permissions import agencies_visible_to, plans_visible_to
 from tasks.models import TaskStatus
 
@@ -170,10 +176,10 @@ class ReturnForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Đối tác"), queryset=None, required=False)
-    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
+    partner = IdChoiceField(label=_("Đối tác"), queryset=None, required=False)
+    plan = IdChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
     field = forms.CharField(label=_("Lĩnh vực"), required=False)
-    agency = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
+    agency = IdChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

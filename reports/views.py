@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from agreements import permissions as agency_permissions
 from agreements.models import Agency, AgencyKind
+from agreements.numbers import IdChoiceField
 from agreements.permissions import agencies_visible_to
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
@@ -417,7 +418,7 @@ def document_download(request, pk: int):
 
 
 class AgencyMergeForm(forms.Form):
-    duplicate = forms.ModelChoiceField(
+    duplicate = IdChoiceField(
         label=_("Bản ghi trùng (sẽ gộp vào cơ quan này)"), queryset=Agency.objects.none()
     )
 
@@ -429,7 +430,7 @@ class AgencyMergeForm(forms.Form):
 
 
 class AgencyReplaceForm(forms.Form):
-    successor = forms.ModelChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
+    successor = IdChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
     since = forms.DateField(
         label=_("Từ ngày"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
