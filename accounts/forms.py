@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agency, Country, Locality
+from agreements.numbers import IdChoiceField
 from agreements.permissions import agencies_visible_to
 
 from .models import Role
@@ -21,7 +22,7 @@ class PersonForm(forms.Form):
         choices=[(r.value, r.label) for r in ASSIGNABLE_ROLES],
         initial=Role.REPORTER,
     )
-    agency = forms.ModelChoiceField(
+    agency = IdChoiceField(
         label=_("Cơ quan, đơn vị"),
         queryset=Agency.objects.none(),
         required=False,
@@ -55,6 +56,6 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         if actor.is_superuser:
-            self.fields["province"] = forms.ModelChoiceField(
+            self.fields["province"] = IdChoiceField(
                 label=_("Tỉnh"), queryset=Locality.objects.filter(country=Country.VN)
             )

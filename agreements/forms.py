@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .limits import TEXT_SHORT, limit_hint
 from .models import Agreement, Country, Meeting, Plan, PlanStatus
+from .numbers import number_formfield
 from .permissions import agreements_visible_to, meetings_visible_to, plans_visible_to
 from .uploads import DOCUMENT_KINDS, upload_validate
 
@@ -32,6 +33,7 @@ class ProvinceForm(forms.ModelForm):
 class AgreementForm(ProvinceForm):
     class Meta:
         model = Agreement
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "title",
@@ -74,6 +76,7 @@ class AgreementForm(ProvinceForm):
 class MeetingForm(ProvinceForm):
     class Meta:
         model = Meeting
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "title",
@@ -116,6 +119,7 @@ class PlanForm(ProvinceForm):
 
     class Meta:
         model = Plan
+        formfield_callback = number_formfield
         fields = [
             "kind",
             "number",
@@ -189,4 +193,8 @@ class PlanStatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT_SHORT,
         help_text=limit_hint(TEXT_SHORT),
+    )
+    # The status the page showed: a step chosen on a page from before someone else's is refused.
+    current = forms.ChoiceField(
+        choices=PlanStatus.choices, required=False, widget=forms.HiddenInput
     )

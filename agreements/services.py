@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -341,18 +341,20 @@ def plan_update(
             _("Kế hoạch %(number)s đã kết thúc; hãy mở lại (ghi rõ lý do) trước khi sửa.")
             % {"number": current.number}
         )
-    _assign(plan, fields, PLAN_FIELDS)
-    plan.full_clean(validate_constraints=False)
-    _plan_check(plan)
+    # The header goes onto the row as locked now, never onto the caller's copy: a status
+    # changed since that copy was read (issued, closed at the same moment) is kept.
+    _assign(current, fields, PLAN_FIELDS)
+    current.full_clean(validate_constraints=False)
+    _plan_check(current)
     if agreements is not None:
-        _same_province(plan.province, agreements=agreements)
-    plan._history_user = user
-    plan.save()
+        _same_province(current.province, agreements=agreements)
+    current._history_user = user
+    current.save()
     if partners is not None:
-        _m2m_set(plan, "partners", partners, user)
+        _m2m_set(current, "partners", partners, user)
     if agreements is not None:
-        _m2m_set(plan, "agreements", agreements, user)
-    return plan
+        _m2m_set(current, "agreements", agreements, user)
+    return current
 
 
 # (from, to) → the word the history records for it. Anything else is refused.
@@ -374,8 +376,31 @@ def plan_status_choices(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
-def _plan_transition(*, plan: Plan, user: Any, target: str, action: str, reason: str) -> Plan:
+def _plan_transition(
+    *,
+    plan: Plan,
+    user: Any,
+    target: str,
+    action: str,
+    reason: str,
+    expected: str | None = None,
+    check: Callable[[Plan], None] | None = None,
+) -> Plan:
+    """Every check runs on the row as locked now: of two steps posted at once, one is refused.
+
+    ``expected`` is the status the user saw when choosing the step (the page posts it): if it
+    changed meanwhile the step is refused even where the new status would allow it, so a close
+    is never silently undone by a reopen chosen on the page from before it.
+    """
     current = Plan.objects.select_for_update().get(pk=plan.pk)
+    if expected is not None and current.status != expected:
+        raise ValidationError(
+            _(
+                "%(number)s vừa được chuyển sang «%(status)s» (có thể người khác vừa thao tác); "
+                "thao tác của bạn chưa được thực hiện. Hãy xem lại trạng thái rồi chọn lại."
+            )
+            % {"number": current.number, "status": PlanStatus(current.status).label}
+        )
     if PLAN_TRANSITIONS.get((current.status, target)) != action:
         raise ValidationError(
             _("Không thể chuyển %(number)s từ «%(source)s» sang «%(target)s».")
@@ -385,6 +410,8 @@ def _plan_transition(*, plan: Plan, user: Any, target: str, action: str, reason:
                 "target": PlanStatus(target).label,
             }
         )
+    if check is not None:
+        check(current)
     current.status = target
     current._history_user = user
     current._change_reason = reason
@@ -393,10 +420,7 @@ def _plan_transition(*, plan: Plan, user: Any, target: str, action: str, reason:
     return current
 
 
-@transaction.atomic
-def plan_issue(*, plan: Plan, user: Any) -> Plan:
-    """Dự thảo → ban hành: the document needs its number and date first."""
-    stored = Plan.objects.get(pk=plan.pk)
+def _plan_issuable(stored: Plan) -> None:
     missing = [
         label
         for label, value in ((_("số, ký hiệu"), stored.number), (_("ngày ban hành"), stored.date))
@@ -406,21 +430,44 @@ def plan_issue(*, plan: Plan, user: Any) -> Plan:
         raise ValidationError(
             _("Chưa thể ban hành: cần ghi %(fields)s.") % {"fields": ", ".join(missing)}
         )
+
+
+@transaction.atomic
+def plan_issue(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
+    """Dự thảo → ban hành: the document needs its number and date first."""
     return _plan_transition(
-        plan=plan, user=user, target=PlanStatus.ISSUED, action="issue", reason=_("Ban hành")
+        plan=plan,
+        user=user,
+        target=PlanStatus.ISSUED,
+        action="issue",
+        reason=_("Ban hành"),
+        expected=expected,
+        check=_plan_issuable,
     )
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, user: Any) -> Plan:
+def plan_close(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
     """Ban hành → kết thúc: the period is over; the plan's tasks and reports stay as they are."""
     return _plan_transition(
-        plan=plan, user=user, target=PlanStatus.CLOSED, action="close", reason=_("Kết thúc")
+        plan=plan,
+        user=user,
+        target=PlanStatus.CLOSED,
+        action="close",
+        reason=_("Kết thúc"),
+        expected=expected,
     )
 
 
 @transaction.atomic
-def plan_reopen(*, plan: Plan, user: Any, reason: str, to: str = PlanStatus.DRAFT) -> Plan:
+def plan_reopen(
+    *,
+    plan: Plan,
+    user: Any,
+    reason: str,
+    to: str = PlanStatus.DRAFT,
+    expected: str | None = None,
+) -> Plan:
     """Back to draft (from issued or closed) or to issued (from closed), with the reason kept."""
     reason = normalize(reason)
     if not reason:
@@ -433,6 +480,7 @@ def plan_reopen(*, plan: Plan, user: Any, reason: str, to: str = PlanStatus.DRAF
         target=to,
         action="reopen",
         reason=_("Mở lại: %(reason)s") % {"reason": reason},
+        expected=expected,
     )
 
 

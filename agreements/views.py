@@ -372,17 +372,19 @@ def plan_status(request, pk: int):
     form = PlanStatusForm(request.POST)
     if form.is_valid():
         action = form.cleaned_data["action"]
+        expected = form.cleaned_data["current"] or plan.status
         try:
             if action == "issue":
-                services.plan_issue(plan=plan, user=request.user)
+                services.plan_issue(plan=plan, user=request.user, expected=expected)
             elif action == "close":
-                services.plan_close(plan=plan, user=request.user)
+                services.plan_close(plan=plan, user=request.user, expected=expected)
             else:
                 services.plan_reopen(
                     plan=plan,
                     user=request.user,
                     reason=form.cleaned_data["reason"],
                     to=form.cleaned_data["to"] or PlanStatus.DRAFT,
+                    expected=expected,
                 )
         except ValidationError as error:
             _errors_to_form(form, error)

@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline
 
 from .models import Attachment, ReminderLog, Report, ReportEntry, ReportEvent, ReportingRound
+from .services import round_lock_for_status_change
 
 
 @admin.register(ReportingRound)
@@ -20,6 +22,13 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
     autocomplete_fields = ("plans",)
     date_hierarchy = "deadline"
     exclude = ("created_by",)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if change and "status" in form.changed_data:
+                # Like reports.services.round_close: a report step in flight finishes first.
+                round_lock_for_status_change(reporting_round=obj)
+            super().save_model(request, obj, form, change)
 
 
 class EntryInline(ReadOnlyScopedInline):

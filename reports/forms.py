@@ -1,13 +1,18 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
 from agreements.models import Locality
+from agreements.numbers import (
+    DecimalNumberField,
+    IdChoiceField,
+    MoneyField,
+    WholeNumberField,
+    number_formfield,
+)
 from agreements.permissions import agencies_visible_to, plans_visible_to
 from tasks.models import TaskStatus
 
@@ -17,35 +22,6 @@ from .services import GENERAL_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class MoneyField(forms.CharField):
-    """Accepts "1.500.000", "1 500 000" or "1500000" đồng; refuses negatives and decimals."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "0"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in ("", None):
-            return None
-        cleaned = value.replace(".", "").replace(" ", "").replace("\u00a0", "").removesuffix("đ")
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            raise forms.ValidationError(
-                _("«%(value)s» không phải số tiền (ví dụ 1.500.000)."), params={"value": value}
-            ) from None
-        if amount < 0 or amount != amount.to_integral_value():
-            raise forms.ValidationError(_("Số tiền phải là số đồng nguyên, không âm."))
-        return amount
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{int(value):,}".replace(",", ".")
-        return value
 
 
 FILE_ERRORS = {
@@ -69,6 +45,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = ReportingRound
+        formfield_callback = number_formfield
         fields = [
             "request_number",
             "request_date",
@@ -119,7 +96,7 @@ def outline_as_text(outline) -> str:
 
 
 class ReportGeneralForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
     funds_state_budget = MoneyField(label=_("Kinh phí từ ngân sách nhà nước (đồng)"))
     funds_other = MoneyField(label=_("Kinh phí từ nguồn khác (đồng)"))
     agreement_file = forms.FileField(
@@ -135,6 +112,7 @@ class ReportGeneralForm(forms.ModelForm):
 
     class Meta:
         model = Report
+        formfield_callback = number_formfield
         fields = list(GENERAL_FIELDS)
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
@@ -180,10 +158,10 @@ class EntryForm(forms.Form):
             initial[f"actual_{target.pk}"] = entry.actuals.get(str(target.pk))
         super().__init__(*args, prefix=f"e{entry.pk}", initial=initial, **kwargs)
         for target in entry.task.targets.all():
-            self.fields[f"actual_{target.pk}"] = forms.DecimalField(
+            self.fields[f"actual_{target.pk}"] = DecimalNumberField(
                 label=_("Thực hiện: %(target)s") % {"target": target},
                 required=False,
-                min_value=0,
+                max_digits=12,
                 decimal_places=2,
             )
 
@@ -212,10 +190,10 @@ class ReturnForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Đối tác"), queryset=None, required=False)
-    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
+    partner = IdChoiceField(label=_("Đối tác"), queryset=None, required=False)
+    plan = IdChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
     field = forms.CharField(label=_("Lĩnh vực"), required=False)
-    agency = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
+    agency = IdChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -85,6 +85,20 @@ class RoundClosed(PermissionDenied):
         )
 
 
+class ReportStateChanged(PermissionDenied):
+    """The report is no longer in the state the step starts from (someone acted first)."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(
+            _(
+                "Báo cáo của %(agency)s hiện ở trạng thái «%(status)s» (có thể người khác vừa "
+                "thao tác); thao tác của bạn chưa được thực hiện. Hãy tải lại trang để xem."
+            )
+            % {"agency": report.agency.name, "status": report.get_status_display()}
+        )
+
+
 class ReportIncomplete(ValidationError):
     """A submission missing required fields: the message names every one of them."""
 
@@ -145,6 +159,38 @@ def round_open(
     return reporting_round
 
 
+@transaction.atomic
+def round_close(*, reporting_round: ReportingRound, user) -> ReportingRound:
+    """Close the round: no report of it may be saved, submitted or reviewed into it after."""
+    if not user.may_coordinate or user.province_id != reporting_round.province_id:
+        raise PermissionDenied
+    locked = round_lock_for_status_change(reporting_round=reporting_round)
+    if locked.status == RoundStatus.CLOSED:
+        raise RoundClosed(locked)
+    locked.status = RoundStatus.CLOSED
+    locked._history_user = user
+    locked.full_clean()
+    locked.save(update_fields=["status"])
+    reporting_round.status = locked.status
+    return locked
+
+
+def round_lock_for_status_change(*, reporting_round: ReportingRound) -> ReportingRound:
+    """Lock the round and every report of it (in that order), inside the caller's transaction.
+
+    A report step locks its report and then reads the round's status afresh, so a step that
+    started before the close finishes first, and one that starts after sees the round closed.
+    """
+    locked = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+    list(
+        Report.objects.select_for_update()
+        .filter(reporting_round=locked)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return locked
+
+
 # -- reports ----------------------------------------------------------------------------------
 
 
@@ -171,11 +217,11 @@ def report_sync_entries(report: Report) -> None:
 @transaction.atomic
 def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Report:
     """The agency's report for the round, created on first use; a closed round takes no new one."""
-    if (
-        reporting_round.status == RoundStatus.CLOSED
-        and not Report.objects.filter(reporting_round=reporting_round, agency=agency).exists()
-    ):
-        raise RoundClosed(reporting_round)
+    if not Report.objects.filter(reporting_round=reporting_round, agency=agency).exists():
+        # Creating: the round's status is read under its lock, so a close cannot slip between.
+        current = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+        if current.status == RoundStatus.CLOSED:
+            raise RoundClosed(current)
     report, created = Report.objects.get_or_create(
         reporting_round=reporting_round,
         agency=agency,
@@ -211,9 +257,38 @@ def report_can_review(user, report: Report) -> bool:
 
 
 def _lock(report: Report, version: int | None) -> Report:
-    locked = Report.objects.select_for_update().get(pk=report.pk)
+    """The report's row, locked, with its round read afresh after the lock was granted.
+
+    Every step checks its starting state on what this returns, never on the object the view
+    loaded earlier: two steps posted at the same moment then run one after the other, and the
+    second sees what the first did.
+    """
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    # A new query after the lock: under READ COMMITTED it sees a close committed meanwhile.
+    locked.reporting_round = ReportingRound.objects.get(pk=locked.reporting_round_id)
     if version is not None and locked.version != version:
         raise ReportConflict(locked)
+    return locked
+
+
+def _lock_editable(report: Report, user, version: int | None) -> Report:
+    locked = _lock(report, version)
+    if locked.reporting_round.status == RoundStatus.CLOSED:
+        raise RoundClosed(locked.reporting_round)
+    if not locked.editable:
+        raise ReportStateChanged(locked)
+    if not report_can_edit(user, locked):
+        raise PermissionDenied
+    return locked
+
+
+def _lock_reviewable(report: Report, user) -> Report:
+    locked = _lock(report, None)
+    if locked.status != ReportStatus.SUBMITTED:
+        raise ReportStateChanged(locked)
+    # A closed round's submitted reports may still be reviewed: no round check here.
+    if not report_can_review(user, locked):
+        raise PermissionDenied
     return locked
 
 
@@ -239,9 +314,7 @@ def report_save(
     """Save a draft. Refused if someone saved since ``version`` was read: nothing is overwritten."""
     if not report_can_edit(user, report):
         raise PermissionDenied
-    locked = _lock(report, version)
-    if not locked.editable:
-        raise PermissionDenied
+    locked = _lock_editable(report, user, version)
     for name in GENERAL_FIELDS:
         if name in general:
             setattr(locked, name, general[name])
@@ -291,7 +364,7 @@ def report_missing_fields(report: Report) -> list[str]:
 def report_submit(*, report: Report, user, version: int | None = None) -> Report:
     if not report_can_edit(user, report):
         raise PermissionDenied
-    locked = _lock(report, version)
+    locked = _lock_editable(report, user, version)
     missing = report_missing_fields(locked)
     if missing:
         raise ReportIncomplete(
@@ -312,7 +385,7 @@ def report_return(*, report: Report, user, comment: str) -> Report:
         raise PermissionDenied
     if not comment.strip():
         raise ValidationError(_("Hãy ghi rõ lý do trả lại để đơn vị biết cần sửa gì."))
-    locked = _lock(report, None)
+    locked = _lock_reviewable(report, user)
     locked.status = ReportStatus.RETURNED
     locked.version += 1
     locked._history_user = user
@@ -326,7 +399,7 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
     """Accept the report; its lead entries become the tasks' latest status."""
     if not report_can_review(user, report):
         raise PermissionDenied
-    locked = _lock(report, None)
+    locked = _lock_reviewable(report, user)
     locked.status = ReportStatus.ACCEPTED
     locked.version += 1
     locked._history_user = user
@@ -356,6 +429,7 @@ def attachment_add(
         raise PermissionDenied
     if entry is not None and entry.report_id != report.pk:
         raise PermissionDenied
+    report = _lock_editable(report, user, None)
     file_kind = upload_validate(upload)
     upload.seek(0)
     attachment = Attachment(

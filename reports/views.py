@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from agreements import permissions as agency_permissions
 from agreements.models import Agency, AgencyKind
+from agreements.numbers import IdChoiceField
 from agreements.permissions import agencies_visible_to
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
@@ -231,6 +232,14 @@ def report_edit(request, pk: int):
             except services.ReportConflict as conflict:
                 messages.error(request, str(conflict))
                 status = 409
+            except (services.ReportStateChanged, services.RoundClosed) as refused:
+                messages.error(request, str(refused))
+                status = 409
+            except ValidationError as error:
+                # What the form let through but the record refuses: said next to its field.
+                _service_errors(error, [general, *entry_forms])
+                messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu bên dưới."))
+                status = 400
             else:
                 if request.POST.get("action") == "submit":
                     try:
@@ -240,6 +249,13 @@ def report_edit(request, pk: int):
                     except services.ReportIncomplete as error:
                         messages.error(request, " ".join(error.messages))
                         return redirect("reports:report_edit", pk=pk)
+                    except (
+                        services.ReportConflict,
+                        services.ReportStateChanged,
+                        services.RoundClosed,
+                    ) as refused:
+                        messages.error(request, str(refused))
+                        return redirect("reports:report_detail", pk=pk)
                     messages.success(request, _("Đã nộp báo cáo. Sở Ngoại vụ sẽ xem xét."))
                     return redirect("reports:report_detail", pk=pk)
                 messages.success(request, _("Đã lưu bản nháp."))
@@ -258,6 +274,19 @@ def report_edit(request, pk: int):
         **detail,
     }
     return render(request, "reports/report_form.html", context, status=status)
+
+
+def _service_errors(error: ValidationError, forms_: list) -> None:
+    """Put a service's ValidationError on the form field it names, or on the first form."""
+    if not hasattr(error, "error_dict"):
+        forms_[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((f for f in forms_ if field in f.fields), None)
+        if target is None:
+            forms_[0].add_error(None, errors)
+        else:
+            target.add_error(field, errors)
 
 
 @transaction.atomic
@@ -297,6 +326,8 @@ def report_return(request, pk: int):
         services.report_return(
             report=report, user=request.user, comment=form.cleaned_data["comment"]
         )
+    except services.ReportStateChanged as refused:
+        messages.error(request, str(refused))
     except PermissionDenied:
         messages.error(request, _("Chỉ trả lại được báo cáo đã nộp."))
     else:
@@ -312,6 +343,8 @@ def report_accept(request, pk: int):
         services.report_accept(
             report=report, user=request.user, comment=request.POST.get("comment", "")
         )
+    except services.ReportStateChanged as refused:
+        messages.error(request, str(refused))
     except PermissionDenied:
         messages.error(request, _("Chỉ duyệt được báo cáo đã nộp."))
     else:
@@ -399,7 +432,7 @@ def document_download(request, pk: int):
 
 
 class AgencyMergeForm(forms.Form):
-    duplicate = forms.ModelChoiceField(
+    duplicate = IdChoiceField(
         label=_("Bản ghi trùng (sẽ gộp vào cơ quan này)"), queryset=Agency.objects.none()
     )
 
@@ -411,7 +444,7 @@ class AgencyMergeForm(forms.Form):
 
 
 class AgencyReplaceForm(forms.Form):
-    successor = forms.ModelChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
+    successor = IdChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
     since = forms.DateField(
         label=_("Từ ngày"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.limits import TEXT_PASTE
 from agreements.models import Country, Locality, Plan
+from agreements.numbers import number_formfield
 from agreements.services import AgencyIndex
 
 from .models import BlockKind, PlanBlock, Section, SectionKind, Task
@@ -30,6 +31,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
+        formfield_callback = number_formfield
         fields = [
             "number",
             "content",
@@ -92,6 +94,7 @@ class SectionForm(forms.ModelForm):
 
     class Meta:
         model = Section
+        formfield_callback = number_formfield
         fields = ["kind", "parent", "number", "title", "subtitle", "partner"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -170,6 +173,7 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         model = PlanBlock
+        formfield_callback = number_formfield
         fields = ["kind", "number", "text", "level", "bold", "italic", "align", "section"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),

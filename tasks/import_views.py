@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from agreements.models import Agency, Country, Locality
+from agreements.numbers import IdChoiceField
 from agreements.permissions import may_coordinate
 from agreements.services import AgencyIndex
 
@@ -38,7 +39,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_lazy("Tệp Word (.docx) hoặc Excel (.xlsx) có bảng kế hoạch"))
     number = forms.CharField(label=_lazy("Số, ký hiệu"), max_length=60)
     title = forms.CharField(label=_lazy("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
-    partner = forms.ModelChoiceField(
+    partner = IdChoiceField(
         label=_lazy("Địa phương đối tác"),
         queryset=Locality.objects.exclude(country=Country.VN).order_by("name"),
         required=False,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from agreements.models import Plan
+from agreements.numbers import WholeNumberField
 from agreements.permissions import (
     agencies_visible_to,
     may_coordinate,
@@ -344,8 +345,8 @@ def agency_suggest(request):
 class CarryForwardForm(forms.Form):
     number = forms.CharField(label=_lazy("Số, ký hiệu của kế hoạch mới"), max_length=60)
     title = forms.CharField(label=_lazy("Tên kế hoạch mới"))
-    start_year = forms.IntegerField(label=_lazy("Từ năm"), min_value=1990, max_value=2200)
-    end_year = forms.IntegerField(label=_lazy("Đến năm"), min_value=1990, max_value=2200)
+    start_year = WholeNumberField(label=_lazy("Từ năm"), min_value=1990, max_value=2200)
+    end_year = WholeNumberField(label=_lazy("Đến năm"), min_value=1990, max_value=2200)
 
 
 @login_required

@@ -1,0 +1,205 @@
+"""Random text posted to every form of the app, as every role that may post there: never a 5xx.
+
+The forms are not listed by hand: every page of the permission matrix (tests/test_permissions.py)
+that the role may open is fetched, and every ``<form method="post">`` on it is collected with its
+fields (inputs, textareas, selects and their options, the buttons' values). A new page or a new
+field is fuzzed without touching this file. Each post runs in a savepoint rolled back after it,
+so one example never changes what the next one sees.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import test_permissions as matrix
+from tests.test_permissions import EXPECTED, PEOPLE_EXPECTED, PEOPLE_ROLES, ROLES, people_urls, urls
+
+world = matrix.world  # the permission matrix's objects: every page has something to show
+
+pytestmark = pytest.mark.django_db
+
+NUMBERISH = [
+    "NaN",
+    "sNaN",
+    "-NaN",
+    "Infinity",
+    "-Infinity",
+    "1e40",
+    "-1e40",
+    "9" * 30,
+    "-" + "9" * 30,
+    "0x1F",
+    "1_000",
+    "١٢٣",  # Arabic-Indic digits: int() takes them
+    "1.5e3",
+    "-0",
+    "0",
+    "2026",
+    "",
+    " ",
+    "\x00",
+    "%00",
+    "'; DROP TABLE x; --",
+    "<script>x</script>",
+    "=1+1",
+    "9999-99-99",
+    "31/02/2026",
+    "a" * 5000,
+]
+ONE_AT_A_TIME = ["NaN", "sNaN", "Infinity", "1e40", "9" * 30, "-1", "a" * 5000]
+SKIP_ACTIONS = ("/accounts/logout", "/accounts/login", "/admin/")
+
+
+class _Forms(HTMLParser):
+    """Every POST form of a page: its action and, per field name, the values it offers."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if (attrs.get("method") or "get").lower() == "post":
+                self._form = {"action": attrs.get("action") or "", "fields": {}}
+                self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            kind = (attrs.get("type") or "text").lower()
+            if kind == "file":
+                return
+            form["fields"].setdefault(name, []).append(attrs.get("value") or "")
+        elif tag in ("textarea", "button") and name:
+            form["fields"].setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "select" and name:
+            self._select = name
+            form["fields"].setdefault(name, [])
+        elif tag == "option" and self._select:
+            form["fields"][self._select].append(attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _forms_for(client, pages: list[str]) -> list[tuple[str, dict[str, list[str]]]]:
+    found: dict[tuple, tuple[str, dict]] = {}
+    for page in pages:
+        response = client.get(page)
+        response.close()  # a file download is streamed: close it
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Forms()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            action = urljoin(page, form["action"]) if form["action"] else page
+            action = action.split("#")[0]
+            if action.startswith(SKIP_ACTIONS) or not form["fields"]:
+                continue
+            key = (action, tuple(sorted(form["fields"])))
+            found.setdefault(key, (action, form["fields"]))
+    return sorted(found.values(), key=lambda item: item[0])
+
+
+def _pages(world, role: str) -> list[str]:
+    index = ROLES.index(role)
+    return [
+        url
+        for name, (method, url) in urls(world).items()
+        if method == "get" and EXPECTED[name][index] == 200
+    ]
+
+
+def _users(world, administrator, superuser):
+    return {**world["users"], "administrator": administrator, "superuser": superuser}
+
+
+def _people_pages(world, role: str) -> list[str]:
+    index = PEOPLE_ROLES.index(role)
+    return [
+        url
+        for name, (method, url) in people_urls(world).items()
+        if method == "get" and PEOPLE_EXPECTED[name][index] == 200
+    ]
+
+
+def _post(client, action: str, data: dict) -> int:
+    with transaction.atomic():
+        response = client.post(action, data)
+        status = response.status_code
+        transaction.set_rollback(True)
+    return status
+
+
+FUZZ_ROLES = (*ROLES, "administrator")
+
+
+def _collect(client, world, role):
+    pages = _pages(world, role) if role in ROLES else []
+    pages += _people_pages(world, role)
+    return _forms_for(client, pages)
+
+
+@pytest.mark.parametrize("role", FUZZ_ROLES)
+def test_every_form_takes_nonsense_numbers_without_a_5xx(
+    client, world, administrator, superuser, role
+):
+    """Each odd value in every field of every form at once, then one field at a time."""
+    client.force_login(_users(world, administrator, superuser)[role])
+    collected = _collect(client, world, role)
+    if role in ("coordinator", "administrator"):
+        assert len(collected) >= 3, collected  # the collector really finds the forms
+    for action, fields in collected:
+        for value in NUMBERISH:
+            assert _post(client, action, dict.fromkeys(fields, value)) < 500, (action, value)
+        # One field at a time, the others as the page offered them: the form is then often
+        # valid, so what the service refuses is reached too.
+        data = {name: (offered[0] if offered else "") for name, offered in fields.items()}
+        for name in fields:
+            for value in ONE_AT_A_TIME:
+                single = {**data, name: value}
+                assert _post(client, action, single) < 500, (action, name, value)
+
+
+@pytest.mark.parametrize("role", FUZZ_ROLES)
+def test_every_form_takes_random_text_without_a_5xx(client, world, administrator, superuser, role):
+    client.force_login(_users(world, administrator, superuser)[role])
+    collected = _collect(client, world, role)
+    if not collected:
+        return  # this role may post nowhere: nothing to fuzz (asserted for the others above)
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.data())
+    def fuzz(data):
+        action, fields = data.draw(st.sampled_from(collected), label="form")
+        posted = {}
+        for name, offered in fields.items():
+            choices = [st.text(max_size=40), st.sampled_from(NUMBERISH)]
+            if offered:
+                choices.append(st.sampled_from(offered))
+            posted[name] = data.draw(st.one_of(choices), label=name)
+        assert _post(client, action, posted) < 500, (action, posted)
+        posts.append(action)
+
+    posts: list[str] = []
+    fuzz()
+    assert len(posts) >= 30  # the examples really ran
