@@ -44,6 +44,14 @@ class ReportingRound(SearchableModel):
         blank=True,
         help_text=_('Danh sách mục: [{"number": "I", "title": "…", "children": […]}]'),
     )
+    # The request letter's own text, as typed, between the header and Nơi nhận: "Kính gửi" and
+    # its lines, then the paragraphs (1010/UBND-ĐN); the outline above is its attached đề cương.
+    body = models.JSONField(
+        _("toàn văn văn bản yêu cầu"),
+        default=list,
+        blank=True,
+        help_text=_('Các khối theo thứ tự in: [{"kind": "paragraph", "number": "-", "text": "…"}]'),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )

@@ -322,6 +322,7 @@ class SeedLoader:
             period_end=_date(data["period_end"]),
             deadline=_date(data["deadline"]),
             outline=data.get("outline", []),
+            body=data.get("body", []),
             status=data.get("status", "closed"),
         )
         reporting_round._change_reason = CHANGE_REASON

@@ -321,3 +321,23 @@ def test_110_keeps_ii_as_prose_with_bullets_while_its_items_stay_tasks():
     assert texts.index("NỘI DUNG, NHIỆM VỤ") < bullet < texts.index("KINH PHÍ THỰC HIỆN")
     assert not any(b["kind"] == "table" for b in plan["blocks"])
     assert any(t["content"] == texts[bullet] for t in plan["tasks"])
+
+
+def test_1010_request_letter_is_stored_whole_and_shown_on_its_round(client, quang_tri, coordinator):
+    """1010/UBND-ĐN is a reporting round, not a plan: its letter is the round's body, its đề
+    cương the outline; together with the header fields the whole document is kept."""
+    reporting_round = ReportingRound.objects.get(province=quang_tri, request_number="1010/UBND-ĐN")
+    blocks = [
+        squash(" ".join(p for p in (b.get("number", ""), b["text"]) if p))
+        for b in reporting_round.body
+    ]
+    expected = seed_lines(
+        "001_8c86f0fa3ab6803f.txt", "Kính gửi:", "Đề nghị các cơ quan, đơn vị chuẩn bị báo cáo"
+    )
+    assert blocks[0] == expected[0] and blocks[-1] == expected[-1]
+    assert_in_order(expected, " ".join(blocks))
+    assert len(blocks) == len(expected)
+    client.force_login(coordinator)
+    page = client.get(f"/rounds/{reporting_round.pk}/").content.decode()
+    assert "Toàn văn văn bản yêu cầu" in page
+    assert "chậm nhất trước ngày 10/4/2019./." in page
