@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,11 +97,22 @@ class _Forms(HTMLParser):
             self._select = None
 
 
+def _close(response) -> None:
+    """Close a streamed download as Django's test client does: closing fires request_finished,
+    whose close_old_connections would close the test's PostgreSQL connection mid-transaction
+    (SQLite's in-memory database ignores the close, which hid this)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _forms_for(client, pages: list[str]) -> list[tuple[str, dict[str, list[str]]]]:
     found: dict[tuple, tuple[str, dict]] = {}
     for page in pages:
         response = client.get(page)
-        response.close()  # a file download is streamed: close it
+        _close(response)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         parser = _Forms()
