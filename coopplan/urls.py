@@ -16,6 +16,8 @@ def home(request):
     return redirect("reports:round_list")
 
 
+handler500 = "coopplan.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -171,6 +171,31 @@ def summary_rows(requests: list[Request]) -> list[tuple[str, int, int, float, fl
     return rows
 
 
+# The Vietnamese 503 page of a database outage (coopplan/errors.py): not the page the user asked
+# for, but a clear message telling them to reload and check. Every other error kind is unclear.
+OUTAGE_503 = "outage_503"
+CONNECTION_CUT = "conn_error"
+
+
+def unclear_answers(requests: list[Request], *, killed_at: float | None = None) -> list[Request]:
+    """Answers that were neither the expected page nor a clear Vietnamese message. A connection
+    cut because its worker was killed mid-request is left out (``killed_answers``): no server
+    process is left to answer it, and in deployment nginx answers it (deploy/50x.html)."""
+    cut = set(map(id, killed_answers(requests, killed_at=killed_at)))
+    return [r for r in requests if r.error and r.error != OUTAGE_503 and id(r) not in cut]
+
+
+def killed_answers(requests: list[Request], *, killed_at: float | None) -> list[Request]:
+    """Connections cut while in flight on the worker killed at ``killed_at``."""
+    if killed_at is None:
+        return []
+    return [
+        r
+        for r in requests
+        if r.error == CONNECTION_CUT and r.started <= killed_at <= r.started + r.seconds + 0.5
+    ]
+
+
 def errors_by_kind(requests: list[Request]) -> Counter:
     return Counter(r.error for r in requests if r.error)
 

@@ -23,7 +23,18 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .accounting import ACCEPT, ACKED, REFUSED, RETURN, SAVE, SUBMIT, UNKNOWN, Request, Write
+from .accounting import (
+    ACCEPT,
+    ACKED,
+    OUTAGE_503,
+    REFUSED,
+    RETURN,
+    SAVE,
+    SUBMIT,
+    UNKNOWN,
+    Request,
+    Write,
+)
 
 # A browser waits this long for a page or a PDF (gunicorn gives up on a worker after 120 s).
 TIMEOUT = 60.0
@@ -37,6 +48,8 @@ RETURNED_MESSAGE = "Đã trả lại báo cáo cho"
 NOT_SAVED_MESSAGE = "Chưa lưu"  # invalid form (400); a conflict (409) says "CHƯA được lưu"
 READ_ONLY_MESSAGE = "Báo cáo này đang ở trạng thái chỉ xem."
 # Another coordinator reviewed the report first.
+OUTAGE_HEADING = "Hệ thống tạm thời gián đoạn"  # templates/503.html
+
 REVIEW_REFUSED = ("Chỉ duyệt được báo cáo đã nộp.", "Chỉ trả lại được báo cáo đã nộp.")
 
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
@@ -142,6 +155,8 @@ class VirtualUser:
             if response.status_code == 302 and location.startswith("/accounts/login/"):
                 error = "logged_out"
                 self.logged_in = False
+            elif response.status_code == 503 and OUTAGE_HEADING in response.text:
+                error = OUTAGE_503  # a clear Vietnamese "reload and check"
             elif response.status_code >= 500:
                 error = f"http_{response.status_code}"
             else:

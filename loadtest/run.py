@@ -298,6 +298,19 @@ def report_print(
     say("Sự cố:")
     for note in faults.notes:
         say("  " + note)
+    killed = accounting.killed_answers(journal.requests, killed_at=faults.killed_at)
+    unclear = accounting.unclear_answers(journal.requests, killed_at=faults.killed_at)
+    outage = [r for r in journal.requests if r.error == accounting.OUTAGE_503]
+    say(
+        f"  trả lời bằng trang 503 tiếng Việt (gián đoạn, tải lại và kiểm tra): {len(outage)}; "
+        f"kết nối bị cắt vì worker đang phục vụ bị dừng: {len(killed)}"
+    )
+    say(
+        "  trả lời không phải trang bình thường hay thông báo tiếng Việt rõ ràng: "
+        f"{len(unclear)} ({_kinds(unclear)})"
+    )
+    if unclear:
+        problems.append(f"{len(unclear)} câu trả lời không rõ ràng ({_kinds(unclear)})")
     if faults.killed_at is not None:
         window = accounting.failures_ending_between(
             journal.requests, faults.killed_at, faults.killed_at + 10

@@ -132,3 +132,21 @@ def test_figures():
     assert first_success_after(requests, 0.5, ended_after=2.0).name == "report_save"
     assert first_success_after(requests, 0.5).name == "dashboard"
     assert [r.error for r in failures_ending_between(requests, 2.0, 56.0)] == ["http_500"]
+
+
+def test_unclear_answers_leave_out_the_outage_page_and_the_killed_workers_connection():
+    from loadtest.accounting import OUTAGE_503, killed_answers, unclear_answers
+
+    requests = [
+        Request("report_edit", "reporter", 18.5, 1.5, 0, "conn_error"),  # in flight at the kill
+        Request("report_edit", "reporter", 25.0, 0.1, 0, "conn_error"),  # later: unclear
+        Request("report_save", "reporter", 34.0, 2.0, 503, OUTAGE_503),
+        Request("report_save", "reporter", 34.0, 2.0, 500, "http_500"),
+        Request("report_mine", "reporter", 40.0, 0.2, 200, ""),
+    ]
+    assert [r.started for r in killed_answers(requests, killed_at=20.0)] == [18.5]
+    assert [(r.started, r.error) for r in unclear_answers(requests, killed_at=20.0)] == [
+        (25.0, "conn_error"),
+        (34.0, "http_500"),
+    ]
+    assert len(unclear_answers(requests, killed_at=None)) == 3
