@@ -59,11 +59,14 @@ MIDDLEWARE = [
     "coopplan.observability.RequestIdMiddleware",
     # Django's, which never turns a committed save into an error page (coopplan/sessions.py).
     "coopplan.sessions.SessionMiddleware",
+    # An htmx request sent to the login page gets a whole-page navigation (coopplan/htmx.py).
+    "coopplan.htmx.HtmxLoginRedirectMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coopplan.htmx.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
