@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve migrate seed test lint bench clean loadtest loadtest-faults
+.PHONY: install install-dev run serve migrate seed test lint bench clean loadtest loadtest-faults messages
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,10 @@ loadtest-faults: install-dev
 BENCH_SCALE ?= national
 bench: install-dev
 	$(BIN)/python bench/run.py --scale $(BENCH_SCALE)
+
+# Vietnamese for what Django's own catalog leaves in English (tests/test_locale.py checks the .mo).
+messages:
+	msgfmt --check -o locale/vi/LC_MESSAGES/django.mo locale/vi/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
