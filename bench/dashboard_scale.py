@@ -25,7 +25,7 @@ BIG = Scale(1, 30, 100, 4, 0, 0, 15, 3, "", "var/bench-dashboard.sqlite3")
 def data_ensure() -> tuple[object, object]:
     """(large province, small province): 30 × 100 tasks and 3 × 10 tasks, made once."""
     from agreements.models import Locality, Plan
-    from reports.scale import PROVINCES, ScaleSpec, scale_generate
+    from devdata.scale import PROVINCES, ScaleSpec, scale_generate
 
     large, small = PROVINCES[0].name, PROVINCES[1].name
     if not Plan.objects.exists():

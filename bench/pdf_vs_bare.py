@@ -10,7 +10,7 @@ for ours ≤ 1.3 × bare. A third line times the bare page with the same GC paus
 much of the margin that pause gives. Prints figures, asserts nothing.
 
 Uses the development database when it already holds the seed; otherwise a temporary SQLite
-database is migrated and seeded (``reports.seed.seed_load``) and removed afterwards.
+database is migrated and seeded (``devdata.seed.seed_load``) and removed afterwards.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def main(temp_dir: str | None) -> None:
 
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     if temp_dir is not None:
-        from reports.seed import seed_load
+        from devdata.seed import seed_load
 
         print(f"Temporary database in {temp_dir}: migrating and seeding …")
         call_command("migrate", verbosity=0, interactive=False)

@@ -118,8 +118,8 @@ def postgres_database_ensure(url: str) -> None:
 def data_ensure(scale: Scale) -> str:
     """Generate the data once; later runs reuse it. Returns a line saying which."""
     from agreements.models import Plan
+    from devdata.scale import PROVINCES, ScaleSpec, scale_generate
     from reports.models import ReportingRound
-    from reports.scale import PROVINCES, ScaleSpec, scale_generate
 
     hanoi = PROVINCES[0].name
     national = scale.provinces * scale.plans
@@ -165,7 +165,7 @@ def big_round_create(scale: Scale, province_name: str) -> int:
     from django.db import transaction
 
     from agreements.models import Locality, Plan, PlanStatus
-    from reports.scale import REFERENCE_DATE, ScaleSpec, round_generate, scale_generate
+    from devdata.scale import REFERENCE_DATE, ScaleSpec, round_generate, scale_generate
     from reports.services import round_tasks
 
     with transaction.atomic():
@@ -444,8 +444,8 @@ def main() -> None:
 
     from accounts.models import Role, User
     from agreements.models import Locality, Plan
+    from devdata.scale import PROVINCES, province_users, scale_fingerprint
     from reports.models import Report, ReportingRound, ReportStatus, RoundStatus
-    from reports.scale import PROVINCES, province_users, scale_fingerprint
     from tasks.exporters.base import exporter_for
     from tasks.models import Task
 
@@ -460,7 +460,7 @@ def main() -> None:
     print(f"Tải máy lúc bắt đầu (1/5/15 phút): {load()}")
     print(data_ensure(scale))
     names = [p.name for p in PROVINCES[: scale.provinces]]
-    print(f"Dấu vân tay dữ liệu (reports.scale.scale_fingerprint): {scale_fingerprint(names)[:16]}")
+    print(f"Dấu vân tay dữ liệu (devdata.scale.scale_fingerprint): {scale_fingerprint(names)[:16]}")
     print(
         f"Dữ liệu: {Locality.objects.filter(country='VN').count()} tỉnh, "
         f"{Plan.objects.count()} kế hoạch, {Task.objects.count()} nhiệm vụ, "

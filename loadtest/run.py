@@ -379,7 +379,9 @@ def main() -> int:
     say(f"Chuẩn bị cơ sở dữ liệu {args.database} (xóa và tạo lại), migrate, dữ liệu mẫu …")
     database_recreate(args.database)
     django(env, "manage.py", "migrate", "--noinput", log=setup_log)
-    django(env, "manage.py", "load_seed", log=setup_log)
+    # The seed lives in the devdata app, which production settings install only on request;
+    # gunicorn itself runs without it, as on a real server.
+    django({**env, "COOPPLAN_DEVDATA": "1"}, "manage.py", "load_seed", log=setup_log)
     django(env, "manage.py", "collectstatic", "--noinput", log=setup_log)
     manifest_path = folder / "manifest.json"
     django(

@@ -11,7 +11,7 @@ from tests.factories import make_user
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from reports.seed import seed_load
+    from devdata.seed import seed_load
 
     with django_db_blocker.unblock():
         seed_load()

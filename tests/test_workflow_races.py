@@ -19,8 +19,8 @@ from django.db import connection, connections, transaction
 
 from agreements.models import Agency, Locality, Plan, PlanStatus
 from agreements.services import plan_close, plan_issue, plan_reopen, plan_update
+from devdata.seed import seed_load
 from reports.models import EventAction, Report, ReportingRound, ReportStatus, RoundStatus
-from reports.seed import seed_load
 from reports.services import (
     ReportConflict,
     report_accept,

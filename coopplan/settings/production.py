@@ -10,6 +10,11 @@ from .base import *
 
 DEBUG = env_bool("DEBUG", False)
 DEMO_ACCOUNTS = False
+# Development data (load_seed, generate_scale_data …) is not installed unless asked for: the load
+# test loads the seed into its production-settings database with COOPPLAN_DEVDATA=1. Demo
+# accounts stay refused either way (DEMO_ACCOUNTS).
+if env_bool("COOPPLAN_DEVDATA", False):
+    INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY chưa được đặt trong biến môi trường.")
 

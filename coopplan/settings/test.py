@@ -5,6 +5,7 @@ from .base import *
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEMO_ACCOUNTS = True
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # TEST_MEDIA_ROOT: a second installation in a subprocess (tests/test_backup.py restores into it).

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from reports.demo import demo_reports_load
+from devdata.demo import demo_reports_load
 
 pytestmark = pytest.mark.django_db
 

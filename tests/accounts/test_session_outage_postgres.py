@@ -15,7 +15,7 @@ from django.test import Client
 
 from accounts.models import Role, User
 from agreements.models import Agency, Locality, Plan
-from reports.seed import seed_load
+from devdata.seed import seed_load
 from tests.factories import make_user
 from tests.tasks.test_import_views import plan_docx, upload
 

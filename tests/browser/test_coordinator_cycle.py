@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from accounts.roles import user_apply_role
 from agreements.models import Agency, Agreement, Locality, Plan
-from reports.seed import seed_load
+from devdata.seed import seed_load
 from tasks.models import PlanBlock, Section, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

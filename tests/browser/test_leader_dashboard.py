@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from accounts.models import Role, User
 from accounts.roles import user_apply_role
 from agreements.models import Locality
+from devdata.seed import seed_load
 from reports.models import ReportingRound, RoundStatus
-from reports.seed import seed_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,9 +18,9 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role, User
 from accounts.roles import user_apply_role
 from agreements.models import Agency, Locality, Plan
+from devdata.seed import seed_load
 from reports import services
 from reports.models import EntryRole, Report, ReportStatus
-from reports.seed import seed_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

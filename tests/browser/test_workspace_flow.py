@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from accounts.roles import user_apply_role
 from agreements.models import Agency, Agreement, Locality, Plan
-from reports.seed import seed_load
+from devdata.seed import seed_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-browser-3"

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from devdata.seed import seed_load
 from reports.models import Report
-from reports.seed import seed_load
 from reports.services import ReportConflict, report_save, report_start
 from tests.factories import make_user
 

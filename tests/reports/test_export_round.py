@@ -21,7 +21,7 @@ import reports.exporters  # noqa: F401 - registers the round exporters
 from accounts.models import Role
 from agreements.models import Agency, Locality, Plan
 from agreements.official import date_line, money
-from reports.demo import demo_reports_load
+from devdata.demo import demo_reports_load
 from reports.exporters import charts
 from reports.exporters.reminder import reminder_html
 from reports.exporters.round_pdf import round_summary_html

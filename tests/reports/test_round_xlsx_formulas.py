@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 import reports.exporters  # noqa: F401 - registers the round exporters
 from accounts.models import Role
 from agreements.models import Agency
-from reports.demo import demo_reports_load
+from devdata.demo import demo_reports_load
 from reports.models import Report, ReportingRound
 from tasks.exporters.base import exporter_for
 from tasks.models import Task

@@ -11,9 +11,8 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from agreements.models import Agency
-
-from .models import Report, ReportingRound
-from .services import (
+from reports.models import Report, ReportingRound
+from reports.services import (
     report_accept,
     report_return,
     report_save,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from agreements.models import Agency, Plan
+from devdata.scale import ScaleError, ScaleSpec, scale_fingerprint, scale_generate
 from reports.models import (
     EntryRole,
     Report,
@@ -18,7 +19,6 @@ from reports.models import (
     ReportingRound,
     RoundStatus,
 )
-from reports.scale import ScaleError, ScaleSpec, scale_fingerprint, scale_generate
 from tasks.models import Task, TaskLead
 
 SMALL = {"provinces": 2, "plans_per_province": 2, "tasks_per_plan": 5, "rounds": 2}

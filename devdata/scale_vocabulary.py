@@ -1,7 +1,7 @@
 """What the generated data says: the 34 provinces after the 2025 merger, their partners abroad,
 the departments after the 2025 reorganisation, and the phrases plans and reports are made of.
 
-Kept apart from reports/scale.py so that the generator reads as logic; every list here is in a
+Kept apart from devdata/scale.py so that the generator reads as logic; every list here is in a
 fixed order, which the generator's reproducibility relies on.
 """
 

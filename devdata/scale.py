@@ -7,7 +7,7 @@ to their successor), accounts, agreements with partner provinces of Laos and Cam
 several appendices and sections whose tasks read like the printed tables (lead and coordinating
 agencies, timeframes in the forms the parser knows and a few it does not, notes, budget lines,
 targets), then reporting rounds in which agencies draft, submit, get returned and accepted.
-The names and phrases live in reports/scale_vocabulary.py.
+The names and phrases live in devdata/scale_vocabulary.py.
 
 Deterministic: every choice comes from ``random.Random`` seeded with the seed and the province
 (and round), never from the clock or from primary keys, so the same seed yields the same data in
@@ -53,6 +53,23 @@ from agreements.models import (
 )
 from agreements.services import agency_upsert
 from agreements.text import fold
+from reports.models import (
+    EntryRole,
+    Report,
+    ReportEntry,
+    ReportingRound,
+    ReportStatus,
+    RoundStatus,
+)
+from reports.services import (
+    report_accept,
+    report_return,
+    report_save,
+    report_start,
+    report_submit,
+    round_open,
+    round_owing_agencies,
+)
 from tasks.exporters.base import slugify_vi
 from tasks.models import (
     BlockKind,
@@ -70,14 +87,6 @@ from tasks.models import (
     TaskStatus,
 )
 
-from .models import (
-    EntryRole,
-    Report,
-    ReportEntry,
-    ReportingRound,
-    ReportStatus,
-    RoundStatus,
-)
 from .scale_vocabulary import (
     AGENCIES,
     CLOSED_ROUND_STATES,
@@ -107,15 +116,6 @@ from .scale_vocabulary import (
     agency_text,
     country_label,
     partner_label,
-)
-from .services import (
-    report_accept,
-    report_return,
-    report_save,
-    report_start,
-    report_submit,
-    round_open,
-    round_owing_agencies,
 )
 
 REFERENCE_DATE = date(2026, 11, 15)
@@ -1120,7 +1120,7 @@ def scale_fingerprint(province_names: Iterable[str]) -> str:
             *entry_key, "role", "status", "result", "funds_spent", "actuals"
         )
     )
-    from .models import ReportEvent
+    from reports.models import ReportEvent
 
     feed(
         ReportEvent.objects.filter(report__in=reports).values_list(

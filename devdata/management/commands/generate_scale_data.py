@@ -1,9 +1,9 @@
-"""Realistic data at national scale, the same for the same seed (see reports/scale.py)."""
+"""Realistic data at national scale, the same for the same seed (see devdata/scale.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.scale import PROVINCES, ScaleError, ScaleSpec, scale_generate
+from devdata.scale import PROVINCES, ScaleError, ScaleSpec, scale_generate
 
 COUNTS = (
     ("provinces", "--provinces", 34),

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from agreements.models import Agency, Agreement, Locality, Meeting, Plan
+from devdata.seed import seed_load
 from reports.models import ReportingRound
-from reports.seed import seed_load
 from tasks.models import BudgetLine, PlanBlock, Target, Task
 from tests.seed_text import assert_in_order, seed_lines, squash
 
@@ -207,7 +207,7 @@ def test_broken_seed_saves_nothing(tmp_path):
     import json
     import shutil
 
-    from reports.seed import SEED_DIR, SeedError
+    from devdata.seed import SEED_DIR, SeedError
 
     for source in SEED_DIR.iterdir():
         shutil.copy(source, tmp_path / source.name)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import demo_reports_load
+from devdata.demo import demo_reports_load
 
 
 class Command(BaseCommand):

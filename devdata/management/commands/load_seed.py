@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.seed import SeedError, seed_load
+from devdata.seed import SeedError, seed_load
 
 
 class Command(BaseCommand):

@@ -20,10 +20,9 @@ from django.db import transaction
 from agreements.models import Agreement, Locality, Meeting, Plan, ReportDeadline
 from agreements.services import AgencyIndex, agency_upsert
 from agreements.text import normalize
+from reports.models import ReportingRound
 from tasks.models import BudgetLine, Target
 from tasks.services import plan_blocks_replace, section_create, task_create
-
-from .models import ReportingRound
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
 DOCUMENTS = [

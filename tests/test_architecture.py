@@ -1,0 +1,79 @@
+"""The arrows between apps, read from the source with ``ast``.
+
+devdata (seed, demo accounts and reports, national-scale data) sits above every app and may
+import any of them; production settings do not install it, so nothing in the product may import
+it: a product module that did would fail on a real server.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Beside the product: they may import devdata.
+OUTSIDE_PRODUCT = {"devdata", "tests", "bench", "loadtest", "fixtures"}
+
+
+def product_files() -> list[Path]:
+    """Every module of the product: its packages and the scripts at the top (manage.py …)."""
+    packages = [p.parent for p in ROOT.glob("*/__init__.py")]
+    product = [p for p in packages if p.name not in OUTSIDE_PRODUCT]
+    assert {"accounts", "agreements", "tasks", "reports", "coopplan", "backup"} <= {
+        p.name for p in product
+    }
+    return [f for p in product for f in sorted(p.rglob("*.py"))] + sorted(ROOT.glob("*.py"))
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def imported_modules(source: str) -> Iterator[tuple[int, str]]:
+    """(line, module) for every absolute import, including import_module("…") and __import__."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+        elif (
+            isinstance(node, ast.Call)
+            and _dotted(node.func).rpartition(".")[2] in {"import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            yield node.lineno, node.args[0].value
+
+
+def devdata_imports(path: Path, source: str | None = None) -> list[str]:
+    text = path.read_text(encoding="utf-8") if source is None else source
+    return [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for line, module in sorted(imported_modules(text))
+        if module.split(".")[0] == "devdata"
+    ]
+
+
+def test_no_product_module_imports_devdata():
+    found = [hit for path in product_files() for hit in devdata_imports(path)]
+    assert found == []
+
+
+def test_the_check_sees_every_way_of_importing_devdata():
+    source = (
+        "import devdata.seed\n"
+        "from devdata.scale import scale_generate\n"
+        "def f():\n"
+        "    from devdata import demo\n"
+        "    importlib.import_module('devdata.scale')\n"
+        "    return __import__('devdata')\n"
+        "from reports.models import Report  # not devdata\n"
+    )
+    hits = devdata_imports(ROOT / "reports" / "example.py", source)
+    assert [hit.partition(" imports ")[0] for hit in hits] == [
+        f"reports/example.py:{n}" for n in (1, 2, 4, 5, 6)
+    ]
