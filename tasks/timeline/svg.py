@@ -1,61 +1,52 @@
-"""A plan's tasks on a time axis: laid out once, drawn as SVG for the page and the PDF.
+"""Drawing a laid-out timeline as SVG: the chart (whole or cut into printed pages) and its legend.
 
-The layout (:func:`timeline_layout`) is pure: it takes plain rows (:class:`TimelineSection`,
-:class:`TimelineTask`), milestones and ``today`` and returns coordinates; nothing in it reads the
-database. :func:`timeline_svg` writes a layout (or one page of it) as SVG with every text escaped,
-no script and no ``style`` attribute, so the page's Content-Security-Policy (``style-src 'self'``)
-has nothing to block. :func:`plan_timeline_read` at the end is the only part that queries.
-
-A task is drawn from what its printed "Thời gian" was understood to mean (``Task.apply_timeframe``)
-and nothing else: a span is a solid bar; "Thường xuyên" a hatched bar over the plan's period; a
-recurring task one block per occurrence; a deadline only ("trước ngày 15/11/2022") a flag at its
-date. A text that was not understood gets no bar but the words "chưa xác định thời gian": a
-guessed date on a leader's wall chart would be worse than a visible gap someone can fix.
-
-Coordinates: 1 unit = 0.25 mm at the natural size (1080 units = 270 mm, the width of an A4
-landscape page less 13.5 mm margins). Text is measured with the metrics of the shipped Tinos
-font (metric-compatible with Times New Roman and Liberation Serif, which the screen falls back
-to), so truncation matches what is drawn.
+Every text is escaped as it is written; there is no script and no ``style`` attribute, so the
+page's Content-Security-Policy (``style-src 'self'``) has nothing to block. A span is a solid
+bar; "Thường xuyên" a hatched bar over the plan's period; a recurring task one block per
+occurrence; a deadline only a flag at its date. A task whose time was not understood gets no
+bar but the words "chưa xác định thời gian": a guessed date on a leader's wall chart would be
+worse than a visible gap someone can fix.
 """
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
-from agreements.permissions import meetings_visible_to, plans_visible_to
+from tasks.exporters.fonts import text_width
 
-from .exporters.fonts import text_width
+from .entries import (
+    DAY,
+    DEADLINE_STATE,
+    ONGOING_STATE,
+    RECURRING_STATE,
+    SPAN,
+    TimelineSection,
+    TimelineTask,
+)
+from .layout import (
+    BAR_H,
+    CHART_X0,
+    CHART_X1,
+    FONT,
+    FOOTER,
+    LANE,
+    MM_PER_UNIT,
+    NUMBER_X,
+    PAD,
+    QUARTER_BAND,
+    SMALL,
+    TEXT_X,
+    WIDTH,
+    YEAR_BAND,
+    Row,
+    Timeline,
+    fit,
+)
+from .wording import axis_label, milestone_tooltip, task_tooltip, today_label
 
-WIDTH = 1080.0
-MM_PER_UNIT = 0.25
-PAD = 6.0
-NUMBER_X = PAD
-TEXT_X = PAD + 34
-CHART_X0 = 430.0
-CHART_X1 = WIDTH - PAD - 4
-YEAR_BAND = 17.0
-QUARTER_BAND = 13.0
-LANE = 16.0
-ROW_H = 16.0
-SECTION_H = 18.0
-BAR_H = 9.0
-FONT = 10.0
-SMALL = 8.5
-# Quarter labels (I–IV) only when a quarter is wide enough to hold them.
-MIN_QUARTER_WIDTH = 14.0
-# Milestone markers closer than this share no lane.
-MARKER_GAP = 15.0
-# Under the last row: the axis's dates on the left, today's date at its line.
-FOOTER = 13.0
-# How far the axis may widen beyond the plan's period to reach a task dated outside it. Farther
-# dates are misprints more often than plans; their bars are cut at the axis end with an arrow.
-MAX_WIDEN_YEARS = 5
 FONT_FAMILY = "Tinos, 'Times New Roman', 'Liberation Serif', serif"
 
 INK = "#1A1A1A"
@@ -71,472 +62,6 @@ RECURRING = "#2E8B57"
 DEADLINE = "#A86400"
 TODAY = "#C8382E"
 MILESTONE_COLOURS = {"meeting": "#1B4F9C", "review": "#8E5BB5", "deadline": "#C8382E"}
-
-# Task row states.
-SPAN, DAY, ONGOING_STATE, RECURRING_STATE, DEADLINE_STATE, UNDATED = (
-    "span",
-    "day",
-    "ongoing",
-    "recurring",
-    "deadline",
-    "undated",
-)
-
-
-# -- inputs -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineSection:
-    number: str
-    title: str
-    depth: int = 0
-    pk: int | None = None
-
-    @property
-    def label(self) -> str:
-        return " ".join(part for part in (self.number, self.title) if part)
-
-
-@dataclass(frozen=True)
-class TimelineTask:
-    """What the chart needs of a task: its printed text and what its timeframe was read as."""
-
-    number: str
-    content: str
-    timeframe_text: str = ""
-    start: date | None = None
-    end: date | None = None
-    ongoing: bool = False
-    recurrence: str = ""
-    interval: int = 1
-    leads: tuple[str, ...] = ()
-    pk: int | None = None
-
-    @classmethod
-    def from_task(cls, task) -> TimelineTask:
-        """From a ``tasks.Task`` with its ``leads`` (and their agencies) prefetched."""
-        return cls(
-            number=task.number,
-            content=task.content,
-            timeframe_text=task.timeframe_text,
-            start=task.start_date,
-            end=task.end_date,
-            ongoing=task.ongoing,
-            recurrence=task.recurrence,
-            interval=task.recurrence_interval or 1,
-            leads=tuple(lead.agency.display_name for lead in task.leads.all()),
-            pk=task.pk,
-        )
-
-    @classmethod
-    def from_timeframe(cls, number: str, content: str, timeframe, **extra) -> TimelineTask:
-        """From a ``tasks.timeframes.Timeframe`` (what ``parse_timeframe`` returns)."""
-        return cls(
-            number=number,
-            content=content,
-            timeframe_text=timeframe.text,
-            start=timeframe.start,
-            end=timeframe.end,
-            ongoing=timeframe.ongoing,
-            recurrence=timeframe.recurrence,
-            interval=timeframe.interval,
-            **extra,
-        )
-
-    @property
-    def label(self) -> str:
-        return " ".join(part for part in (self.number, self.content) if part)
-
-    @property
-    def state(self) -> str:
-        if self.ongoing:
-            return ONGOING_STATE
-        if self.recurrence:
-            return RECURRING_STATE
-        if self.start and self.end:
-            return DAY if self.start == self.end else SPAN
-        if self.end or self.start:
-            return DEADLINE_STATE
-        return UNDATED
-
-    @property
-    def understood(self) -> bool:
-        return self.state != UNDATED
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """A dated event of the plan: a meeting, a review conference, a report deadline.
-
-    ``start``/``end`` are a day or a planned stretch ("Quý III năm 2022"); both ``None`` when the
-    event has no date yet (it is listed, not drawn). ``when_text`` is the time as printed.
-    """
-
-    kind: str  # "meeting" | "review" | "deadline"
-    title: str
-    start: date | None = None
-    end: date | None = None
-    when_text: str = ""
-
-
-# -- outputs ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    x0: float
-    x1: float
-    cut_left: bool = False  # the task starts before the axis
-    cut_right: bool = False  # the task ends after the axis
-    marks: tuple[tuple[float, float], ...] = ()  # recurring occurrences, each (x0, x1)
-
-
-@dataclass(frozen=True)
-class Row:
-    kind: str  # "section" | "task"
-    y: float
-    height: float
-    item: TimelineSection | TimelineTask
-    state: str = ""  # for tasks: span | day | ongoing | recurring | deadline | undated
-    bar: Bar | None = None
-    depth: int = 0
-
-
-@dataclass(frozen=True)
-class PlacedMilestone:
-    number: int
-    milestone: Milestone
-    x: float | None  # None: no date, or outside the axis
-    x_end: float | None = None  # the end of a planned stretch (a quarter …)
-    lane: int = 0
-
-    @property
-    def drawn(self) -> bool:
-        return self.x is not None
-
-    @property
-    def when(self) -> str:
-        return milestone_when(self.milestone)
-
-    @property
-    def kind_label(self) -> str:
-        return milestone_kind_label(self.milestone.kind)
-
-
-@dataclass(frozen=True)
-class YearTick:
-    year: int
-    x0: float
-    x1: float
-
-
-@dataclass
-class Timeline:
-    axis_start: date
-    axis_end: date  # inclusive
-    years: list[YearTick]
-    quarters: list[tuple[float, str, float]]  # (x, label "I".."IV", width)
-    rows: list[Row]
-    milestones: list[PlacedMilestone]
-    lanes: int
-    today: date
-    today_x: float | None
-    body_top: float
-    header_quarters: bool
-    title: str = ""
-    undated: list[TimelineTask] = field(default_factory=list)
-
-    @property
-    def body_height(self) -> float:
-        return sum(row.height for row in self.rows)
-
-    @property
-    def height(self) -> float:
-        return self.body_top + self.body_height + FOOTER
-
-    def x_of(self, day: date) -> float:
-        return x_of(self.axis_start, self.axis_end, day)
-
-    def pages(self, max_height: float, first_height: float | None = None) -> list[tuple[int, int]]:
-        """Row slices that each fit ``max_height`` units (the first ``first_height``) with the
-        header repeated on top. A section heading never ends a page: it moves to the next one
-        with its first task.
-        """
-
-        def room(page: int) -> float:
-            height = first_height if page == 0 and first_height is not None else max_height
-            return max(height - self.body_top - FOOTER, SECTION_H + ROW_H)
-
-        slices: list[tuple[int, int]] = []
-        start, used = 0, 0.0
-        for index, row in enumerate(self.rows):
-            if index > start and used + row.height > room(len(slices)):
-                stop = index
-                while stop - 1 > start and self.rows[stop - 1].kind == "section":
-                    stop -= 1
-                slices.append((start, stop))
-                start = stop
-                used = sum(r.height for r in self.rows[start:index])
-            used += row.height
-        if start < len(self.rows) or not slices:
-            slices.append((start, len(self.rows)))
-        return slices
-
-
-# -- layout -------------------------------------------------------------------------------------
-
-
-def x_of(axis_start: date, axis_end: date, day: date) -> float:
-    """The x of the start of ``day`` on an axis running from ``axis_start`` to ``axis_end``."""
-    total = (axis_end - axis_start).days + 1
-    return CHART_X0 + (day - axis_start).days * (CHART_X1 - CHART_X0) / total
-
-
-def _task_dates(task: TimelineTask) -> list[date]:
-    return [d for d in (task.start, task.end) if d is not None]
-
-
-def _axis_years(period: tuple[int, int], dates: Iterable[date]) -> tuple[int, int]:
-    first, last = period
-    if first > last:
-        first, last = last, first
-    low, high = first - MAX_WIDEN_YEARS, last + MAX_WIDEN_YEARS
-    for day in dates:
-        first = min(first, max(day.year, low))
-        last = max(last, min(day.year, high))
-    return first, last
-
-
-def _occurrences(task: TimelineTask, start: date, end: date) -> list[tuple[date, date]]:
-    """The stretches a recurring task falls in: every ``interval`` years, quarters or months."""
-    months = {"yearly": 12, "quarterly": 3, "monthly": 1}.get(task.recurrence)
-    if not months:
-        return []
-    step = months * max(task.interval, 1)
-    out = []
-    cursor = date(start.year, 1 if months == 12 else start.month - (start.month - 1) % months, 1)
-    while cursor <= end and len(out) < 400:
-        month_index = cursor.month - 1 + months - 1
-        last_year, last_month = cursor.year + month_index // 12, month_index % 12 + 1
-        stretch_end = date(last_year, last_month, calendar.monthrange(last_year, last_month)[1])
-        out.append((max(cursor, start), min(stretch_end, end)))
-        month_index = cursor.month - 1 + step
-        cursor = date(cursor.year + month_index // 12, month_index % 12 + 1, 1)
-    return out
-
-
-def _bar(task: TimelineTask, axis_start: date, axis_end: date) -> Bar | None:
-    state = task.state
-    if state == UNDATED:
-        return None
-    start = task.start or task.end
-    end = task.end or task.start
-    if start is None or end is None:  # ongoing or recurring in a plan without a period
-        start, end = axis_start, axis_end
-    if end < axis_start or start > axis_end:
-        # Wholly outside the axis (farther than MAX_WIDEN_YEARS): an arrow at the near edge.
-        edge = CHART_X0 if end < axis_start else CHART_X1
-        return Bar(edge, edge, cut_left=end < axis_start, cut_right=start > axis_end)
-    cut_left, cut_right = start < axis_start, end > axis_end
-    shown_start, shown_end = max(start, axis_start), min(end, axis_end)
-
-    def xs(a: date, b: date) -> tuple[float, float]:
-        return x_of(axis_start, axis_end, a), x_of(axis_start, axis_end, b + timedelta(days=1))
-
-    x0, x1 = xs(shown_start, shown_end)
-    marks: tuple[tuple[float, float], ...] = ()
-    if task.recurrence:
-        marks = tuple(xs(a, b) for a, b in _occurrences(task, shown_start, shown_end))
-    return Bar(x0, x1, cut_left, cut_right, marks)
-
-
-def _place_milestones(
-    milestones: Sequence[Milestone], axis_start: date, axis_end: date
-) -> tuple[list[PlacedMilestone], int]:
-    """Number milestones by date and give each a lane so that no two markers overlap."""
-    dated = sorted(
-        (m for m in milestones if m.start or m.end),
-        key=lambda m: (m.start or m.end, m.end or m.start, m.kind, m.title),
-    )
-    undated = [m for m in milestones if not (m.start or m.end)]
-    placed: list[PlacedMilestone] = []
-    lane_ends: list[float] = []
-    for number, milestone in enumerate([*dated, *undated], start=1):
-        start = milestone.start or milestone.end
-        end = milestone.end or milestone.start
-        if start is None or end is None or end < axis_start or start > axis_end:
-            placed.append(PlacedMilestone(number, milestone, None))
-            continue
-        x = x_of(axis_start, axis_end, max(start, axis_start))
-        x_end = None
-        if end > start:
-            x_end = x_of(axis_start, axis_end, min(end, axis_end) + timedelta(days=1))
-        # A lane holds markers and brackets that do not touch: each takes its span plus room
-        # for a marker's half-width on both sides.
-        left = x - MARKER_GAP / 2
-        right = (x_end if x_end is not None else x) + MARKER_GAP / 2
-        lane = next((i for i, edge in enumerate(lane_ends) if edge <= left), len(lane_ends))
-        if lane == len(lane_ends):
-            lane_ends.append(right)
-        lane_ends[lane] = right
-        placed.append(PlacedMilestone(number, milestone, x, x_end, lane))
-    lanes = len(lane_ends)
-    return placed, lanes
-
-
-def timeline_layout(
-    *,
-    period: tuple[int, int],
-    entries: Sequence[TimelineSection | TimelineTask],
-    milestones: Sequence[Milestone] = (),
-    today: date,
-    cover: Iterable[date] = (),
-    title: str = "",
-) -> Timeline:
-    """Lay out a plan's rows on a time axis.
-
-    The axis runs from 1 January of the plan's first year to 31 December of its last, widened
-    (by at most ``MAX_WIDEN_YEARS``) to whole years holding the dated tasks, the milestones and
-    ``cover`` (dates that must stay on the axis when ``entries`` is a filtered part of a plan).
-    Today's line is drawn only when today is on the axis.
-    """
-    tasks = [entry for entry in entries if isinstance(entry, TimelineTask)]
-    dates = [d for task in tasks for d in _task_dates(task)]
-    dates += [d for m in milestones for d in (m.start, m.end) if d is not None]
-    dates += list(cover)
-    first, last = _axis_years(period, dates)
-    axis_start, axis_end = date(first, 1, 1), date(last, 12, 31)
-
-    years = [
-        YearTick(
-            year,
-            x_of(axis_start, axis_end, date(year, 1, 1)),
-            x_of(axis_start, axis_end, date(year + 1, 1, 1)) if year < last else CHART_X1,
-        )
-        for year in range(first, last + 1)
-    ]
-    quarter_width = (CHART_X1 - CHART_X0) / (4 * len(years))
-    quarters = [
-        (
-            x_of(axis_start, axis_end, date(year, month, 1)),
-            ("I", "II", "III", "IV")[month // 3],
-            quarter_width,
-        )
-        for year in range(first, last + 1)
-        for month in (1, 4, 7, 10)
-    ]
-    header_quarters = quarter_width >= MIN_QUARTER_WIDTH
-    placed, lanes = _place_milestones(milestones, axis_start, axis_end)
-    body_top = PAD + YEAR_BAND + (QUARTER_BAND if header_quarters else 0) + LANE * lanes + 2
-
-    rows: list[Row] = []
-    y = body_top
-    for entry in entries:
-        if isinstance(entry, TimelineSection):
-            rows.append(Row("section", y, SECTION_H, entry, depth=entry.depth))
-            y += SECTION_H
-            continue
-        rows.append(Row("task", y, ROW_H, entry, entry.state, _bar(entry, axis_start, axis_end)))
-        y += ROW_H
-    today_x = x_of(axis_start, axis_end, today) if axis_start <= today <= axis_end else None
-    return Timeline(
-        axis_start=axis_start,
-        axis_end=axis_end,
-        years=years,
-        quarters=quarters,
-        rows=rows,
-        milestones=placed,
-        lanes=lanes,
-        today=today,
-        today_x=today_x,
-        body_top=body_top,
-        header_quarters=header_quarters,
-        title=title,
-        undated=[task for task in tasks if not task.understood],
-    )
-
-
-# -- describing a task's time in words (the table under the chart, tooltips) --------------------
-
-
-def _d(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
-def recurrence_label(recurrence: str, interval: int = 1) -> str:
-    unit = {"yearly": _("năm"), "quarterly": _("quý"), "monthly": _("tháng")}.get(recurrence)
-    if unit is None:
-        return ""
-    if interval <= 1:
-        return _("Hằng %(unit)s") % {"unit": unit}
-    return _("%(n)s %(unit)s một lần") % {"n": interval, "unit": unit}
-
-
-def understood_label(task: TimelineTask) -> str:
-    """What the chart read the printed timeframe as, in words: "01/01/2020 – 31/12/2022" …"""
-    state = task.state
-    span = f"{_d(task.start)} – {_d(task.end)}" if task.start and task.end else ""
-    if state == UNDATED:
-        return _("Chưa xác định thời gian")
-    if state == ONGOING_STATE:
-        words = _("Thường xuyên")
-        if task.recurrence:
-            words += ", " + recurrence_label(task.recurrence, task.interval).lower()
-        return f"{words} ({span})" if span else words
-    if state == RECURRING_STATE:
-        words = recurrence_label(task.recurrence, task.interval)
-        return f"{words} ({span})" if span else words
-    if state == DEADLINE_STATE:
-        if task.end:
-            return _("Hạn %(date)s") % {"date": _d(task.end)}
-        return _("Từ %(date)s") % {"date": _d(task.start)}
-    if state == DAY:
-        return _d(task.start)
-    return span
-
-
-def milestone_when(milestone: Milestone) -> str:
-    if milestone.start and milestone.end and milestone.start != milestone.end:
-        words = f"{_d(milestone.start)} – {_d(milestone.end)}"
-        return f"{milestone.when_text} ({words})" if milestone.when_text else words
-    day = milestone.start or milestone.end
-    if day:
-        return _d(day)
-    return milestone.when_text or _("Chưa xác định thời gian")
-
-
-def milestone_kind_label(kind: str) -> str:
-    return {
-        "meeting": _("Hội đàm, hội nghị"),
-        "review": _("Sơ kết, tổng kết"),
-        "deadline": _("Hạn báo cáo"),
-    }.get(kind, kind)
-
-
-# -- text measure -------------------------------------------------------------------------------
-
-
-def fit(text: str, size: float, width: float, *, bold: bool = False, italic: bool = False) -> str:
-    """``text`` on one line, cut at a word (or a letter) with "…" if wider than ``width``."""
-    text = " ".join(text.split())
-    if text_width(text, size, bold=bold, italic=italic) <= width:
-        return text
-    room = width - text_width("…", size, bold=bold, italic=italic)
-    low, high = 0, len(text)
-    while low < high:  # longest prefix that fits
-        middle = (low + high + 1) // 2
-        if text_width(text[:middle], size, bold=bold, italic=italic) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    cut = text[:low]
-    if " " in cut and len(cut) - cut.rfind(" ") < 12:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:.-–") + "…"
-
-
-# -- SVG ----------------------------------------------------------------------------------------
 
 
 def _n(value: float) -> str:
@@ -619,15 +144,6 @@ def _marker(kind: str, x: float, cy: float, number: int) -> list[str]:
     return [shape, _text(x, label_y, str(number), 8, anchor="middle", bold=True, fill="#FFFFFF")]
 
 
-def _task_tooltip(task: TimelineTask) -> str:
-    printed = task.timeframe_text or _("(không ghi)")
-    return _("%(task)s\nThời gian: %(printed)s → %(understood)s") % {
-        "task": task.label,
-        "printed": printed,
-        "understood": understood_label(task),
-    }
-
-
 def _draw_task(row: Row, prefix: str) -> list[str]:
     task = row.item
     assert isinstance(task, TimelineTask)  # noqa: S101 - rows of kind "task" hold tasks
@@ -642,7 +158,7 @@ def _draw_task(row: Row, prefix: str) -> list[str]:
             css="task-label",
         )
     )
-    bar, tooltip = row.bar, _task_tooltip(task)
+    bar, tooltip = row.bar, task_tooltip(task)
     top = mid - BAR_H / 2
     if bar is None:
         words = _("chưa xác định thời gian")
@@ -789,10 +305,7 @@ def timeline_svg(
         if placed.x is None:
             continue
         colour = MILESTONE_COLOURS.get(placed.milestone.kind, MUTED)
-        tooltip = (
-            f"{placed.number}. {milestone_kind_label(placed.milestone.kind)}: "
-            f"{placed.milestone.title} ({milestone_when(placed.milestone)})"
-        )
+        tooltip = milestone_tooltip(placed.number, placed.milestone)
         cy = lanes_top + placed.lane * LANE + LANE / 2
         parts = []
         if placed.x_end is not None:
@@ -836,7 +349,7 @@ def timeline_svg(
     # Today's line last, above everything.
     if timeline.today_x is not None:
         x = timeline.today_x
-        label = _("Hôm nay %(date)s") % {"date": _d(timeline.today)}
+        label = today_label(timeline.today)
         anchor = "end" if x > CHART_X1 - 60 else "start"
         out.append(
             _titled(
@@ -855,10 +368,7 @@ def timeline_svg(
             )
         )
     out.append(_line(CHART_X0, body_bottom, CHART_X1, body_bottom, GRID_YEAR, 0.8))
-    axis_words = _("Trục thời gian: %(start)s – %(end)s") % {
-        "start": _d(timeline.axis_start),
-        "end": _d(timeline.axis_end),
-    }
+    axis_words = axis_label(timeline.axis_start, timeline.axis_end)
     out.append(_text(NUMBER_X, body_bottom + FOOTER - 3, axis_words, SMALL, fill=MUTED))
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -935,158 +445,6 @@ def legend_svg(prefix: str = "lg") -> str:
         f'height="{_n(height * MM_PER_UNIT)}mm" class="plan-timeline-legend" '
         f'role="img" aria-label={quoteattr(_("Chú giải"))} font-family={quoteattr(FONT_FAMILY)}>'
         f"{_hatch_defs(prefix)}{''.join(out)}</svg>\n"
-    )
-
-
-# -- reading a plan (the only part that queries) ------------------------------------------------
-
-
-@dataclass
-class PlanTimeline:
-    """Everything the timeline page and its PDF show of one plan."""
-
-    plan: object
-    timeline: Timeline
-    tasks: list[TimelineTask]  # the shown tasks, in printed order
-    entries: list[TimelineSection | TimelineTask]
-    sections: list[tuple[int, str]]  # filter choices: (pk, indented label)
-    agencies: list[tuple[int, str]]  # filter choices: lead agencies of the plan's tasks
-    section_id: int | None = None
-    agency_id: int | None = None
-
-
-def plan_milestones(plan, user) -> list[Milestone]:
-    """Meetings and report deadlines of a plan (two queries).
-
-    Meetings: those held under the agreements the plan implements, the one a directive follows,
-    and those the plan's own directives follow. A meeting without a date or planned time but with
-    a dated notice (196-TB/TU, 10/12/2021) is placed at the notice's date and says so. Deadlines:
-    the plan's own and its directives' (6452/UBND-ĐN asks for a report on 165/QĐ-UBND's work).
-    """
-    from django.db.models import Q
-
-    from agreements.models import MeetingKind, ReportDeadline
-
-    visible_plans = plans_visible_to(user)
-    wanted = Q(agreements__plans=plan) | Q(directives__in=visible_plans.filter(parent=plan))
-    if plan.meeting_id:
-        wanted |= Q(pk=plan.meeting_id)
-    meetings = meetings_visible_to(user).filter(wanted).distinct().order_by("start_date", "pk")
-    out = []
-    for meeting in meetings:
-        kind = (
-            "review"
-            if meeting.kind in (MeetingKind.REVIEW, MeetingKind.FINAL_REVIEW)
-            else "meeting"
-        )
-        title = meeting.title
-        start, end = meeting.start_date, meeting.end_date
-        if start is None and end is None and meeting.notice_date:
-            start = end = meeting.notice_date
-            title = _("%(title)s (thông báo kết luận %(notice)s)") % {
-                "title": meeting.title,
-                "notice": meeting.notice_number or _d(meeting.notice_date),
-            }
-        when = "" if meeting.date else meeting.timeframe_text
-        out.append(Milestone(kind, title, start, end, when))
-    deadlines = (
-        ReportDeadline.objects.filter(Q(plan=plan) | Q(plan__in=visible_plans.filter(parent=plan)))
-        .select_related("plan")
-        .order_by("date", "pk")
-    )
-    for deadline in deadlines:
-        text = deadline.text or _("Hạn báo cáo")
-        if deadline.plan_id != plan.pk:
-            text = f"{deadline.plan.number}: {text}"
-        out.append(Milestone("deadline", text, deadline.date, deadline.date))
-    return out
-
-
-def plan_timeline_read(
-    *,
-    plan,
-    user,
-    today: date,
-    section_id: int | None = None,
-    agency_id: int | None = None,
-) -> PlanTimeline:
-    """A plan's timeline, optionally narrowed to one section (with its sub-sections) or to the
-    tasks one agency leads. The axis stays the whole plan's so that filtered charts compare.
-
-    Queries: the plan's rows (sections, tasks and their relations, see ``plan_rows``), meetings,
-    deadlines; none per task.
-    """
-    from .selectors import plan_rows
-
-    rows = plan_rows(plan)
-    sections = [row.section for row in rows if row.kind == "section"]
-    parent_of = {section.pk: section.parent_id for section in sections}
-
-    def inside(section_pk: int | None) -> bool:
-        while section_pk is not None:
-            if section_pk == section_id:
-                return True
-            section_pk = parent_of.get(section_pk)
-        return False
-
-    agencies: dict[int, str] = {}
-    every_date: list[date] = []
-    kept: list[tuple[object, TimelineSection | TimelineTask]] = []
-    for row in rows:
-        if row.kind == "section":
-            section = row.section
-            if section_id is None or inside(section.pk):
-                kept.append(
-                    (section, TimelineSection(section.number, section.title, row.depth, section.pk))
-                )
-            continue
-        task = row.task
-        leads = list(task.leads.all())
-        for lead in leads:
-            agencies.setdefault(lead.agency_id, lead.agency.display_name)
-        every_date += [d for d in (task.start_date, task.end_date) if d]
-        if section_id is not None and not inside(task.section_id):
-            continue
-        if agency_id is not None and all(lead.agency_id != agency_id for lead in leads):
-            continue
-        kept.append((task, TimelineTask.from_task(task)))
-
-    # Drop the headings left without a task below them (after a filter, or empty sections).
-    with_tasks: set[int] = set()
-    for source, entry in kept:
-        if isinstance(entry, TimelineTask) and source.section_id:
-            node = source.section_id
-            while node is not None and node not in with_tasks:
-                with_tasks.add(node)
-                node = parent_of.get(node)
-    entries = [
-        entry for source, entry in kept if isinstance(entry, TimelineTask) or entry.pk in with_tasks
-    ]
-
-    timeline = timeline_layout(
-        period=(plan.start_year, plan.end_year),
-        entries=entries,
-        milestones=plan_milestones(plan, user),
-        today=today,
-        cover=every_date,
-        title=_("Tiến độ thực hiện %(kind)s %(number)s")
-        % {
-            "kind": plan.get_kind_display(),
-            "number": plan.number,
-        },
-    )
-    depth_of = {row.section.pk: row.depth for row in rows if row.kind == "section"}
-    return PlanTimeline(
-        plan=plan,
-        timeline=timeline,
-        tasks=[entry for entry in entries if isinstance(entry, TimelineTask)],
-        entries=entries,
-        sections=[
-            (s.pk, "\u00a0\u00a0" * depth_of[s.pk] + fit(str(s), FONT, 320)) for s in sections
-        ],
-        agencies=sorted(agencies.items(), key=lambda item: item[1].lower()),
-        section_id=section_id,
-        agency_id=agency_id,
     )
 
 
