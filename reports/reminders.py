@@ -21,15 +21,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from agreements.models import Agency
 
-from .models import ReminderLog, Report, ReportingRound, ReportStatus, RoundStatus
-from .services import round_owing_agencies
+from .models import ReminderLog, Report, ReportingRound, RoundStatus
+from .selectors import round_missing_agencies
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_TEMPLATE = "reports/email/reminder_subject.txt"
 BODY_TEMPLATE = "reports/email/reminder_body.txt"
-# A report in one of these states has been handed in: its agency owes nothing more.
-HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -58,20 +56,14 @@ def reminder_rounds(*, today: date, days: int):
 
 
 def reminder_agencies(reporting_round: ReportingRound, *, today: date) -> list[Agency]:
-    """Agencies owing a report not yet handed in, and not already reminded today."""
-    handed_in = Report.objects.filter(reporting_round=reporting_round, status__in=HANDED_IN).values(
-        "agency_id"
-    )
+    """Who is mailed today: the agencies that have not reported (``round_missing_agencies``, the
+    rule the reminder letter follows too) less those already reminded today. The job runs daily
+    and mails an agency at most once a day; the letter, printed on demand, names them all.
+    """
     reminded = ReminderLog.objects.filter(reporting_round=reporting_round, day=today).values(
         "agency_id"
     )
-    return list(
-        round_owing_agencies(reporting_round)
-        # A lead agency of another province would be a data error; never mail it.
-        .filter(province_id=reporting_round.province_id)
-        .exclude(pk__in=handed_in)
-        .exclude(pk__in=reminded)
-    )
+    return list(round_missing_agencies(reporting_round).exclude(pk__in=reminded))
 
 
 def reminder_recipients(agency: Agency) -> list[str]:

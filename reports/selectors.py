@@ -41,6 +41,34 @@ def round_list_for_user(user) -> QuerySet[ReportingRound]:
     return rounds_visible_to(user).prefetch_related("plans").order_by("-deadline")
 
 
+def round_missing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
+    """Who still owes a report in the round: the lead agencies of its tasks
+    (``round_owing_agencies``) less those whose report is submitted or accepted; a draft or a
+    returned report still owes. Only agencies of the round's own province: a lead in another
+    province is a data error, and no one there can hand in a report here.
+
+    The one rule for "who has not reported" that both reminders follow: the reminder letter is
+    addressed to all of them; the daily e-mails go to them less those already mailed that day
+    (``reports.reminders.reminder_agencies``). One query, ordered by name.
+    """
+    handed_in = Report.objects.filter(reporting_round=reporting_round, status__in=HANDED_IN)
+    return (
+        round_owing_agencies(reporting_round)
+        .filter(province_id=reporting_round.province_id)
+        .exclude(pk__in=handed_in.values("agency_id"))
+    )
+
+
+def round_report_statuses(reporting_round: ReportingRound, agencies) -> dict[int, str]:
+    """The status of each of ``agencies``' report in the round, by agency pk; an agency without
+    a report is left out (one query)."""
+    return dict(
+        Report.objects.filter(
+            reporting_round=reporting_round, agency__in=[a.pk for a in agencies]
+        ).values_list("agency_id", "status")
+    )
+
+
 @dataclass
 class AgencyRow:
     agency: Agency

@@ -54,13 +54,7 @@ from .services import (
     task_move,
     task_update,
 )
-from .timeline import (
-    TimelineSection,
-    legend_svg,
-    plan_timeline_read,
-    timeline_pages_svg,
-    understood_label,
-)
+from .timeline import legend_svg, plan_timeline_for_user, timeline_pages_svg, timeline_rows
 
 EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
@@ -602,30 +596,15 @@ def block_remove(request, pk: int):
     return _blocks_response(request, plan)
 
 
-# -- the plan timeline: page and PDF (layout and drawing in tasks/timeline.py) ------------------
-
-
-def _timeline_for(request, pk: int):
-    """The plan's timeline with the page's filters; the same permission as the plan page."""
-    plan = plan_get_for_user(request.user, pk)
-
-    def number(name: str) -> int | None:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
-
-    return plan_timeline_read(
-        plan=plan,
-        user=request.user,
-        today=timezone.localdate(),
-        section_id=number("section"),
-        agency_id=number("lead"),
-    )
+# -- the plan timeline: page and PDF (reads, layout, words and drawing in tasks/timeline/) -------
 
 
 @login_required
 def plan_timeline(request, pk: int):
     """ "Tiến độ": the plan's tasks on a time axis, its milestones, a table of the same."""
-    data = _timeline_for(request, pk)
+    data = plan_timeline_for_user(
+        user=request.user, plan_pk=pk, filters=request.GET, today=timezone.localdate()
+    )
     params = request.GET.copy()
     params.pop("paper", None)
     return render(
@@ -635,7 +614,7 @@ def plan_timeline(request, pk: int):
             "plan": data.plan,
             "data": data,
             "rows": timeline_rows(data),
-            # Our own SVG: every text in it is escaped when it is written (tasks/timeline.py).
+            # Our own SVG: every text in it is escaped when it is written (tasks/timeline/svg.py).
             # Cut as the browser prints it (A4 landscape, see app.css): a page per SVG.
             "charts": [
                 mark_safe(chart)  # noqa: S308
@@ -647,22 +626,14 @@ def plan_timeline(request, pk: int):
     )
 
 
-def timeline_rows(data) -> list[dict]:
-    """The table under the chart: section headings and tasks with their times in words."""
-    return [
-        {"section": entry}
-        if isinstance(entry, TimelineSection)
-        else {"task": entry, "understood": understood_label(entry)}
-        for entry in data.entries
-    ]
-
-
 @login_required
 def plan_timeline_pdf(request, pk: int):
     """The timeline as a landscape PDF (A4, or A3 with ``?paper=a3``), with the same filters."""
     # Imported here, as the exporter registry does: WeasyPrint loads only when a PDF is asked for.
     from .exporters.timeline_pdf import render_timeline_pdf
 
-    data = _timeline_for(request, pk)
+    data = plan_timeline_for_user(
+        user=request.user, plan_pk=pk, filters=request.GET, today=timezone.localdate()
+    )
     paper = "a3" if request.GET.get("paper") == "a3" else "a4"
     return export_response(render_timeline_pdf(data, rows=timeline_rows(data), paper=paper))

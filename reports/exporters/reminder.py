@@ -10,8 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
-from . import html_nobreak, round_filename
-from . import reminder_letter as build_letter
+from .letter import reminder_letter as build_letter
+from .official import html_nobreak, round_filename
 
 FILENAME_PREFIX = "cong-van-don-doc"
 

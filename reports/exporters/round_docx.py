@@ -30,9 +30,10 @@ from lxml import etree
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
-from . import MOTTO, NATION, Figure, Heading, Para, Table, round_filename, summary_document
-from . import task_cells as _task_cells
 from .charts import text_width
+from .document import Figure, Para, Table, summary_document
+from .document import task_cells as _task_cells
+from .official import MOTTO, NATION, Heading, round_filename
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT = "Times New Roman"

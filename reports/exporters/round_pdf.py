@@ -9,16 +9,8 @@ from django.utils.safestring import mark_safe
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
-from . import (
-    Figure,
-    Para,
-    SummaryDocument,
-    Table,
-    html_nobreak,
-    round_filename,
-    summary_document,
-    task_cells,
-)
+from .document import Figure, Para, SummaryDocument, Table, summary_document, task_cells
+from .official import html_nobreak, round_filename
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 

@@ -21,14 +21,8 @@ from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
-from . import (
-    heading,
-    missing_states,
-    period_text,
-    request_reference,
-    round_filename,
-    task_cells,
-)
+from .document import missing_states, task_cells
+from .official import heading, period_text, request_reference, round_filename
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT_NAME = "Times New Roman"

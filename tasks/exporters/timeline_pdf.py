@@ -44,7 +44,7 @@ def timeline_context(data, *, rows, paper: str = "a4") -> dict:
         "plan": data.plan,
         "data": data,
         "rows": rows,
-        # Our own SVG: every text in it is escaped when it is written (tasks/timeline.py).
+        # Our own SVG: every text in it is escaped when it is written (tasks/timeline/svg.py).
         "charts": [mark_safe(chart) for chart in charts],  # noqa: S308
         "legend": mark_safe(legend_svg(prefix="legend")),  # noqa: S308
         "paper": paper.upper(),
@@ -53,7 +53,7 @@ def timeline_context(data, *, rows, paper: str = "a4") -> dict:
 
 
 def render_timeline_pdf(data, *, rows, paper: str = "a4") -> Export:
-    """``data`` from ``tasks.timeline.plan_timeline_read``; ``rows`` the table's rows."""
+    """``data`` from ``tasks.timeline.plan_timeline_for_user``; ``rows`` its ``timeline_rows``."""
     html = render_to_string(TEMPLATE, timeline_context(data, rows=rows, paper=paper))
     return Export(
         filename=timeline_filename(data.plan),

@@ -11,7 +11,7 @@ from accounts.models import Role
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 from agreements.models import Agency
 from devdata.demo import demo_reports_load
-from reports.exporters import summary_document
+from reports.exporters.document import summary_document
 from reports.exporters.round_pdf import round_summary_html
 from reports.models import DocumentJob, Report, ReportEntry, ReportingRound
 from reports.summary import round_summary

@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 from accounts.models import Role
 from agreements.models import Agency, Plan
 from reports import reminders
+from reports.exporters.letter import reminder_letter
 from reports.models import ReminderLog, Report
-from reports.reminders import RemindersFailed, reminders_send
+from reports.reminders import RemindersFailed, reminder_agencies, reminders_send
 from reports.services import round_open
 from tasks.models import Task, TaskLead
 from tests.conftest import make_user
@@ -324,3 +325,31 @@ def test_reminders_send_raises_after_trying_everyone(reporting_round, trade, mon
     assert failed.value.sent == []
     assert "Sở Công thương" in failed.value.failures[0]
     assert not ReminderLog.objects.exists()
+
+
+def test_the_letter_and_the_mails_go_to_the_agencies_that_have_not_reported(
+    reporting_round, trade, culture, police, khanh_hoa, plan_165, mailoutbox
+):
+    """One rule for who has not reported: the reminder letter (công văn đôn đốc) is addressed to
+    exactly the agencies the e-mail job reminds, until the job has mailed them that day."""
+    Report.objects.create(reporting_round=reporting_round, agency=trade, status="submitted")
+    Report.objects.create(reporting_round=reporting_round, agency=culture, status="returned")
+    stranger = Agency.objects.filter(province=khanh_hoa).exclude(kind="group").first()
+    stranger.name = "Sở Thử nghiệm tỉnh Khánh Hòa"
+    stranger.save()
+    TaskLead.objects.create(task=Task.objects.filter(plan=plan_165).first(), agency=stranger)
+    today = date(2022, 4, 5)
+
+    letter = reminder_letter(reporting_round, today)
+    mailed = reminder_agencies(reporting_round, today=today)
+    assert letter.addressees == [f"- {agency.name};" for agency in mailed]
+    assert "- Sở Văn hóa, Thể thao và Du lịch;" in letter.addressees  # returned: still owes
+    assert "- Công an tỉnh;" in letter.addressees  # no report at all
+    assert "- Sở Công thương;" not in letter.addressees  # handed in
+    assert "- Sở Thử nghiệm tỉnh Khánh Hòa;" not in letter.addressees  # another province
+
+    # On purpose, the job mails an agency once a day; the letter still names it.
+    run("--date", "2022-04-05")
+    assert mails_to(mailoutbox, "vh1@quangtri.gov.vn")
+    assert culture not in reminder_agencies(reporting_round, today=today)
+    assert reminder_letter(reporting_round, today).addressees == letter.addressees

@@ -16,17 +16,10 @@ from agreements.models import Agency, Agreement, Meeting, Plan, ReportDeadline
 from tasks.models import Task
 from tasks.services import section_create, task_create
 from tasks.timeframes import parse_timeframe
-from tasks.timeline import (
-    CHART_X0,
-    CHART_X1,
-    MAX_WIDEN_YEARS,
-    Milestone,
-    TimelineSection,
-    TimelineTask,
-    timeline_layout,
-    timeline_svg,
-    understood_label,
-)
+from tasks.timeline.entries import Milestone, TimelineSection, TimelineTask
+from tasks.timeline.layout import CHART_X0, CHART_X1, MAX_WIDEN_YEARS, timeline_layout
+from tasks.timeline.svg import timeline_svg
+from tasks.timeline.wording import understood_label
 
 SVG = "{http://www.w3.org/2000/svg}"
 PERIOD = (2020, 2022)
