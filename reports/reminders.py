@@ -21,15 +21,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from agreements.models import Agency
 
-from .models import ReminderLog, Report, ReportingRound, ReportStatus, RoundStatus
-from .services import round_owing_agencies
+from .models import HANDED_IN, ReminderLog, Report, ReportingRound, RoundStatus
+from .selectors import round_owing_agencies
 
 logger = logging.getLogger(__name__)
 
 SUBJECT_TEMPLATE = "reports/email/reminder_subject.txt"
 BODY_TEMPLATE = "reports/email/reminder_body.txt"
-# A report in one of these states has been handed in: its agency owes nothing more.
-HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ def round_detail(request, pk: int):
             reporting_round=reporting_round, agency_id=request.user.agency_id
         ).first()
         context["owes"] = (
-            services.round_owing_agencies(reporting_round)
+            selectors.round_owing_agencies(reporting_round)
             .filter(pk=request.user.agency_id)
             .exists()
         )
@@ -136,7 +136,7 @@ def report_mine(request, pk: int):
     reporting_round = permissions.round_get_for_user(request.user, pk)
     if request.user.role != Role.REPORTER or not request.user.agency_id:
         raise Http404
-    in_scope = services.round_tasks(reporting_round)
+    in_scope = selectors.round_tasks(reporting_round)
     if not (
         in_scope.filter(leads__agency_id=request.user.agency_id).exists()
         or in_scope.filter(coordinating_agencies=request.user.agency_id).exists()
@@ -382,7 +382,7 @@ def _round_document(request, pk: int, kind: str, fmt: str):
     # A big round, or one with much text, is built by the background worker, never in the
     # request: a web worker's time is bounded whatever the reporters typed.
     if (
-        services.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
+        selectors.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
         and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
     ):
         return export_response(

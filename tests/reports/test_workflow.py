@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements.models import Agency
 from reports.models import Report, ReportStatus
+from reports.selectors import round_owing_agencies
 from reports.services import (
     ReportConflict,
     ReportIncomplete,
@@ -13,7 +14,6 @@ from reports.services import (
     report_save,
     report_start,
     report_submit,
-    round_owing_agencies,
 )
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
