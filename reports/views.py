@@ -25,12 +25,12 @@ from agreements.permissions import agencies_visible_to
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
+from tasks.downloads import export_response
 from tasks.exporters.base import exporter_for
 from tasks.models import Task
 from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
-from tasks.views import export_response
 
 from . import jobs, permissions, selectors, services
 from .agencies import agency_merge

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,7 +32,8 @@ from agreements.text import search_terms
 
 from . import permissions
 from .blocks import next_stt
-from .exporters.base import Export, exporter_for
+from .downloads import export_response
+from .exporters.base import exporter_for
 from .filters import PlanFilter, TaskFilter
 from .forms import BlockForm, BlockPasteForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
@@ -149,13 +149,6 @@ def plan_export(request, pk: int, fmt: str):
     except LookupError:
         raise Http404 from None
     return export_response(render_export(plan))
-
-
-def export_response(export: Export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
