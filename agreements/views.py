@@ -23,8 +23,9 @@ from .models import Agreement, Meeting, Plan, PlanKind, PlanStatus
 
 def _province_for_new(request):
     """Only a coordinator of a province creates its documents; others get the same 404."""
+    permissions.require_coordinator(request.user)
     province = getattr(request.user, "province", None)
-    if not permissions.may_coordinate(request.user) or province is None:
+    if province is None:
         raise Http404
     return province
 

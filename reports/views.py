@@ -21,7 +21,7 @@ from accounts.models import Role
 from agreements import permissions as agency_permissions
 from agreements.models import Agency, AgencyKind
 from agreements.numbers import IdChoiceField
-from agreements.permissions import agencies_visible_to
+from agreements.permissions import agencies_visible_to, require_coordinator
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
@@ -58,11 +58,6 @@ from .models import (
 from .permissions import rounds_visible_to
 
 
-def _require_coordinator(user) -> None:
-    if not permissions.may_review(user):
-        raise Http404
-
-
 @login_required
 def round_list(request):
     rounds = list(selectors.round_list_for_user(request.user))
@@ -81,7 +76,7 @@ def round_list(request):
 
 @login_required
 def round_create(request):
-    _require_coordinator(request.user)
+    require_coordinator(request.user)
     latest = rounds_visible_to(request.user).exclude(outline=[]).first()
     form = RoundForm(
         request.POST or None,
@@ -156,7 +151,7 @@ def report_mine(request, pk: int):
 @login_required
 @require_POST
 def report_behalf(request, pk: int, agency_pk: int):
-    _require_coordinator(request.user)
+    require_coordinator(request.user)
     reporting_round = permissions.round_get_for_user(request.user, pk)
     agency = agency_permissions.agency_get_for_user(request.user, agency_pk)
     try:
@@ -557,8 +552,7 @@ def agency_detail(request, pk: int):
     merge_form = AgencyMergeForm(agency=agency)
     replace_form = AgencyReplaceForm(agency=agency)
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require_coordinator(request.user)
         action = request.POST.get("action")
         try:
             if action == "merge":

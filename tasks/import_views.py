@@ -11,14 +11,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from agreements.models import Agency, Country, Locality
 from agreements.numbers import IdChoiceField
-from agreements.permissions import may_coordinate
+from agreements.permissions import require_coordinator
 from agreements.services import AgencyIndex
 
 from .importers.parser import parse_grids
@@ -61,11 +60,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _require_coordinator(request) -> None:
-    if not may_coordinate(request.user):
-        raise Http404
-
-
 def _load_pending(request):
     pending = request.session.get(SESSION_KEY)
     if not pending:
@@ -78,7 +72,7 @@ def _load_pending(request):
 
 @login_required
 def plan_import_upload(request):
-    _require_coordinator(request)
+    require_coordinator(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
@@ -107,7 +101,7 @@ def plan_import_upload(request):
 
 @login_required
 def plan_import_preview(request):
-    _require_coordinator(request)
+    require_coordinator(request.user)
     pending, data = _load_pending(request)
     if pending is None:
         messages.warning(request, _("Chưa có tệp nào đang chờ nhập: hãy tải tệp lên."))
