@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,6 +105,15 @@ class ReportStateChanged(PermissionDenied):
 
 class ReportIncomplete(ValidationError):
     """A submission missing required fields: the message names every one of them."""
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    """A file handed in with a report: its kind and, for evidence, the entry it backs."""
+
+    upload: UploadedFile
+    kind: str
+    entry: ReportEntry | None = None
 
 
 # -- rounds -----------------------------------------------------------------------------------
@@ -295,8 +306,13 @@ def report_save(
     version: int,
     general: Mapping[str, object],
     entries: Mapping[int, Mapping[str, object]] | None = None,
+    attachments: Sequence[NewAttachment] = (),
 ) -> Report:
-    """Save a draft. Refused if someone saved since ``version`` was read: nothing is overwritten."""
+    """Save a draft and the files handed in with it, all or nothing.
+
+    Refused if someone saved since ``version`` was read: nothing is overwritten. A file that is
+    not what its name says refuses the whole save (see ``attachment_add``).
+    """
     if not report_can_edit(user, report):
         raise PermissionDenied
     locked = _lock_editable(report, user, version)
@@ -326,6 +342,14 @@ def report_save(
                 entry.full_clean()
                 entry.save()
     _event(locked, EventAction.SAVED, user)
+    for attachment in attachments:
+        attachment_add(
+            report=locked,
+            user=user,
+            upload=attachment.upload,
+            kind=attachment.kind,
+            entry=attachment.entry,
+        )
     return locked
 
 

@@ -7,21 +7,19 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from agreements.models import Agency, Country, Locality
-from agreements.numbers import IdChoiceField
+from agreements.models import Agency, Locality
 from agreements.permissions import require_coordinator
 from agreements.services import AgencyIndex
 
+from .forms import ImportForm
 from .importers.parser import parse_grids
-from .importers.reader import MAX_FILE_SIZE, PlanImportError, read_document
+from .importers.reader import PlanImportError, read_document
 from .importers.service import plan_import
 
 SESSION_KEY = "plan_import"
@@ -32,32 +30,6 @@ def _pending_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_lazy("Tệp Word (.docx) hoặc Excel (.xlsx) có bảng kế hoạch"))
-    number = forms.CharField(label=_lazy("Số, ký hiệu"), max_length=60)
-    title = forms.CharField(label=_lazy("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
-    partner = IdChoiceField(
-        label=_lazy("Địa phương đối tác"),
-        queryset=Locality.objects.exclude(country=Country.VN).order_by("name"),
-        required=False,
-    )
-    date = forms.DateField(
-        label=_lazy("Ngày ban hành"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(
-                _("Tệp «%(name)s» nặng %(size).1f MB, vượt giới hạn 10 MB.")
-                % {"name": upload.name, "size": upload.size / 1024 / 1024}
-            )
-        return upload
 
 
 def _load_pending(request):

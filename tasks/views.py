@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,11 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from agreements.models import Plan
-from agreements.numbers import WholeNumberField
 from agreements.permissions import (
     agencies_visible_to,
     may_coordinate,
@@ -35,7 +32,7 @@ from .blocks import next_stt
 from .downloads import export_response
 from .exporters.base import exporter_for
 from .filters import PlanFilter, TaskFilter
-from .forms import BlockForm, BlockPasteForm, SectionForm, TaskForm
+from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
 from .selectors import plan_block_parts, plan_rows, section_path, task_queryset_full
 from .services import (
@@ -333,13 +330,6 @@ def agency_suggest(request):
     return render(
         request, "tasks/_agency_options.html", {"agencies": agencies[:20] if words else agencies}
     )
-
-
-class CarryForwardForm(forms.Form):
-    number = forms.CharField(label=_lazy("Số, ký hiệu của kế hoạch mới"), max_length=60)
-    title = forms.CharField(label=_lazy("Tên kế hoạch mới"))
-    start_year = WholeNumberField(label=_lazy("Từ năm"), min_value=1990, max_value=2200)
-    end_year = WholeNumberField(label=_lazy("Đến năm"), min_value=1990, max_value=2200)
 
 
 @login_required
