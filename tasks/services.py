@@ -56,9 +56,13 @@ def _position_after(plan: Plan, is_anchor) -> int:
     return anchor.position + 1
 
 
-def _position_in_section(plan: Plan, section: Section | None) -> int:
+def task_position_new(*, plan: Plan, section: Section | None) -> int:
     """A new task's place: after the last task of its section (right under the heading when it
-    has none, so before its sub-sections); a task outside any section after the last such."""
+    has none, so before its sub-sections); a task outside any section after the last such.
+
+    The one rule for every way a task comes in: the plan page, htmx, the admin (a task added with
+    no position). May renumber the plan to make room: call it inside the creating transaction.
+    """
     if section is None:
         return _position_after(plan, lambda row: row.kind == "task" and row.task.section_id is None)
     return _position_after(
@@ -151,9 +155,9 @@ def task_create(
     origin: Task | None = None,
 ) -> Task:
     """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's.
-    Without ``position`` it goes after the last task of its section (see _position_in_section)."""
+    Without ``position`` it goes after the last task of its section (``task_position_new``)."""
     if position is None:
-        position = _position_in_section(plan, section)
+        position = task_position_new(plan=plan, section=section)
     task = Task(
         plan=plan,
         section=section,

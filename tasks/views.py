@@ -28,13 +28,18 @@ from agreements.selectors import (
 from agreements.text import search_terms
 
 from . import permissions
-from .blocks import next_stt
 from .downloads import export_response
 from .exporters.base import exporter_for
 from .filters import PlanFilter, TaskFilter
 from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
-from .selectors import plan_block_parts, plan_rows, section_path, task_queryset_full
+from .selectors import (
+    plan_block_parts,
+    plan_rows,
+    section_path,
+    task_number_next,
+    task_queryset_full,
+)
 from .services import (
     block_create,
     block_delete,
@@ -255,12 +260,11 @@ def task_new(request, plan_pk: int):
             pk=request.GET.get("section") or request.POST.get("section"),
         )
     draft = Task(plan=plan, section=section)
-    after = Task.objects.filter(plan=plan, section=section).order_by("-position", "-pk").first()
     form = TaskForm(
         request.POST or None,
         instance=draft,
         province=plan.province,
-        initial={"number": next_stt(after.number if after else "")},
+        initial={"number": task_number_next(plan=plan, section=section)},
     )
     if request.method == "POST" and form.is_valid():
         task = task_create(
