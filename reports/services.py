@@ -119,6 +119,26 @@ class NewAttachment:
 # -- rounds -----------------------------------------------------------------------------------
 
 
+def round_check(*, reporting_round: ReportingRound, plans: Iterable[Plan]) -> None:
+    """What a round must satisfy however it is written (opened on the round page, added or
+    changed in the admin): the model's rules (dates in order, a request number once per
+    province) and plans of its own province.
+
+    Raises one ValidationError naming every field at fault.
+    """
+    errors: dict[str, list] = {}
+    try:
+        reporting_round.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if any(plan.province_id != reporting_round.province_id for plan in plans):
+        errors.setdefault("plans", []).append(
+            _("Kế hoạch được báo cáo phải thuộc cùng tỉnh với đợt báo cáo.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -132,9 +152,11 @@ def round_open(
     summary: str = "",
     outline: list | None = None,
 ) -> ReportingRound:
+    """Open a round of the user's province asking for reports on ``plans`` by ``deadline``."""
     if not user.may_coordinate:
         raise PermissionDenied
     plans = list(plans)
+    # Another province's plan can only come from a forged id: refused as such, before the rules.
     if any(plan.province_id != user.province_id for plan in plans):
         raise PermissionDenied
     reporting_round = ReportingRound(
@@ -146,10 +168,10 @@ def round_open(
         period_end=period_end,
         deadline=deadline,
         outline=outline or [],
-        status="open",
+        status=RoundStatus.OPEN,
         created_by=user,
     )
-    reporting_round.full_clean()
+    round_check(reporting_round=reporting_round, plans=plans)
     reporting_round.save()
     reporting_round.plans.set(plans)
     return reporting_round
