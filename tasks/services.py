@@ -10,20 +10,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from agreements.models import Agency, Locality, Meeting, Plan
+from agreements.models import Agency, Locality, Plan
 
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
-from .timeframes import parse_timeframe
-
-
-def meeting_apply_timeframe(sender, instance: Meeting, **kwargs) -> None:
-    """Keep a meeting's dates in step with its date or its printed planned time ("quý IV/2023")."""
-    if instance.date:
-        instance.start_date = instance.end_date = instance.date
-    else:
-        parsed = parse_timeframe(instance.timeframe_text or "")
-        instance.start_date, instance.end_date = parsed.start, parsed.end
 
 
 def plan_next_position(plan: Plan) -> int:

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from agreements.models import Agency, Agreement, Meeting, Plan, ReportDeadline
+from agreements.timeframes import parse_timeframe
 from tasks.models import Task
 from tasks.services import section_create, task_create
-from tasks.timeframes import parse_timeframe
 from tasks.timeline import (
     CHART_X0,
     CHART_X1,
