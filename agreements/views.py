@@ -251,7 +251,7 @@ def meeting_detail(request, pk: int):
 
 
 @login_required
-def meeting_directive_new(request, pk: int):
+def directive_new(request, pk: int):
     """ "Tạo văn bản chỉ đạo": a Công văn following the meeting; its tasks are added on its page."""
     meeting = permissions.meeting_get_for_user(request.user, pk, change=True)
     parent = selectors.meeting_parent_plan(meeting)

@@ -74,7 +74,7 @@ def round_list(request):
 
 
 @login_required
-def round_create(request):
+def round_open(request):
     require_coordinator(request.user)
     latest = rounds_visible_to(request.user).exclude(outline=[]).first()
     form = RoundForm(
@@ -558,7 +558,7 @@ def dashboard_export(request, fmt: str):
 
 
 @login_required
-def calendar_page(request):
+def calendar(request):
     """The address of the user's calendar feed, to paste into a calendar program."""
     if request.method == "POST":
         request.user.calendar_token_rotate()

@@ -77,7 +77,7 @@ def plan_import_preview(request):
     pending, data = _load_pending(request)
     if pending is None:
         messages.warning(request, _("Chưa có tệp nào đang chờ nhập: hãy tải tệp lên."))
-        return redirect("tasks:plan_import")
+        return redirect("tasks:plan_import_upload")
     province = request.user.province
     parsed = parse_grids(read_document(data))
     index = AgencyIndex.for_province(province)

@@ -578,7 +578,7 @@ def block_create(
 
 
 @transaction.atomic
-def blocks_paste(
+def block_paste(
     *,
     plan: Plan,
     text: str,

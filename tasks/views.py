@@ -27,7 +27,7 @@ from agreements.selectors import (
 )
 from agreements.text import search_terms
 
-from . import permissions
+from . import permissions, services
 from .downloads import export_response
 from .exporters.base import exporter_for
 from .filters import PlanFilter, TaskFilter
@@ -39,22 +39,6 @@ from .selectors import (
     section_path,
     task_number_next,
     task_queryset_full,
-)
-from .services import (
-    block_create,
-    block_delete,
-    block_move,
-    block_update,
-    blocks_paste,
-    plan_carry_forward,
-    section_create,
-    section_delete,
-    section_move,
-    section_update,
-    task_create,
-    task_delete,
-    task_move,
-    task_update,
 )
 from .timeline import (
     TimelineSection,
@@ -236,7 +220,7 @@ def task_edit(request, pk: int):
                 )
             }
             fields["lead_text"] = form.cleaned_data["leads"]
-            task_update(
+            services.task_update(
                 task=task,
                 user=request.user,
                 fields=fields,
@@ -267,7 +251,7 @@ def task_new(request, plan_pk: int):
         initial={"number": task_number_next(plan=plan, section=section)},
     )
     if request.method == "POST" and form.is_valid():
-        task = task_create(
+        task = services.task_create(
             plan=plan,
             section=section,
             number=form.cleaned_data["number"],
@@ -294,10 +278,10 @@ def task_new(request, plan_pk: int):
 
 @login_required
 @require_POST
-def task_remove(request, pk: int):
+def task_delete(request, pk: int):
     task = _editable_task(request, pk)
     plan_pk = task.plan_id
-    task_delete(task=task, user=request.user)
+    services.task_delete(task=task, user=request.user)
     if request.headers.get("HX-Request"):
         return HttpResponse("")
     return redirect("tasks:plan_detail", pk=plan_pk)
@@ -305,9 +289,9 @@ def task_remove(request, pk: int):
 
 @login_required
 @require_POST
-def task_reorder(request, pk: int):
+def task_move(request, pk: int):
     task = _editable_task(request, pk)
-    task_move(
+    services.task_move(
         task=task,
         direction="up" if request.POST.get("direction") == "up" else "down",
         user=request.user,
@@ -337,7 +321,7 @@ def agency_suggest(request):
 
 
 @login_required
-def plan_carry(request, pk: int):
+def plan_carry_forward(request, pk: int):
     """Next period's draft with copies of the unfinished tasks, each linked to its origin."""
     plan = plan_get_for_user(request.user, pk, change=True)
     length = plan.end_year - plan.start_year
@@ -355,7 +339,7 @@ def plan_carry(request, pk: int):
             form.add_error("number", _("Tỉnh đã có văn bản số này."))
         else:
             try:
-                draft = plan_carry_forward(plan=plan, user=request.user, **data)
+                draft = services.plan_carry_forward(plan=plan, user=request.user, **data)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -388,7 +372,7 @@ def section_edit(request, pk: int):
     section = _editable_section(request, pk)
     form = SectionForm(request.POST or None, instance=section, plan=section.plan)
     if request.method == "POST" and form.is_valid():
-        section_update(
+        services.section_update(
             section=section,
             number=form.cleaned_data["number"],
             title=form.cleaned_data["title"],
@@ -415,7 +399,7 @@ def section_new(request, plan_pk: int):
     plan = plan_get_for_user(request.user, plan_pk, change=True)
     form = SectionForm(request.POST or None, instance=Section(plan=plan), plan=plan)
     if request.method == "POST" and form.is_valid():
-        section_create(
+        services.section_create(
             plan=plan,
             parent=form.cleaned_data["parent"],
             kind=form.cleaned_data["kind"],
@@ -433,9 +417,9 @@ def section_new(request, plan_pk: int):
 
 @login_required
 @require_POST
-def section_reorder(request, pk: int):
+def section_move(request, pk: int):
     section = _editable_section(request, pk)
-    section_move(
+    services.section_move(
         section=section, direction="up" if request.POST.get("direction") == "up" else "down"
     )
     return _rows_response(request, section.plan)
@@ -443,11 +427,11 @@ def section_reorder(request, pk: int):
 
 @login_required
 @require_POST
-def section_remove(request, pk: int):
+def section_delete(request, pk: int):
     section = _editable_section(request, pk)
     plan = section.plan
     try:
-        section_delete(section=section, user=request.user)
+        services.section_delete(section=section, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         if request.headers.get("HX-Request"):
@@ -523,7 +507,7 @@ def block_new(request, plan_pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            block_create(plan=plan, part=part, after=after, user=request.user, **fields)
+            services.block_create(plan=plan, part=part, after=after, user=request.user, **fields)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -540,7 +524,7 @@ def block_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            block_update(block=block, fields=fields, user=request.user)
+            services.block_update(block=block, fields=fields, user=request.user)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -556,7 +540,7 @@ def block_paste(request, plan_pk: int):
     form = BlockPasteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = blocks_paste(
+            created = services.block_paste(
                 plan=plan, text=form.cleaned_data["text"], part=part, after=after, user=request.user
             )
         except ValidationError as error:
@@ -570,9 +554,9 @@ def block_paste(request, plan_pk: int):
 
 @login_required
 @require_POST
-def block_reorder(request, pk: int):
+def block_move(request, pk: int):
     block = permissions.block_get_for_user(request.user, pk, change=True)
-    block_move(
+    services.block_move(
         block=block,
         direction="up" if request.POST.get("direction") == "up" else "down",
         user=request.user,
@@ -582,10 +566,10 @@ def block_reorder(request, pk: int):
 
 @login_required
 @require_POST
-def block_remove(request, pk: int):
+def block_delete(request, pk: int):
     block = permissions.block_get_for_user(request.user, pk, change=True)
     plan = block.plan
-    block_delete(block=block, user=request.user)
+    services.block_delete(block=block, user=request.user)
     return _blocks_response(request, plan)
 
 
