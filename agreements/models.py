@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .limits import TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from .text import fold
+from .timeframes import parse_timeframe
 
 
 class SearchableModel(models.Model):
@@ -235,8 +236,24 @@ class Meeting(SearchableModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Every way a meeting is written (services, admin, seed) keeps its dates in step.
+        self.apply_timeframe()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "start_date", "end_date"}
+        super().save(*args, **kwargs)
+
     def search_source(self) -> list[str]:
         return [self.title, self.place, self.notice_number, self.conclusions]
+
+    def apply_timeframe(self) -> None:
+        """Its dates from its date, or from its printed planned time ("Quý III/2022")."""
+        if self.date:
+            self.start_date = self.end_date = self.date
+        else:
+            parsed = parse_timeframe(self.timeframe_text or "")
+            self.start_date, self.end_date = parsed.start, parsed.end
 
 
 class PlanKind(models.TextChoices):

@@ -24,6 +24,13 @@ def may_coordinate(user: Any) -> bool:
     return bool(user.is_authenticated and getattr(user, "may_coordinate", False))
 
 
+def require_coordinator(user: Any) -> None:
+    """Coordinator-only pages and actions answer every other role 404, as a missing page does
+    (not 403): a reporter or a leader learns nothing there about what exists."""
+    if not may_coordinate(user):
+        raise Http404
+
+
 def may_manage_agencies(user: Any) -> bool:
     """Agencies are the province's people too: coordinators and administrators keep them."""
     return may_coordinate(user)

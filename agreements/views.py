@@ -23,8 +23,9 @@ from .models import Agreement, Meeting, Plan, PlanKind, PlanStatus
 
 def _province_for_new(request):
     """Only a coordinator of a province creates its documents; others get the same 404."""
+    permissions.require_coordinator(request.user)
     province = getattr(request.user, "province", None)
-    if not permissions.may_coordinate(request.user) or province is None:
+    if province is None:
         raise Http404
     return province
 
@@ -250,7 +251,7 @@ def meeting_detail(request, pk: int):
 
 
 @login_required
-def meeting_directive_new(request, pk: int):
+def directive_new(request, pk: int):
     """ "Tạo văn bản chỉ đạo": a Công văn following the meeting; its tasks are added on its page."""
     meeting = permissions.meeting_get_for_user(request.user, pk, change=True)
     parent = selectors.meeting_parent_plan(meeting)

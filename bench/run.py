@@ -166,7 +166,7 @@ def big_round_create(scale: Scale, province_name: str) -> int:
 
     from agreements.models import Locality, Plan, PlanStatus
     from devdata.scale import REFERENCE_DATE, ScaleSpec, round_generate, scale_generate
-    from reports.services import round_tasks
+    from reports.selectors import round_tasks
 
     with transaction.atomic():
         scale_generate(
@@ -565,7 +565,7 @@ def main() -> None:
                 scale.export_runs,
             )
         )
-    from reports.services import round_tasks
+    from reports.selectors import round_tasks
 
     big_tasks = round_tasks(big_round).count()
     for fmt in ("pdf", "xlsx", "docx"):

@@ -61,6 +61,7 @@ from reports.models import (
     ReportStatus,
     RoundStatus,
 )
+from reports.selectors import round_owing_agencies
 from reports.services import (
     report_accept,
     report_return,
@@ -68,7 +69,6 @@ from reports.services import (
     report_start,
     report_submit,
     round_open,
-    round_owing_agencies,
 )
 from tasks.exporters.base import slugify_vi
 from tasks.models import (

@@ -57,7 +57,8 @@ def main() -> None:
     from accounts.roles import user_apply_role
     from agreements.models import Agency
     from reports.models import ReportingRound
-    from reports.services import round_open, round_owing_agencies
+    from reports.selectors import round_owing_agencies
+    from reports.services import round_open
 
     counts = role_counts(args.users)
     password = secrets.token_urlsafe(16)

@@ -1,11 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline
 
 from .models import Attachment, ReminderLog, Report, ReportEntry, ReportEvent, ReportingRound
-from .services import round_lock_for_status_change
+from .services import round_check, round_lock_for_status_change
 
 
 @admin.register(ReportingRound)
@@ -21,11 +22,39 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
     list_filter = ("province", "status")
     autocomplete_fields = ("plans",)
     date_hierarchy = "deadline"
-    exclude = ("created_by",)
+
+    def get_exclude(self, request, obj=None):
+        # A new round is opened, as on the round page; it is closed later, on its own change page.
+        return ("created_by",) if obj is not None else ("created_by", "status")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class RoundAdminForm(form_class):
+            def _post_clean(self):
+                # The province is the administrator's own (not a field): set before the checks.
+                if not actor.is_superuser:
+                    self.instance.province_id = actor.province_id
+                super()._post_clean()
+                if self.errors:
+                    return  # the model's own messages, once
+                try:
+                    round_check(
+                        reporting_round=self.instance, plans=self.cleaned_data.get("plans", ())
+                    )
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        self.add_error(field if field in self.fields else None, messages)
+
+        RoundAdminForm.__name__ = form_class.__name__
+        return RoundAdminForm
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
-            if change and "status" in form.changed_data:
+            if not change:
+                obj.created_by = request.user
+            elif "status" in form.changed_data:
                 # Like reports.services.round_close: a report step in flight finishes first.
                 round_lock_for_status_change(reporting_round=obj)
             super().save_model(request, obj, form, change)

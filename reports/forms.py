@@ -5,7 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
-from agreements.models import Locality
+from agreements.models import Agency, AgencyKind, Locality
 from agreements.numbers import (
     DecimalNumberField,
     IdChoiceField,
@@ -14,11 +14,12 @@ from agreements.numbers import (
     number_formfield,
 )
 from agreements.permissions import agencies_visible_to, plans_visible_to
+from agreements.uploads import upload_validate
 from tasks.models import TaskStatus
 
 from .dashboard import DashboardFilters
-from .models import Report, ReportingRound
-from .services import GENERAL_FIELDS
+from .models import AttachmentKind, Report, ReportingRound
+from .services import GENERAL_FIELDS, NewAttachment
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -28,6 +29,15 @@ FILE_ERRORS = {
     "empty": _("Tệp tải lên rỗng (0 byte): hãy chọn lại tệp."),
     "invalid": _("Không đọc được tệp tải lên: hãy chọn lại tệp."),
 }
+
+
+def _checked_upload(form: forms.Form, name: str):
+    """The uploaded file, checked by its content before anything is saved: a bad file is named
+    next to its field and the report stays as it was."""
+    upload = form.cleaned_data.get(name)
+    if upload:
+        upload_validate(upload)
+    return upload
 
 
 class RoundForm(forms.ModelForm):
@@ -128,6 +138,23 @@ class ReportGeneralForm(forms.ModelForm):
             )
         }
 
+    def clean_agreement_file(self):
+        return _checked_upload(self, "agreement_file")
+
+    def clean_source_file(self):
+        return _checked_upload(self, "source_file")
+
+    def values(self) -> dict:
+        """The general part, as ``report_save`` takes it."""
+        return {name: self.cleaned_data[name] for name in GENERAL_FIELDS}
+
+    def new_attachments(self) -> list[NewAttachment]:
+        files = (
+            (self.cleaned_data.get("agreement_file"), AttachmentKind.AGREEMENT),
+            (self.cleaned_data.get("source_file"), AttachmentKind.SOURCE),
+        )
+        return [NewAttachment(upload=upload, kind=kind) for upload, kind in files if upload]
+
 
 class EntryForm(forms.Form):
     status = forms.ChoiceField(
@@ -165,6 +192,9 @@ class EntryForm(forms.Form):
                 decimal_places=2,
             )
 
+    def clean_evidence(self):
+        return _checked_upload(self, "evidence")
+
     def values(self) -> dict:
         data = self.cleaned_data
         actuals = {
@@ -178,6 +208,12 @@ class EntryForm(forms.Form):
             "funds_spent": data["funds_spent"],
             "actuals": actuals,
         }
+
+    def new_attachments(self) -> list[NewAttachment]:
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return []
+        return [NewAttachment(upload=upload, kind=AttachmentKind.EVIDENCE, entry=self.entry)]
 
 
 class ReturnForm(forms.Form):
@@ -218,3 +254,52 @@ class DashboardFilterForm(forms.Form):
             field_name=(values.get("field") or "").strip(),
             agency=values.get("agency"),
         )
+
+
+class AgencyMergeForm(forms.Form):
+    duplicate = IdChoiceField(
+        label=_("Bản ghi trùng (sẽ gộp vào cơ quan này)"), queryset=Agency.objects.none()
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate"].queryset = Agency.objects.filter(province=agency.province).exclude(
+            pk=agency.pk
+        )
+
+
+class AgencyReplaceForm(forms.Form):
+    successor = IdChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
+    since = forms.DateField(
+        label=_("Từ ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Agency.objects.filter(
+            province=agency.province, active=True
+        ).exclude(pk=agency.pk)
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên đầy đủ"), max_length=300)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=120, required=False)
+    aliases = forms.CharField(
+        label=_("Tên gọi khác"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một tên."),
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=AgencyKind.choices)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["aliases"] = [line for line in data["aliases"].splitlines() if line.strip()]
+        return data
+
+
+class AgencyEditForm(AgencyForm):
+    active = forms.BooleanField(label=_("Đang hoạt động"), required=False)

@@ -98,6 +98,11 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Đã duyệt")
 
 
+# A report in one of these states has been handed in: its agency owes nothing more, the summary
+# counts it, and its round is no longer overdue for that agency.
+HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
 class Report(models.Model):
     """One agency's answer in a round: the general part of the outline, then one entry per task."""
 

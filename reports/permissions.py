@@ -26,11 +26,6 @@ from .models import (
 )
 
 
-def may_review(user: Any) -> bool:
-    """Open and close rounds, accept and return reports, enter a paper report."""
-    return bool(user.is_authenticated and getattr(user, "may_coordinate", False))
-
-
 def may_see_summaries(user: Any) -> bool:
     """Round summaries, reminders, the dashboard: everyone but reporters."""
     return bool(user.is_authenticated and getattr(user, "may_see_dashboard", False))

@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agency
-from tasks.models import TaskLead
+from agreements.models import Agency, AgencyKind
+from tasks.models import Task, TaskLead
 
 from .models import (
+    HANDED_IN,
     Attachment,
     EntryRole,
     Report,
@@ -22,7 +23,6 @@ from .models import (
     ReportStatus,
 )
 from .permissions import rounds_visible_to
-from .services import round_owing_agencies, round_tasks
 
 NOT_STARTED = "not_started"
 OVERDUE = "overdue"
@@ -34,11 +34,28 @@ STATE_LABELS = {
     ReportStatus.ACCEPTED: _("Đã duyệt"),
     OVERDUE: _("Quá hạn"),
 }
-HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def round_list_for_user(user) -> QuerySet[ReportingRound]:
     return rounds_visible_to(user).prefetch_related("plans").order_by("-deadline")
+
+
+def round_tasks(reporting_round: ReportingRound) -> QuerySet[Task]:
+    """Every task of the round's plans: what its reports answer on."""
+    return Task.objects.filter(plan__in=reporting_round.plans.all())
+
+
+def round_owing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
+    """Every lead agency of a task in scope; printed collectives ("các Sở, ngành") owe nothing."""
+    return (
+        Agency.objects.filter(
+            pk__in=TaskLead.objects.filter(task__plan__in=reporting_round.plans.all()).values(
+                "agency_id"
+            )
+        )
+        .exclude(kind=AgencyKind.GROUP)
+        .order_by("name")
+    )
 
 
 def round_missing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:

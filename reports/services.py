@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from agreements.models import Agency, AgencyKind, Plan
+from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
-from tasks.models import Task, TaskLead
 
 from .models import (
     Attachment,
@@ -28,6 +28,7 @@ from .models import (
     ReportStatus,
     RoundStatus,
 )
+from .selectors import round_tasks
 
 GENERAL_FIELDS = (
     "delegations_out",
@@ -103,24 +104,36 @@ class ReportIncomplete(ValidationError):
     """A submission missing required fields: the message names every one of them."""
 
 
+@dataclass(frozen=True)
+class NewAttachment:
+    """A file handed in with a report: its kind and, for evidence, the entry it backs."""
+
+    upload: UploadedFile
+    kind: str
+    entry: ReportEntry | None = None
+
+
 # -- rounds -----------------------------------------------------------------------------------
 
 
-def round_tasks(reporting_round: ReportingRound) -> QuerySet[Task]:
-    return Task.objects.filter(plan__in=reporting_round.plans.all())
+def round_check(*, reporting_round: ReportingRound, plans: Iterable[Plan]) -> None:
+    """What a round must satisfy however it is written (opened on the round page, added or
+    changed in the admin): the model's rules (dates in order, a request number once per
+    province) and plans of its own province.
 
-
-def round_owing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
-    """Every lead agency of a task in scope; printed collectives ("các Sở, ngành") owe nothing."""
-    return (
-        Agency.objects.filter(
-            pk__in=TaskLead.objects.filter(task__plan__in=reporting_round.plans.all()).values(
-                "agency_id"
-            )
+    Raises one ValidationError naming every field at fault.
+    """
+    errors: dict[str, list] = {}
+    try:
+        reporting_round.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if any(plan.province_id != reporting_round.province_id for plan in plans):
+        errors.setdefault("plans", []).append(
+            _("Kế hoạch được báo cáo phải thuộc cùng tỉnh với đợt báo cáo.")
         )
-        .exclude(kind=AgencyKind.GROUP)
-        .order_by("name")
-    )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -136,9 +149,11 @@ def round_open(
     summary: str = "",
     outline: list | None = None,
 ) -> ReportingRound:
+    """Open a round of the user's province asking for reports on ``plans`` by ``deadline``."""
     if not user.may_coordinate:
         raise PermissionDenied
     plans = list(plans)
+    # Another province's plan can only come from a forged id: refused as such, before the rules.
     if any(plan.province_id != user.province_id for plan in plans):
         raise PermissionDenied
     reporting_round = ReportingRound(
@@ -150,10 +165,10 @@ def round_open(
         period_end=period_end,
         deadline=deadline,
         outline=outline or [],
-        status="open",
+        status=RoundStatus.OPEN,
         created_by=user,
     )
-    reporting_round.full_clean()
+    round_check(reporting_round=reporting_round, plans=plans)
     reporting_round.save()
     reporting_round.plans.set(plans)
     return reporting_round
@@ -310,8 +325,13 @@ def report_save(
     version: int,
     general: Mapping[str, object],
     entries: Mapping[int, Mapping[str, object]] | None = None,
+    attachments: Sequence[NewAttachment] = (),
 ) -> Report:
-    """Save a draft. Refused if someone saved since ``version`` was read: nothing is overwritten."""
+    """Save a draft and the files handed in with it, all or nothing.
+
+    Refused if someone saved since ``version`` was read: nothing is overwritten. A file that is
+    not what its name says refuses the whole save (see ``attachment_add``).
+    """
     if not report_can_edit(user, report):
         raise PermissionDenied
     locked = _lock_editable(report, user, version)
@@ -341,6 +361,14 @@ def report_save(
                 entry.full_clean()
                 entry.save()
     _event(locked, EventAction.SAVED, user)
+    for attachment in attachments:
+        attachment_add(
+            report=locked,
+            user=user,
+            upload=attachment.upload,
+            kind=attachment.kind,
+            entry=attachment.entry,
+        )
     return locked
 
 

@@ -15,14 +15,13 @@ from django.utils import timezone
 from agreements.models import Agency
 from tasks.models import Section, TaskLead, TaskStatus
 
-from .models import EntryRole, Report, ReportEntry, ReportingRound, ReportStatus
-from .services import round_owing_agencies, round_tasks
+from .models import HANDED_IN, EntryRole, Report, ReportEntry, ReportingRound
+from .selectors import round_owing_agencies, round_tasks
 
 NO_REPORT = ""
 NO_REPORT_LABEL = "Chưa có báo cáo"
 STATUS_ORDER = [*(value for value, _ in TaskStatus.choices), NO_REPORT]
 STATUS_LABELS = {**dict(TaskStatus.choices), NO_REPORT: NO_REPORT_LABEL}
-HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 @dataclass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,18 +17,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements import permissions as agency_permissions
-from agreements.models import Agency, AgencyKind
-from agreements.numbers import IdChoiceField
-from agreements.permissions import agencies_visible_to
+from agreements.permissions import agencies_visible_to, require_coordinator
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
+from tasks.downloads import export_response
 from tasks.exporters.base import exporter_for
 from tasks.models import Task
 from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
-from tasks.views import export_response
 
 from . import jobs, permissions, selectors, services
 from .agencies import agency_merge
@@ -40,6 +36,10 @@ from .dashboard import dashboard_data, upcoming_events
 from .exporters.charts import breakdown_chart
 from .exporters.dashboard import RENDERERS as DASHBOARD_RENDERERS
 from .forms import (
+    AgencyEditForm,
+    AgencyForm,
+    AgencyMergeForm,
+    AgencyReplaceForm,
     DashboardFilterForm,
     EntryForm,
     ReportGeneralForm,
@@ -48,7 +48,6 @@ from .forms import (
     outline_as_text,
 )
 from .models import (
-    AttachmentKind,
     DocumentJob,
     JobStatus,
     Report,
@@ -56,11 +55,6 @@ from .models import (
     ReportStatus,
 )
 from .permissions import rounds_visible_to
-
-
-def _require_coordinator(user) -> None:
-    if not permissions.may_review(user):
-        raise Http404
 
 
 @login_required
@@ -80,8 +74,8 @@ def round_list(request):
 
 
 @login_required
-def round_create(request):
-    _require_coordinator(request.user)
+def round_open(request):
+    require_coordinator(request.user)
     latest = rounds_visible_to(request.user).exclude(outline=[]).first()
     form = RoundForm(
         request.POST or None,
@@ -119,7 +113,7 @@ def round_detail(request, pk: int):
             reporting_round=reporting_round, agency_id=request.user.agency_id
         ).first()
         context["owes"] = (
-            services.round_owing_agencies(reporting_round)
+            selectors.round_owing_agencies(reporting_round)
             .filter(pk=request.user.agency_id)
             .exists()
         )
@@ -136,7 +130,7 @@ def report_mine(request, pk: int):
     reporting_round = permissions.round_get_for_user(request.user, pk)
     if request.user.role != Role.REPORTER or not request.user.agency_id:
         raise Http404
-    in_scope = services.round_tasks(reporting_round)
+    in_scope = selectors.round_tasks(reporting_round)
     if not (
         in_scope.filter(leads__agency_id=request.user.agency_id).exists()
         or in_scope.filter(coordinating_agencies=request.user.agency_id).exists()
@@ -156,7 +150,7 @@ def report_mine(request, pk: int):
 @login_required
 @require_POST
 def report_behalf(request, pk: int, agency_pk: int):
-    _require_coordinator(request.user)
+    require_coordinator(request.user)
     reporting_round = permissions.round_get_for_user(request.user, pk)
     agency = agency_permissions.agency_get_for_user(request.user, agency_pk)
     try:
@@ -190,19 +184,6 @@ def report_detail(request, pk: int):
     return render(request, "reports/report_detail.html", context)
 
 
-def _validate_uploads(forms_with_files) -> None:
-    """Check every uploaded file before anything is saved, so a bad file saves nothing."""
-    from agreements.uploads import upload_validate
-
-    for form, name in forms_with_files:
-        upload = form.cleaned_data.get(name)
-        if upload:
-            try:
-                upload_validate(upload)
-            except ValidationError as error:
-                form.add_error(name, error)
-
-
 @login_required
 def report_edit(request, pk: int):
     report = permissions.report_get_for_user(request.user, pk)
@@ -216,19 +197,22 @@ def report_edit(request, pk: int):
     entry_forms = [EntryForm(data, files, entry=entry) for entry in detail["entries"]]
     status = 200
     if request.method == "POST":
-        valid = general.is_valid() & all([f.is_valid() for f in entry_forms])
-        if valid:
-            _validate_uploads(
-                [(general, "agreement_file"), (general, "source_file")]
-                + [(f, "evidence") for f in entry_forms]
-            )
-            valid = not general.errors and not any(f.errors for f in entry_forms)
-        if not valid:
+        if not (general.is_valid() & all([f.is_valid() for f in entry_forms])):
             messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu bên dưới."))
             status = 400
         else:
             try:
-                report = _save(request, report, general, entry_forms)
+                report = services.report_save(
+                    report=report,
+                    user=request.user,
+                    version=general.cleaned_data["version"],
+                    general=general.values(),
+                    entries={form.entry.pk: form.values() for form in entry_forms},
+                    attachments=[
+                        *general.new_attachments(),
+                        *(new for form in entry_forms for new in form.new_attachments()),
+                    ],
+                )
             except services.ReportConflict as conflict:
                 messages.error(request, str(conflict))
                 status = 409
@@ -287,31 +271,6 @@ def _service_errors(error: ValidationError, forms_: list) -> None:
             forms_[0].add_error(None, errors)
         else:
             target.add_error(field, errors)
-
-
-@transaction.atomic
-def _save(
-    request, report: Report, general: ReportGeneralForm, entry_forms: list[EntryForm]
-) -> Report:
-    values = {name: general.cleaned_data[name] for name in services.GENERAL_FIELDS}
-    entries = {form.entry.pk: form.values() for form in entry_forms}
-    saved = services.report_save(
-        report=report,
-        user=request.user,
-        version=general.cleaned_data["version"],
-        general=values,
-        entries=entries,
-    )
-    uploads = [
-        (general.cleaned_data.get("agreement_file"), AttachmentKind.AGREEMENT, None),
-        (general.cleaned_data.get("source_file"), AttachmentKind.SOURCE, None),
-    ] + [(f.cleaned_data.get("evidence"), AttachmentKind.EVIDENCE, f.entry) for f in entry_forms]
-    for upload, kind, entry in uploads:
-        if upload:
-            services.attachment_add(
-                report=saved, user=request.user, upload=upload, kind=kind, entry=entry
-            )
-    return saved
 
 
 @login_required
@@ -382,7 +341,7 @@ def _round_document(request, pk: int, kind: str, fmt: str):
     # A big round, or one with much text, is built by the background worker, never in the
     # request: a web worker's time is bounded whatever the reporters typed.
     if (
-        services.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
+        selectors.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
         and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
     ):
         return export_response(
@@ -429,55 +388,6 @@ def document_download(request, pk: int):
 
 
 # -- agencies ---------------------------------------------------------------------------------
-
-
-class AgencyMergeForm(forms.Form):
-    duplicate = IdChoiceField(
-        label=_("Bản ghi trùng (sẽ gộp vào cơ quan này)"), queryset=Agency.objects.none()
-    )
-
-    def __init__(self, *args, agency, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["duplicate"].queryset = Agency.objects.filter(province=agency.province).exclude(
-            pk=agency.pk
-        )
-
-
-class AgencyReplaceForm(forms.Form):
-    successor = IdChoiceField(label=_("Đơn vị kế thừa"), queryset=Agency.objects.none())
-    since = forms.DateField(
-        label=_("Từ ngày"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, agency, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = Agency.objects.filter(
-            province=agency.province, active=True
-        ).exclude(pk=agency.pk)
-
-
-class AgencyForm(forms.Form):
-    name = forms.CharField(label=_("Tên đầy đủ"), max_length=300)
-    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=120, required=False)
-    aliases = forms.CharField(
-        label=_("Tên gọi khác"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Mỗi dòng một tên."),
-    )
-    kind = forms.ChoiceField(label=_("Loại"), choices=AgencyKind.choices)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False)
-
-    def values(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["aliases"] = [line for line in data["aliases"].splitlines() if line.strip()]
-        return data
-
-
-class AgencyEditForm(AgencyForm):
-    active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
 
 
 def _agency_form_errors(form, error: ValidationError) -> None:
@@ -557,8 +467,7 @@ def agency_detail(request, pk: int):
     merge_form = AgencyMergeForm(agency=agency)
     replace_form = AgencyReplaceForm(agency=agency)
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        require_coordinator(request.user)
         action = request.POST.get("action")
         try:
             if action == "merge":
@@ -649,7 +558,7 @@ def dashboard_export(request, fmt: str):
 
 
 @login_required
-def calendar_page(request):
+def calendar(request):
     """The address of the user's calendar feed, to paste into a calendar program."""
     if request.method == "POST":
         request.user.calendar_token_rotate()

@@ -1,5 +1,6 @@
 """Admin for Sở Ngoại vụ: a plan page with its sections and tasks inline, in printed order."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,29 @@ from agreements.models import Plan, ReportDeadline
 from agreements.permissions import agencies_visible_to, plans_visible_to
 
 from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
+from .services import task_position_new
+
+
+class TaskAdminForm(forms.ModelForm):
+    """A new task's position may be left empty: it then goes where the plan page puts a new task
+    (``task_position_new``), not at the top of the plan."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("position")
+        if field is not None and self.instance.pk is None:
+            field.required = False
+            field.help_text = _("Để trống: ngay sau nhiệm vụ cuối cùng của mục.")
+            self.initial["position"] = None
+
+    def save(self, commit=True):
+        task = super().save(commit=False)
+        if task.position is None:
+            task.position = task_position_new(plan=task.plan, section=task.section)
+        if commit:
+            task.save()
+            self.save_m2m()
+        return task
 
 
 class ReportDeadlineInline(ScopedInline):
@@ -70,6 +94,7 @@ class PlanBlockInline(ReadOnlyScopedInline):
 
 class PlanTaskInline(PlanScopedInline):
     model = Task
+    form = TaskAdminForm
     fields = (
         "position",
         "section",
@@ -223,6 +248,7 @@ class PeriodFilter(admin.SimpleListFilter):
 
 @admin.register(Task)
 class TaskAdmin(ProvinceScopedAdmin):
+    form = TaskAdminForm
     province_path = "plan__province"
     list_display = (
         "number",

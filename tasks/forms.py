@@ -1,5 +1,5 @@
-"""The in-place forms of the plan page: tasks (agencies typed by any known name, accents
-optional), sections, and the blocks of the document's text."""
+"""The forms of the plan pages: tasks (agencies typed by any known name, accents optional),
+sections, the blocks of the document's text, carrying a plan forward, importing one from a file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.limits import TEXT_PASTE
 from agreements.models import Country, Locality, Plan
-from agreements.numbers import number_formfield
+from agreements.numbers import IdChoiceField, WholeNumberField, number_formfield
 from agreements.services import AgencyIndex
 
+from .importers.reader import MAX_FILE_SIZE
 from .models import BlockKind, PlanBlock, Section, SectionKind, Task
 
 SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
@@ -213,3 +214,36 @@ class BlockPasteForm(forms.Form):
         ),
         error_messages={"required": _("Hãy dán nội dung văn bản.")},
     )
+
+
+class CarryForwardForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu của kế hoạch mới"), max_length=60)
+    title = forms.CharField(label=_("Tên kế hoạch mới"))
+    start_year = WholeNumberField(label=_("Từ năm"), min_value=1990, max_value=2200)
+    end_year = WholeNumberField(label=_("Đến năm"), min_value=1990, max_value=2200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Word (.docx) hoặc Excel (.xlsx) có bảng kế hoạch"))
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=60)
+    title = forms.CharField(label=_("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
+    partner = IdChoiceField(
+        label=_("Địa phương đối tác"),
+        queryset=Locality.objects.exclude(country=Country.VN).order_by("name"),
+        required=False,
+    )
+    date = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                _("Tệp «%(name)s» nặng %(size).1f MB, vượt giới hạn 10 MB.")
+                % {"name": upload.name, "size": upload.size / 1024 / 1024}
+            )
+        return upload

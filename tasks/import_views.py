@@ -7,22 +7,19 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from agreements.models import Agency, Country, Locality
-from agreements.numbers import IdChoiceField
-from agreements.permissions import may_coordinate
+from agreements.models import Agency, Locality
+from agreements.permissions import require_coordinator
 from agreements.services import AgencyIndex
 
+from .forms import ImportForm
 from .importers.parser import parse_grids
-from .importers.reader import MAX_FILE_SIZE, PlanImportError, read_document
+from .importers.reader import PlanImportError, read_document
 from .importers.service import plan_import
 
 SESSION_KEY = "plan_import"
@@ -33,37 +30,6 @@ def _pending_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_lazy("Tệp Word (.docx) hoặc Excel (.xlsx) có bảng kế hoạch"))
-    number = forms.CharField(label=_lazy("Số, ký hiệu"), max_length=60)
-    title = forms.CharField(label=_lazy("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
-    partner = IdChoiceField(
-        label=_lazy("Địa phương đối tác"),
-        queryset=Locality.objects.exclude(country=Country.VN).order_by("name"),
-        required=False,
-    )
-    date = forms.DateField(
-        label=_lazy("Ngày ban hành"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_SIZE:
-            raise forms.ValidationError(
-                _("Tệp «%(name)s» nặng %(size).1f MB, vượt giới hạn 10 MB.")
-                % {"name": upload.name, "size": upload.size / 1024 / 1024}
-            )
-        return upload
-
-
-def _require_coordinator(request) -> None:
-    if not may_coordinate(request.user):
-        raise Http404
 
 
 def _load_pending(request):
@@ -78,7 +44,7 @@ def _load_pending(request):
 
 @login_required
 def plan_import_upload(request):
-    _require_coordinator(request)
+    require_coordinator(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
@@ -107,11 +73,11 @@ def plan_import_upload(request):
 
 @login_required
 def plan_import_preview(request):
-    _require_coordinator(request)
+    require_coordinator(request.user)
     pending, data = _load_pending(request)
     if pending is None:
         messages.warning(request, _("Chưa có tệp nào đang chờ nhập: hãy tải tệp lên."))
-        return redirect("tasks:plan_import")
+        return redirect("tasks:plan_import_upload")
     province = request.user.province
     parsed = parse_grids(read_document(data))
     index = AgencyIndex.for_province(province)

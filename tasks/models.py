@@ -11,8 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from agreements.models import Agency, Locality, Plan, SearchableModel
-
-from .timeframes import parse_timeframe
+from agreements.timeframes import parse_timeframe
 
 DEFAULT_COLUMNS = [
     "STT",

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from agreements.models import Plan, PlanKind
 from agreements.text import fold
 
+from .blocks import next_stt
 from .models import BlockPart, PlanBlock, Section, Task, TaskLead
 
 
@@ -24,6 +25,13 @@ def plan_get_by_number(*, number: str, province: str) -> Plan | None:
         }:
             return plan
     return None
+
+
+def task_number_next(*, plan: Plan, section: Section | None) -> str:
+    """The STT offered for a new task of ``section``: the one after its last task's, the task
+    ``task_position_new`` puts the new one after ("26." → "27.", "26.1" → "26.2")."""
+    last = Task.objects.filter(plan=plan, section=section).order_by("-position", "-pk").first()
+    return next_stt(last.number if last else "")
 
 
 def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:

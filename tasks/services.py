@@ -10,20 +10,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from agreements.models import Agency, Locality, Meeting, Plan
+from agreements.models import Agency, Locality, Plan
 
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
-from .timeframes import parse_timeframe
-
-
-def meeting_apply_timeframe(sender, instance: Meeting, **kwargs) -> None:
-    """Keep a meeting's dates in step with its date or its printed planned time ("quý IV/2023")."""
-    if instance.date:
-        instance.start_date = instance.end_date = instance.date
-    else:
-        parsed = parse_timeframe(instance.timeframe_text or "")
-        instance.start_date, instance.end_date = parsed.start, parsed.end
 
 
 def plan_next_position(plan: Plan) -> int:
@@ -56,9 +46,13 @@ def _position_after(plan: Plan, is_anchor) -> int:
     return anchor.position + 1
 
 
-def _position_in_section(plan: Plan, section: Section | None) -> int:
+def task_position_new(*, plan: Plan, section: Section | None) -> int:
     """A new task's place: after the last task of its section (right under the heading when it
-    has none, so before its sub-sections); a task outside any section after the last such."""
+    has none, so before its sub-sections); a task outside any section after the last such.
+
+    The one rule for every way a task comes in: the plan page, htmx, the admin (a task added with
+    no position). May renumber the plan to make room: call it inside the creating transaction.
+    """
     if section is None:
         return _position_after(plan, lambda row: row.kind == "task" and row.task.section_id is None)
     return _position_after(
@@ -151,9 +145,9 @@ def task_create(
     origin: Task | None = None,
 ) -> Task:
     """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's.
-    Without ``position`` it goes after the last task of its section (see _position_in_section)."""
+    Without ``position`` it goes after the last task of its section (``task_position_new``)."""
     if position is None:
-        position = _position_in_section(plan, section)
+        position = task_position_new(plan=plan, section=section)
     task = Task(
         plan=plan,
         section=section,
@@ -584,7 +578,7 @@ def block_create(
 
 
 @transaction.atomic
-def blocks_paste(
+def block_paste(
     *,
     plan: Plan,
     text: str,

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,14 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from agreements.models import Plan
-from agreements.numbers import WholeNumberField
 from agreements.permissions import (
     agencies_visible_to,
     may_coordinate,
@@ -31,28 +27,18 @@ from agreements.selectors import (
 )
 from agreements.text import search_terms
 
-from . import permissions
-from .blocks import next_stt
-from .exporters.base import Export, exporter_for
+from . import permissions, services
+from .downloads import export_response
+from .exporters.base import exporter_for
 from .filters import PlanFilter, TaskFilter
-from .forms import BlockForm, BlockPasteForm, SectionForm, TaskForm
+from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
-from .selectors import plan_block_parts, plan_rows, section_path, task_queryset_full
-from .services import (
-    block_create,
-    block_delete,
-    block_move,
-    block_update,
-    blocks_paste,
-    plan_carry_forward,
-    section_create,
-    section_delete,
-    section_move,
-    section_update,
-    task_create,
-    task_delete,
-    task_move,
-    task_update,
+from .selectors import (
+    plan_block_parts,
+    plan_rows,
+    section_path,
+    task_number_next,
+    task_queryset_full,
 )
 from .timeline import legend_svg, plan_timeline_for_user, timeline_pages_svg, timeline_rows
 
@@ -145,13 +131,6 @@ def plan_export(request, pk: int, fmt: str):
     return export_response(render_export(plan))
 
 
-def export_response(export: Export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def task_history(request, pk: int):
     """Who changed what and when, field by field, newest first."""
@@ -235,7 +214,7 @@ def task_edit(request, pk: int):
                 )
             }
             fields["lead_text"] = form.cleaned_data["leads"]
-            task_update(
+            services.task_update(
                 task=task,
                 user=request.user,
                 fields=fields,
@@ -259,15 +238,14 @@ def task_new(request, plan_pk: int):
             pk=request.GET.get("section") or request.POST.get("section"),
         )
     draft = Task(plan=plan, section=section)
-    after = Task.objects.filter(plan=plan, section=section).order_by("-position", "-pk").first()
     form = TaskForm(
         request.POST or None,
         instance=draft,
         province=plan.province,
-        initial={"number": next_stt(after.number if after else "")},
+        initial={"number": task_number_next(plan=plan, section=section)},
     )
     if request.method == "POST" and form.is_valid():
-        task = task_create(
+        task = services.task_create(
             plan=plan,
             section=section,
             number=form.cleaned_data["number"],
@@ -294,10 +272,10 @@ def task_new(request, plan_pk: int):
 
 @login_required
 @require_POST
-def task_remove(request, pk: int):
+def task_delete(request, pk: int):
     task = _editable_task(request, pk)
     plan_pk = task.plan_id
-    task_delete(task=task, user=request.user)
+    services.task_delete(task=task, user=request.user)
     if request.headers.get("HX-Request"):
         return HttpResponse("")
     return redirect("tasks:plan_detail", pk=plan_pk)
@@ -305,9 +283,9 @@ def task_remove(request, pk: int):
 
 @login_required
 @require_POST
-def task_reorder(request, pk: int):
+def task_move(request, pk: int):
     task = _editable_task(request, pk)
-    task_move(
+    services.task_move(
         task=task,
         direction="up" if request.POST.get("direction") == "up" else "down",
         user=request.user,
@@ -336,15 +314,8 @@ def agency_suggest(request):
     )
 
 
-class CarryForwardForm(forms.Form):
-    number = forms.CharField(label=_lazy("Số, ký hiệu của kế hoạch mới"), max_length=60)
-    title = forms.CharField(label=_lazy("Tên kế hoạch mới"))
-    start_year = WholeNumberField(label=_lazy("Từ năm"), min_value=1990, max_value=2200)
-    end_year = WholeNumberField(label=_lazy("Đến năm"), min_value=1990, max_value=2200)
-
-
 @login_required
-def plan_carry(request, pk: int):
+def plan_carry_forward(request, pk: int):
     """Next period's draft with copies of the unfinished tasks, each linked to its origin."""
     plan = plan_get_for_user(request.user, pk, change=True)
     length = plan.end_year - plan.start_year
@@ -362,7 +333,7 @@ def plan_carry(request, pk: int):
             form.add_error("number", _("Tỉnh đã có văn bản số này."))
         else:
             try:
-                draft = plan_carry_forward(plan=plan, user=request.user, **data)
+                draft = services.plan_carry_forward(plan=plan, user=request.user, **data)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -395,7 +366,7 @@ def section_edit(request, pk: int):
     section = _editable_section(request, pk)
     form = SectionForm(request.POST or None, instance=section, plan=section.plan)
     if request.method == "POST" and form.is_valid():
-        section_update(
+        services.section_update(
             section=section,
             number=form.cleaned_data["number"],
             title=form.cleaned_data["title"],
@@ -422,7 +393,7 @@ def section_new(request, plan_pk: int):
     plan = plan_get_for_user(request.user, plan_pk, change=True)
     form = SectionForm(request.POST or None, instance=Section(plan=plan), plan=plan)
     if request.method == "POST" and form.is_valid():
-        section_create(
+        services.section_create(
             plan=plan,
             parent=form.cleaned_data["parent"],
             kind=form.cleaned_data["kind"],
@@ -440,9 +411,9 @@ def section_new(request, plan_pk: int):
 
 @login_required
 @require_POST
-def section_reorder(request, pk: int):
+def section_move(request, pk: int):
     section = _editable_section(request, pk)
-    section_move(
+    services.section_move(
         section=section, direction="up" if request.POST.get("direction") == "up" else "down"
     )
     return _rows_response(request, section.plan)
@@ -450,11 +421,11 @@ def section_reorder(request, pk: int):
 
 @login_required
 @require_POST
-def section_remove(request, pk: int):
+def section_delete(request, pk: int):
     section = _editable_section(request, pk)
     plan = section.plan
     try:
-        section_delete(section=section, user=request.user)
+        services.section_delete(section=section, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         if request.headers.get("HX-Request"):
@@ -530,7 +501,7 @@ def block_new(request, plan_pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            block_create(plan=plan, part=part, after=after, user=request.user, **fields)
+            services.block_create(plan=plan, part=part, after=after, user=request.user, **fields)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -547,7 +518,7 @@ def block_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            block_update(block=block, fields=fields, user=request.user)
+            services.block_update(block=block, fields=fields, user=request.user)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
@@ -563,7 +534,7 @@ def block_paste(request, plan_pk: int):
     form = BlockPasteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = blocks_paste(
+            created = services.block_paste(
                 plan=plan, text=form.cleaned_data["text"], part=part, after=after, user=request.user
             )
         except ValidationError as error:
@@ -577,9 +548,9 @@ def block_paste(request, plan_pk: int):
 
 @login_required
 @require_POST
-def block_reorder(request, pk: int):
+def block_move(request, pk: int):
     block = permissions.block_get_for_user(request.user, pk, change=True)
-    block_move(
+    services.block_move(
         block=block,
         direction="up" if request.POST.get("direction") == "up" else "down",
         user=request.user,
@@ -589,10 +560,10 @@ def block_reorder(request, pk: int):
 
 @login_required
 @require_POST
-def block_remove(request, pk: int):
+def block_delete(request, pk: int):
     block = permissions.block_get_for_user(request.user, pk, change=True)
     plan = block.plan
-    block_delete(block=block, user=request.user)
+    services.block_delete(block=block, user=request.user)
     return _blocks_response(request, plan)
 
 

@@ -209,6 +209,39 @@ def test_administrator_adds_a_plan_and_a_task_and_history_names_them(
     assert record.history_type == "+"
 
 
+def test_a_task_added_in_the_admin_without_position_goes_where_the_plan_page_puts_it(
+    administrator_client, quang_tri
+):
+    """Issue 13: one position rule for every way in; the admin put such a task at position 0,
+    at the top of the plan, before every appendix."""
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    part_two = plan.sections.get(number="PHỤ LỤC I").children.get(number="II.")
+    last = Task.objects.filter(section=part_two).order_by("-position").first()
+    empty = {
+        f"{prefix}-{name}": "0"
+        for prefix in ("leads", "targets", "budget_lines")
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    response = administrator_client.post(
+        reverse("admin:tasks_task_add"),
+        {
+            "plan": plan.pk,
+            "section": part_two.pk,
+            "position": "",
+            "number": "27.",
+            "content": "Nhiệm vụ thêm trong trang quản trị",
+            "status": "not_started",
+            **empty,
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    added = Task.objects.get(content="Nhiệm vụ thêm trong trang quản trị")
+    by_page = task_create(plan=plan, section=part_two, content="Nhiệm vụ thêm trên trang")
+    order = list(Task.objects.filter(plan=plan).order_by("position", "pk"))
+    assert order.index(added) == order.index(last) + 1
+    assert order.index(by_page) == order.index(added) + 1
+
+
 def test_task_history_page_lists_the_change(administrator_client, coordinator, quang_tri):
     task = Task.objects.filter(plan__province=quang_tri).first()
     task.note = "Đã điều chỉnh"

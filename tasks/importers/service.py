@@ -12,8 +12,8 @@ from django.utils import timezone
 from agreements.models import Agency, AgencyKind, Locality, Plan, PlanKind, PlanStatus
 from agreements.services import AgencyIndex, agency_upsert
 from agreements.text import fold, normalize
+from agreements.timeframes import parse_timeframe
 from tasks.services import section_create, task_create
-from tasks.timeframes import parse_timeframe
 
 from .parser import ParsedPlan, ParsedSection, ParsedTask, lead_agency_names, split_names
 from .reader import PlanImportError

@@ -67,7 +67,7 @@ class TimelineTask:
 
     @classmethod
     def from_timeframe(cls, number: str, content: str, timeframe, **extra) -> TimelineTask:
-        """From a ``tasks.timeframes.Timeframe`` (what ``parse_timeframe`` returns)."""
+        """From a ``agreements.timeframes.Timeframe`` (what ``parse_timeframe`` returns)."""
         return cls(
             number=number,
             content=content,

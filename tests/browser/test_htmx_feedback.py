@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from accounts.roles import user_apply_role
 from agreements.models import Agency, Locality, Plan
-from reports.seed import seed_load
+from devdata.seed import seed_load
 from tasks.models import Section, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

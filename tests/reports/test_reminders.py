@@ -97,7 +97,7 @@ def mails_to(mailoutbox, address: str) -> list:
 
 
 def test_the_agencies_used_here_owe_the_round(reporting_round, trade, culture, police):
-    from reports.services import round_owing_agencies
+    from reports.selectors import round_owing_agencies
 
     owing = set(round_owing_agencies(reporting_round))
     assert {trade, culture, police} <= owing

@@ -2,10 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.models import Agency
 from reports.models import Report, ReportStatus
+from reports.selectors import round_owing_agencies
 from reports.services import (
+    NewAttachment,
     ReportConflict,
     ReportIncomplete,
     report_accept,
@@ -13,7 +16,6 @@ from reports.services import (
     report_save,
     report_start,
     report_submit,
-    round_owing_agencies,
 )
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
@@ -46,6 +48,48 @@ def test_report_has_one_entry_per_led_and_coordinated_task(reporting_round, repo
     assert roles == [("17.", "lead"), ("20.", "lead")]
     assert report.events.get().action == "created"
     assert not report.on_behalf
+
+
+def test_a_draft_and_its_files_are_saved_together_or_not_at_all(reporting_round, reporter):
+    """Issue 13: the report page's save (figures, entries, files) is one service, one
+    transaction: a file that is not what its name says leaves the report as it was."""
+    report = report_start(reporting_round=reporting_round, agency=reporter.agency, user=reporter)
+    entry = report.entries.first()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with pytest.raises(ValidationError):
+        report_save(
+            report=report,
+            user=reporter,
+            version=report.version,
+            general={"delegations_out": 3},
+            attachments=[
+                NewAttachment(upload=SimpleUploadedFile("bien-ban.pdf", pdf), kind="agreement"),
+                NewAttachment(
+                    upload=SimpleUploadedFile("anh.pdf", b"MZ not a pdf"),
+                    kind="evidence",
+                    entry=entry,
+                ),
+            ],
+        )
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.version == report.version and stored.delegations_out is None
+    assert not stored.attachments.exists()
+    assert list(stored.events.values_list("action", flat=True)) == ["created"]
+
+    saved = report_save(
+        report=report,
+        user=reporter,
+        version=report.version,
+        general={"delegations_out": 3},
+        attachments=[
+            NewAttachment(
+                upload=SimpleUploadedFile("minh-chung.pdf", pdf), kind="evidence", entry=entry
+            )
+        ],
+    )
+    assert saved.delegations_out == 3
+    attachment = saved.attachments.get()
+    assert (attachment.original_name, attachment.entry) == ("minh-chung.pdf", entry)
 
 
 def test_full_workflow_with_history(reporting_round, reporter, coordinator):

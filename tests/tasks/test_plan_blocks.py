@@ -11,8 +11,8 @@ from tasks.services import (
     block_create,
     block_delete,
     block_move,
+    block_paste,
     block_update,
-    blocks_paste,
 )
 from tests.factories import make_user
 
@@ -92,7 +92,7 @@ def test_a_table_block_names_a_section_of_the_same_plan(plan, other_plan, three)
 
 
 def test_paste_makes_blocks_in_place_in_one_go(plan, three, coordinator):
-    created = blocks_paste(
+    created = block_paste(
         plan=plan,
         text="II. NHIỆM VỤ\n1. Hợp tác\n- Trao đổi đoàn\n+ Cấp tỉnh\nĐoạn thường.",
         after=three[0],
@@ -116,7 +116,7 @@ def test_paste_makes_blocks_in_place_in_one_go(plan, three, coordinator):
 
 def test_pasting_nothing_is_refused(plan, three):
     with pytest.raises(ValidationError) as error:
-        blocks_paste(plan=plan, text=" \n \n")
+        block_paste(plan=plan, text=" \n \n")
     assert "text" in error.value.message_dict
     assert texts(plan) == ["Một", "Hai", "Ba"]
 

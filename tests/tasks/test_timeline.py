@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from agreements.models import Agency, Agreement, Meeting, Plan, ReportDeadline
+from agreements.timeframes import parse_timeframe
 from tasks.models import Task
 from tasks.services import section_create, task_create
-from tasks.timeframes import parse_timeframe
 from tasks.timeline.entries import Milestone, TimelineSection, TimelineTask
 from tasks.timeline.layout import CHART_X0, CHART_X1, MAX_WIDEN_YEARS, timeline_layout
 from tasks.timeline.svg import timeline_svg

@@ -1,4 +1,6 @@
-"""Read the printed "Thời gian" of a plan item into dates.
+"""Read the printed "Thời gian" of a plan item, or a meeting's planned time, into dates.
+
+It lives in agreements, the lowest app, because meetings (here) and tasks (above) both read it.
 
 Plans print a task's timeframe as short free Vietnamese text: "2020 - 2022", "Quý II hoặc III năm
 2022", "quý IV/2023", "Thường xuyên", "định kỳ 02 năm/lần", "trước ngày 15/11/2022". Dashboards,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.timeframes import Timeframe, parse_timeframe
+from agreements.timeframes import Timeframe, parse_timeframe
 
 PLAN = (2020, 2022)
 PLAN_START, PLAN_END = date(2020, 1, 1), date(2022, 12, 31)
