@@ -43,7 +43,7 @@ SAVE_AS = {
     "xlsx": "mở tệp bằng Excel, chọn Tệp → Lưu thành (File → Save As), ở “Kiểu tệp” chọn "
     "“Sổ làm việc Excel (*.xlsx)”, lưu rồi tải tệp .xlsx lên",
 }
-PASSWORD = (
+PROTECTED_MESSAGE = (
     "Tệp được đặt mật khẩu mở nên không đọc được nội dung. Hãy mở tệp bằng Word hoặc Excel, "
     "vào Tệp → Thông tin → Bảo vệ → Mã hóa bằng mật khẩu (File → Info → Protect → Encrypt with "
     "Password), xóa mật khẩu, bấm OK, lưu lại rồi tải lên."
@@ -118,14 +118,16 @@ def format_error(data: bytes) -> PlanImportError:
     """Why an old or protected file cannot be read as it is, and how to resave it."""
     kind = old_format(data)
     if kind == ENCRYPTED:
-        return PlanImportError(PASSWORD)
+        return PlanImportError(PROTECTED_MESSAGE)
     if kind in TARGET:
         target = TARGET[kind]
         return PlanImportError(
             f"Tệp là {LABEL[kind]}: cần lưu lại thành .{target}. Hãy {SAVE_AS[target]}."
         )
     return PlanImportError(
-        "Tệp không phải là tệp Word (.docx, .doc) hoặc Excel (.xlsx, .xls) đọc được."
+        "Tệp có dạng tệp Office 97–2003 nhưng không phải văn bản Word hay bảng tính Excel đọc "
+        "được (có thể là tệp PowerPoint, Outlook, hoặc tệp đã hỏng). Hãy mở bảng kế hoạch bằng "
+        "Word hoặc Excel và lưu thành .docx hoặc .xlsx rồi tải lên."
     )
 
 
@@ -204,9 +206,7 @@ def convert(data: bytes, kind: str, *, program: str, timeout: float = CONVERT_TI
                 _, errors = process.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _kill(process)
-                raise PlanImportError(
-                    failed.format(why=f": quá {int(timeout)} giây")
-                ) from None
+                raise PlanImportError(failed.format(why=f": quá {int(timeout)} giây")) from None
             _kill(process)  # helpers it may have left behind
             result = root / "out" / f"ke-hoach.{target}"
             if process.returncode != 0 or not result.is_file():

@@ -329,6 +329,8 @@ def _group_at(parent: list[str], column: int) -> tuple[str, int]:
         text = parent[start]
     if not text:
         return "", 0
+    while start > 0 and parent[start - 1] == text:
+        start -= 1
     end = start
     while end + 1 < len(parent) and (parent[end + 1] == text or not parent[end + 1]):
         end += 1
@@ -537,8 +539,9 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
             "Không tìm thấy bảng kế hoạch: cần một dòng tiêu đề có các cột “STT”, “Nội dung”, "
             f"“Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian” (đã xem: {names})."
         )
-    skipped = {id(grid) for grid, _ in found} - {id(grid) for grid, _ in printed} if printed else set()
-    sheets = [grid for grid, _ in (printed or found) if grid.kind == "xlsx"]
+    kept = printed or found
+    skipped = {id(grid) for grid, _ in found} - {id(grid) for grid, _ in kept}
+    sheets = [grid for grid, _ in kept if grid.kind == "xlsx"]
     plan = ParsedPlan()
     place: _Place | None = None
     for grid, header in zip(grids, headers, strict=True):
@@ -582,7 +585,7 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
         _parse_table(grid, header, plan, place)
         plan.tables.append(grid)
     if not plan.tasks:
-        where = ", ".join(grid.name for grid, _ in printed or found)
+        where = ", ".join(grid.name for grid, _ in kept)
         raise PlanImportError(f"Bảng kế hoạch không có nhiệm vụ nào ({where}).")
     return plan
 
