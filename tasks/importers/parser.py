@@ -214,7 +214,7 @@ def is_section_number(number: str) -> bool:
 
 @dataclass
 class _Header:
-    row: int  # the first header row (-1: a continuation table, no header of its own)
+    row: int  # the first header row
     columns: dict[str, int]  # key → column index (first occurrence)
     height: int = 1
     more: dict[str, list[int]] = field(default_factory=dict)  # children sharing a parent's key
@@ -235,8 +235,9 @@ class _Header:
         return (self.width, tuple(sorted(self.columns.items())), tuple(self.marks))
 
     def continued(self) -> _Header:
+        """The same columns for a table that has no header rows of its own."""
         return _Header(
-            row=-1,
+            row=0,
             columns=self.columns,
             height=0,
             more=self.more,
