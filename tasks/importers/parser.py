@@ -362,7 +362,7 @@ def _paths(rows: list[list[str]]) -> list[list[str]]:
     filled = [list(row) for row in rows]
     for i in range(len(rows) - 1):  # a parent's blank cells beside it, above its children
         for c in range(width):
-            if not filled[i][c] and rows[i + 1][c]:
+            if not filled[i][c] and any(row[c] for row in rows[i + 1 :]):
                 group, span = _group_at(rows[i], c)
                 if span >= 2:
                     filled[i][c] = group

@@ -43,11 +43,15 @@ def locality_find(name: str, *, country: str | None = None) -> Locality | None:
     return None
 
 
-def _named(text: str, names: list[str]) -> bool:
+def _position(text: str, names: list[str]) -> int | None:
+    """Where in ``text`` one of ``names`` (folded) is written as whole words, if anywhere."""
     folded = fold(text)
-    return any(
-        re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded) for name in names if name
-    )
+    found = [
+        match.start()
+        for name in names
+        if name and (match := re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded))
+    ]
+    return min(found) if found else None
 
 
 def partners_detect(parsed: ParsedPlan, province: Locality) -> list[Locality]:
@@ -60,7 +64,10 @@ def partners_detect(parsed: ParsedPlan, province: Locality) -> list[Locality]:
     ]
 
     def named(texts: list[str]) -> list[Locality]:
-        return [loc for loc, names in localities if any(_named(text, names) for text in texts)]
+        """The localities the texts name, in the order they are written."""
+        text = "\n".join(texts)
+        hits = [(_position(text, names), loc.name, loc) for loc, names in localities]
+        return [loc for at, _name, loc in sorted(h for h in hits if h[0] is not None)]
 
     found: list[Locality] = []
     for section in parsed.sections:

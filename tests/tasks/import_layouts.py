@@ -470,6 +470,7 @@ def docx_file(
         table = document.add_table(rows=1, cols=2)
         for cell, text in zip(table.rows[0].cells, SIGNATURE, strict=True):
             _set(cell, text, heading_font or font)
+    document.add_paragraph()  # Word always ends a document with a paragraph
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
