@@ -192,14 +192,13 @@ def _read_xlsx(data: bytes) -> SourceDocument:
         workbook.close()
     # Cells no font spoke for: the text of the whole workbook decides (a rich-text cell, a
     # file whose fonts were changed without converting its text).
-    counts = [0, 0, 0]
-    for grid, decided, _scan in sheets:
-        for r, row in enumerate(grid.rows):
-            for c, text in enumerate(row):
-                if text and (r, c) not in decided:
-                    for i, n in enumerate(legacy.evidence(text)):
-                        counts[i] += n
-    encoding = legacy.verdict(*counts, least=3)
+    encoding = legacy.document_encoding(
+        text
+        for grid, decided, _scan in sheets
+        for r, row in enumerate(grid.rows)
+        for c, text in enumerate(row)
+        if (r, c) not in decided
+    )
     for grid, decided, scan in sheets:
         if encoding is not None:
             for r, row in enumerate(grid.rows):
@@ -498,6 +497,20 @@ class _WordFonts:
 # Text pieces of a Word document: (text, legacy font or None), resolved once it has all been read.
 _Pieces = list[tuple[str, str | None]]
 _RUN_CONTAINERS = {"hyperlink", "ins", "smartTag", "fldSimple", "sdt", "sdtContent", "customXml"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+_RUN_TEXT[f"{_W}noBreakHyphen"] = "-"
+
+
+def _run_text(run) -> str:
+    """A run's text as Word shows it (what python-docx's Run.text gives, without its XPath)."""
+    parts = []
+    for child in run:
+        tag = child.tag
+        if tag in _RUN_TEXT:
+            fixed = _RUN_TEXT[tag]
+            parts.append(child.text or "" if fixed is None else fixed)
+    return "".join(parts)
 
 
 def _paragraph_pieces(p, fonts: _WordFonts) -> _Pieces:
@@ -511,7 +524,7 @@ def _paragraph_pieces(p, fonts: _WordFonts) -> _Pieces:
         for child in parent:
             tag = child.tag
             if tag == run_tag:
-                text = child.text
+                text = _run_text(child)
                 if text:
                     font = fonts.run_font(child, paragraph_font)
                     pieces.append((text, font if legacy.font_encoding(font) else None))
@@ -552,23 +565,13 @@ def _read_docx(data: bytes) -> SourceDocument:
     body(document.element.body)
 
     # The text of the runs no legacy font spoke for decides for all of them together.
-    counts = [0, 0, 0]
+    def undecided():
+        for kind, content, _extra in raw:
+            paragraphs = [content] if kind == "p" else [p for r in content for c in r for p in c]
+            for pieces in paragraphs:
+                yield from (text for text, font in pieces if font is None)
 
-    def count(pieces: _Pieces) -> None:
-        for text, font in pieces:
-            if font is None:
-                for i, n in enumerate(legacy.evidence(text)):
-                    counts[i] += n
-
-    for kind, content, _extra in raw:
-        if kind == "p":
-            count(content)
-        else:
-            for row in content:
-                for cell in row:
-                    for paragraph in cell:
-                        count(paragraph)
-    guessed = legacy.verdict(*counts, least=3)
+    guessed = legacy.document_encoding(undecided())
     source = SourceDocument(kind="docx", blocks=[])
 
     def text_of(pieces: _Pieces) -> str:
@@ -620,6 +623,13 @@ def _read_docx(data: bytes) -> SourceDocument:
     return source
 
 
+def _int(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 0), MAX_COLUMNS))
+    except ValueError:
+        return 0
+
+
 def _table_pieces(tbl, fonts: _WordFonts, number: int) -> list:
     """Rows of cells of paragraphs of pieces, one entry per grid column: a cell spanning
     columns repeats, a vertically merged one repeats the cell above (the same object, so its
@@ -628,15 +638,26 @@ def _table_pieces(tbl, fonts: _WordFonts, number: int) -> list:
 
     rows: list = []
     above: dict[int, list] = {}
-    for tr in tbl.tr_lst:
-        cells: list = [[] for _ in range(min(tr.grid_before, MAX_COLUMNS))]
-        for tc in tr.tc_lst:
+    tr_tag, tc_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:p")
+    val = qn("w:val")
+    for tr in tbl.iterchildren(tr_tag):
+        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        skip = _int(before.get(val)) if before is not None else 0
+        cells: list = [[] for _ in range(min(skip, MAX_COLUMNS))]
+        for tc in tr.iterchildren(tc_tag):
             column = len(cells)
-            if tc.vMerge == "continue" and column in above:
+            properties = tc.find(qn("w:tcPr"))
+            span, merge = 1, None
+            if properties is not None:
+                spanned = properties.find(qn("w:gridSpan"))
+                span = _int(spanned.get(val)) if spanned is not None else 1
+                merged = properties.find(qn("w:vMerge"))
+                merge = (merged.get(val) or "continue") if merged is not None else None
+            if merge == "continue" and column in above:
                 cell = above[column]
             else:
-                cell = [_paragraph_pieces(p, fonts) for p in tc.iterchildren(qn("w:p"))]
-            for _ in range(max(1, tc.grid_span)):
+                cell = [_paragraph_pieces(p, fonts) for p in tc.iterchildren(p_tag)]
+            for _ in range(max(1, span)):
                 if len(cells) >= MAX_COLUMNS:
                     break
                 above[len(cells)] = cell
