@@ -85,7 +85,7 @@ def _around(source: SourceDocument, parsed: ParsedPlan) -> tuple[list[str], list
             seen_table = True
             after = []
             if block.kind == "xlsx" and not before:
-                before = _grid_lines(Grid(block.name, block.kind, block.rows[:SCAN_LINES], []))
+                before = [line for text in parsed.heading for line in text.split("\n")]
             continue
         lines = _grid_lines(block) if isinstance(block, Grid) else block.split("\n")
         (after if seen_table else before).extend(line.strip() for line in lines if line.strip())

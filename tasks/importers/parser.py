@@ -105,6 +105,7 @@ class ParsedPlan:
     items: list[ParsedSection | ParsedTask] = field(default_factory=list)
     tables: list[Grid] = field(default_factory=list)  # the grids the tasks were read from
     hints: list[str] = field(default_factory=list)  # titles of sheets that head no section
+    heading: list[str] = field(default_factory=list)  # the lines above the first table
 
     @property
     def sections(self) -> list[ParsedSection]:
@@ -555,6 +556,8 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
                 plan.tables.append(grid)
             continue
         heading = grid.preamble + [_row_text(row) for row in grid.rows[: header.row]]
+        if not plan.tables:
+            plan.heading = heading
         top = top_section(heading, grid.where(header.row))
         if top is not None and grid.kind == "xlsx" and grid.title:
             top.hints.append(grid.title)

@@ -286,3 +286,20 @@ def test_random_multi_row_headers_never_crash(rows):
         return
     for task in parsed.tasks:
         assert task.content and len(task.timeframe) <= 200
+
+
+def test_dates_inside_the_table_are_not_the_plans_date():
+    appendix = layouts.Appendix(
+        heading=["KẾ HOẠCH HỢP TÁC NĂM 2024", "Số: 7/KH-UBND"],
+        sheet="Kế hoạch",
+        partner="",
+        rows=[
+            layouts.Task(
+                "1.", "Hội nghị sơ kết ngày 15 tháng 3 năm 2024", "Sở Ngoại vụ", "", "2024", ""
+            )
+        ],
+    )
+    source = read_source(xlsx_file([appendix]))
+    details = document_details(source, parse_grids(source.grids))
+    assert details.value("number") == "7/KH-UBND"
+    assert details.value("date") is None
