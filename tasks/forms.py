@@ -10,10 +10,11 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from agreements.limits import TEXT_PASTE
-from agreements.models import Country, Locality, Plan
+from agreements.models import Country, Locality, Plan, PlanStatus
 from agreements.numbers import IdChoiceField, WholeNumberField, number_formfield
 from agreements.services import AgencyIndex
 
+from .importers.parser import ParsedSection
 from .importers.reader import MAX_FILE_SIZE
 from .models import BlockKind, PlanBlock, Section, SectionKind, Task
 
@@ -223,15 +224,27 @@ class CarryForwardForm(forms.Form):
     end_year = WholeNumberField(label=_("Đến năm"), min_value=1990, max_value=2200)
 
 
+def _partners():
+    return Locality.objects.exclude(country=Country.VN).order_by("name")
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Word (.docx) hoặc Excel (.xlsx) có bảng kế hoạch"))
-    number = forms.CharField(label=_("Số, ký hiệu"), max_length=60)
-    title = forms.CharField(label=_("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
-    partner = IdChoiceField(
-        label=_("Địa phương đối tác"),
-        queryset=Locality.objects.exclude(country=Country.VN).order_by("name"),
-        required=False,
+    file = forms.FileField(
+        label=_("Tệp Word (.docx, .doc) hoặc Excel (.xlsx, .xls) có bảng kế hoạch")
     )
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=60,
+        required=False,
+        help_text=_("Để trống nếu văn bản có ghi “Số: …”: ứng dụng đọc ra để bạn xác nhận."),
+    )
+    title = forms.CharField(
+        label=_("Tên kế hoạch"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Để trống nếu văn bản có ghi tên kế hoạch."),
+    )
+    partner = IdChoiceField(label=_("Địa phương đối tác"), queryset=_partners(), required=False)
     date = forms.DateField(
         label=_("Ngày ban hành"),
         required=False,
@@ -247,3 +260,57 @@ class ImportForm(forms.Form):
                 % {"name": upload.name, "size": upload.size / 1024 / 1024}
             )
         return upload
+
+
+class PlanDetailsForm(forms.Form):
+    """The plan itself, on the preview: typed at upload, or read from the file and confirmed."""
+
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=60)
+    title = forms.CharField(label=_("Tên kế hoạch"), widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    place = forms.CharField(label=_("Địa danh"), max_length=100, required=False)
+    signing_authority = forms.CharField(label=_("Thẩm quyền ký"), max_length=100, required=False)
+    signing_title = forms.CharField(
+        label=_("Chức vụ người ký"),
+        max_length=100,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    signer = forms.CharField(label=_("Người ký"), max_length=100, required=False)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[
+            (PlanStatus.DRAFT, _("Dự thảo")),
+            (PlanStatus.ISSUED, _("Đã ban hành")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    partner = IdChoiceField(
+        label=_("Địa phương đối tác chung"),
+        queryset=_partners(),
+        required=False,
+        help_text=_("Thêm vào đối tác của từng phụ lục dưới đây."),
+    )
+
+    def __init__(self, *args, tops: list[ParsedSection] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tops = list(tops)
+        for index, top in enumerate(self.tops):
+            label = " ".join(part for part in (top.number, top.title) if part) or top.location
+            self.fields[f"section-partner-{index}"] = IdChoiceField(
+                label=label[:120], queryset=_partners(), required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == PlanStatus.ISSUED and not data.get("date"):
+            self.add_error("date", _("Cần ngày ban hành để lưu kế hoạch là đã ban hành."))
+        return data
+
+    def section_fields(self):
+        return [(top, self[f"section-partner-{i}"]) for i, top in enumerate(self.tops)]

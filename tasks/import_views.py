@@ -1,10 +1,17 @@
 """Import a plan table from the Word or Excel file the province already has: upload, preview,
 map unmatched agencies, confirm. Nothing is created before the confirmation, and then all or
-nothing (the service runs in one transaction)."""
+nothing (the service runs in one transaction).
+
+An old .doc/.xls is converted once, at upload (LibreOffice, bounded: see importers.office), and
+the converted file is what waits for the preview. The preview shows what the file says about
+the plan itself (number, date, signer, partners of its appendices) for the user to confirm or
+change, and whether its text was converted from an old encoding.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date as Date
 from pathlib import Path
 
 from django.conf import settings
@@ -13,14 +20,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from agreements.models import Agency, Locality
+from agreements.models import Agency, PlanStatus
 from agreements.permissions import require_coordinator
 from agreements.services import AgencyIndex
 
-from .forms import ImportForm
-from .importers.parser import parse_grids
-from .importers.reader import PlanImportError, read_document
-from .importers.service import plan_import
+from .forms import ImportForm, PlanDetailsForm
+from .importers.details import document_details
+from .importers.office import LABEL, prepare
+from .importers.parser import ParsedSection, parse_grids
+from .importers.reader import PlanImportError, read_source
+from .importers.service import partners_detect, plan_import
 
 SESSION_KEY = "plan_import"
 CREATE = "__create__"
@@ -47,17 +56,20 @@ def plan_import_upload(request):
     require_coordinator(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
         try:
-            parse_grids(read_document(data))
+            prepared = prepare(upload.read())
+            parse_grids(read_source(prepared.data).grids)
         except PlanImportError as error:
-            form.add_error("file", str(error))
+            # Every refusal names the file; the message itself names the sheet, row and column.
+            form.add_error("file", f"{upload.name}: {error}")
         else:
             token = uuid.uuid4().hex
-            (_pending_dir() / token).write_bytes(data)
+            (_pending_dir() / token).write_bytes(prepared.data)
             request.session[SESSION_KEY] = {
                 "token": token,
-                "filename": form.cleaned_data["file"].name,
+                "filename": upload.name,
+                "converted_from": prepared.converted_from,
                 "number": form.cleaned_data["number"],
                 "title": form.cleaned_data["title"],
                 "partner": form.cleaned_data["partner"].pk
@@ -71,6 +83,42 @@ def plan_import_upload(request):
     return render(request, "tasks/import_upload.html", {"form": form})
 
 
+def _initial(pending: dict, details, tops: list[ParsedSection], found: list) -> tuple[dict, dict]:
+    """The preview form's first values (typed at upload first, else read from the file) and,
+    per field, the printed line a value was read from."""
+    initial: dict = {"status": PlanStatus.DRAFT}
+    sources: dict[str, str] = {}
+    typed = {
+        "number": pending.get("number") or "",
+        "title": pending.get("title") or "",
+        "date": pending.get("date") or "",
+        "partner": pending.get("partner") or "",
+    }
+    names = ("number", "title", "date", "place", "signing_authority", "signing_title", "signer")
+    for name in names:
+        detail = getattr(details, name)
+        read = detail.value if detail is not None else None
+        if isinstance(read, Date):
+            read = read.isoformat()
+        if typed.get(name):
+            initial[name] = typed[name]
+            if read and str(read) != str(typed[name]):
+                sources[name] = _("tệp ghi khác: «%(line)s»") % {"line": detail.line}
+        elif read:
+            initial[name] = read
+            sources[name] = _("đọc từ tệp: «%(line)s»") % {"line": detail.line}
+    if typed["partner"]:
+        initial["partner"] = typed["partner"]
+    elif not tops and len(found) == 1:
+        initial["partner"] = found[0].pk
+        sources["partner"] = _("đọc từ tên trang tính")
+    for index, top in enumerate(tops):
+        if top.partner is not None:
+            initial[f"section-partner-{index}"] = top.partner.pk
+            sources[f"section-partner-{index}"] = _("đọc từ tiêu đề phụ lục, tên trang tính")
+    return initial, sources
+
+
 @login_required
 def plan_import_preview(request):
     require_coordinator(request.user)
@@ -79,12 +127,26 @@ def plan_import_preview(request):
         messages.warning(request, _("Chưa có tệp nào đang chờ nhập: hãy tải tệp lên."))
         return redirect("tasks:plan_import_upload")
     province = request.user.province
-    parsed = parse_grids(read_document(data))
+    try:
+        source = read_source(data)
+        parsed = parse_grids(source.grids)
+    except PlanImportError as error:
+        messages.error(request, f"{pending['filename']}: {error}")
+        return redirect("tasks:plan_import_upload")
+    details = document_details(source, parsed)
+    found = partners_detect(parsed, province)
+    tops = [section for section in parsed.sections if section.parent is None]
+    initial, sources = _initial(pending, details, tops, found)
     index = AgencyIndex.for_province(province)
     unmatched = parsed.unmatched_agencies(index)
     agencies = list(Agency.objects.filter(province=province).order_by("name"))
     choices = {f"map-{i}": name for i, name in enumerate(unmatched)}
+    form = PlanDetailsForm(initial=initial, tops=tops)
     if request.method == "POST":
+        # A field the page did not post keeps its first value (what was typed or read).
+        posted = {name: str(value) for name, value in initial.items()}
+        posted.update(request.POST.dict())
+        form = PlanDetailsForm(posted, tops=tops)
         mapping, to_create, undecided = {}, [], []
         by_pk = {str(a.pk): a for a in agencies}
         for key, name in choices.items():
@@ -101,19 +163,28 @@ def plan_import_preview(request):
                 _("Hãy chọn cơ quan tương ứng hoặc «tạo mới» cho: %(names)s.")
                 % {"names": "; ".join(undecided)},
             )
+        elif not form.is_valid():
+            messages.error(request, _("Hãy xem lại thông tin văn bản."))
         else:
-            from datetime import date as Date
-
+            for i, top in enumerate(tops):
+                top.partner = form.cleaned_data.get(f"section-partner-{i}")
+            cleaned = form.cleaned_data
             try:
                 plan = plan_import(
                     parsed=parsed,
                     province=province,
-                    number=pending["number"],
-                    title=pending["title"],
-                    partner=Locality.objects.filter(pk=pending["partner"]).first(),
-                    date=Date.fromisoformat(pending["date"]) if pending["date"] else None,
+                    number=cleaned["number"],
+                    title=cleaned["title"],
+                    partner=cleaned["partner"],
+                    date=cleaned["date"],
                     create_agencies=bool(to_create),
                     agency_mapping=mapping,
+                    status=cleaned["status"],
+                    user=request.user,
+                    details={
+                        name: cleaned[name]
+                        for name in ("place", "signing_authority", "signing_title", "signer")
+                    },
                 )
             except PlanImportError as error:
                 messages.error(request, str(error))
@@ -122,8 +193,12 @@ def plan_import_preview(request):
                 del request.session[SESSION_KEY]
                 messages.success(
                     request,
-                    _("Đã nhập %(n)s nhiệm vụ vào %(number)s (dự thảo).")
-                    % {"n": len(parsed.tasks), "number": plan.number},
+                    _("Đã nhập %(n)s nhiệm vụ vào %(number)s (%(status)s).")
+                    % {
+                        "n": len(parsed.tasks),
+                        "number": plan.number,
+                        "status": PlanStatus(plan.status).label.lower(),
+                    },
                 )
                 return redirect("tasks:plan_detail", pk=plan.pk)
     rows = []
@@ -135,12 +210,23 @@ def plan_import_preview(request):
             )
         else:
             rows.append({"kind": "section", "item": item})
+    notes = []
+    if pending.get("converted_from") in LABEL:
+        notes.append(
+            _("Tệp là %(what)s, đã được LibreOffice chuyển sang định dạng mới trước khi đọc.")
+            % {"what": LABEL[pending["converted_from"]]}
+        )
+    notes += source.notes()
     return render(
         request,
         "tasks/import_preview.html",
         {
             "pending": pending,
+            "form": form,
+            "sources": sources,
+            "notes": notes,
             "rows": rows,
+            "has_field": any(task.field for task in parsed.tasks),
             "unmatched": [(key, name, unmatched[name]) for key, name in choices.items()],
             "agencies": agencies,
             "create": CREATE,

@@ -1,9 +1,13 @@
 """Grids of cell texts → the sections and tasks of a plan table (no database writes).
 
-The header row is found by meaning (``tasks.exporters.columns.column_key``), in any column
-order; title rows above it head the table ("PHỤ LỤC I", "III. NHIỆM VỤ CỤ THỂ"), notes below it
-are left out. A row merged across the table, or one with a section number and one text, is a
-section (I, II, 1., 1.1 …); every other row with content is a task.
+The header is found by meaning (``tasks.exporters.columns.column_key``), in any column order,
+over one, two or three rows: a parent merged over its children ("ĐƠN VỊ THỰC HIỆN" over "Chủ
+trì | Phối hợp", "THỜI GIAN THỰC HIỆN" over "Bắt đầu | Kết thúc" or over one column per year or
+quarter) is read with them, and a start and an end column make one timeframe. Title rows above
+it head the table ("PHỤ LỤC I", "III. NHIỆM VỤ CỤ THỂ"), notes below it are left out. A row
+merged across the table, or one with a section number and one text, is a section (I, II, 1.,
+1.1 …); every other row with content is a task. A Word table broken at a page break (the same
+columns, its header repeated or not) continues the section of the table before it.
 """
 
 from __future__ import annotations
@@ -27,9 +31,13 @@ from tasks.exporters.columns import (
     column_key,
 )
 
+from . import legacy
 from .reader import Grid, PlanImportError
 
 HEADER_SCAN_ROWS = 40
+MAX_HEADER_ROWS = 3
+# Columns a parent header splits: the start and the end of the time, one column per period.
+START, END, MARK = "start", "end", "mark"
 LIMITS = {
     NUMBER: 20,
     TIMEFRAME: 200,
@@ -66,6 +74,9 @@ class ParsedSection:
     parent: ParsedSection | None = None
     level: int = 0
     location: str = ""
+    # Where a partner may be named: the heading's lines, the sheet's title.
+    hints: list[str] = field(default_factory=list)
+    partner: Any = None  # the Locality chosen for it (the service's business, not the parser's)
 
 
 @dataclass
@@ -92,6 +103,9 @@ class ParsedTask:
 @dataclass
 class ParsedPlan:
     items: list[ParsedSection | ParsedTask] = field(default_factory=list)
+    tables: list[Grid] = field(default_factory=list)  # the grids the tasks were read from
+    hints: list[str] = field(default_factory=list)  # titles of sheets that head no section
+    heading: list[str] = field(default_factory=list)  # the lines above the first table
 
     @property
     def sections(self) -> list[ParsedSection]:
@@ -201,26 +215,250 @@ def is_section_number(number: str) -> bool:
 
 @dataclass
 class _Header:
-    row: int
+    row: int  # the first header row
     columns: dict[str, int]  # key → column index (first occurrence)
+    height: int = 1
+    more: dict[str, list[int]] = field(default_factory=dict)  # children sharing a parent's key
+    marks: list[tuple[int, str]] = field(default_factory=list)  # (column, "2021", "Quý I/2021")
+    rows: list[list[str]] = field(default_factory=list)  # the header rows as printed
+    width: int = 0
+
+    @property
+    def last(self) -> int:
+        return self.row + self.height - 1
+
+    @property
+    def table_columns(self) -> list[int]:
+        more = (c for columns in self.more.values() for c in columns)
+        return sorted({*self.columns.values(), *more, *(c for c, _ in self.marks)})
+
+    def signature(self) -> tuple:
+        return (self.width, tuple(sorted(self.columns.items())), tuple(self.marks))
+
+    def continued(self) -> _Header:
+        """The same columns for a table that has no header rows of its own."""
+        return _Header(
+            row=0,
+            columns=self.columns,
+            height=0,
+            more=self.more,
+            marks=self.marks,
+            rows=self.rows,
+            width=self.width,
+        )
+
+
+_YEAR = re.compile(r"^(?:nam\s*)?((?:19|20|21)\d\d)$")
+_QUARTER = re.compile(r"^(?:quy|q)\s*([1-4]|i{1,3}|iv)(?:\s*(?:/|nam)\s*((?:19|20|21)\d\d))?$")
+_MONTH = re.compile(r"^(?:thang|t)\s*(\d{1,2})(?:\s*(?:/|nam)\s*((?:19|20|21)\d\d))?$")
+_ROMAN_QUARTERS = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+_START_WORDS = ("bat dau", "khoi cong", "tu ngay", "tu thang", "tu nam")
+_END_WORDS = ("ket thuc", "hoan thanh", "den ngay", "den thang", "den nam")
+
+
+def _label(text: str) -> str:
+    return " ".join(fold(text).replace("/", " / ").split()).strip(" .:")
+
+
+def _time_role(label: str, under_time: bool) -> str | None:
+    """START or END for "Bắt đầu", "Thời gian kết thúc", and "Từ"/"Đến" under a time header."""
+    folded = _label(label)
+    if any(word in folded for word in _START_WORDS) or (under_time and folded in {"tu", "tu nam"}):
+        return START
+    if any(word in folded for word in _END_WORDS) or (under_time and folded in {"den", "den nam"}):
+        return END
+    return None
+
+
+def _period(path: list[str]) -> str | None:
+    """ "2021", "Quý I/2021", "Tháng 3/2021" for a column under a time header, from its labels."""
+    year = None
+    for label in path[:-1]:
+        match = _YEAR.match(_label(label).replace(" ", ""))
+        if match:
+            year = match.group(1)
+    leaf = _label(path[-1])
+    compact = leaf.replace(" / ", "/")
+    if match := _YEAR.match(leaf.replace(" ", "")):
+        return match.group(1)
+    if match := _QUARTER.match(compact):
+        number = match.group(1)
+        quarter = _ROMAN_QUARTERS.get(number, number.upper())
+        at = match.group(2) or year
+        return f"Quý {quarter}/{at}" if at else f"Quý {quarter}"
+    if match := _MONTH.match(compact):
+        at = match.group(2) or year
+        return f"Tháng {int(match.group(1))}/{at}" if at else f"Tháng {int(match.group(1))}"
+    return None
+
+
+def _path_key(path: list[str]) -> tuple[str, str]:
+    """The key of a column from its header labels, the lowest (most specific) first."""
+    if not path:
+        return OTHER_KEY, ""
+    under_time = any(column_key(label) == TIMEFRAME for label in path[:-1])
+    leaf = path[-1]
+    if under_time or column_key(leaf) in {TIMEFRAME, "other"}:
+        role = _time_role(leaf, under_time)
+        if role is not None:
+            return role, ""
+        if under_time:
+            period = _period(path)
+            if period is not None:
+                return MARK, period
+    for label in reversed(path):
+        key = column_key(label)
+        if key != OTHER_KEY:
+            return key, ""
+    return OTHER_KEY, ""
+
+
+OTHER_KEY = "other"
+
+
+def _header_like(row: list[str]) -> bool:
+    return any(text and len(text) <= 80 and column_key(text) != OTHER_KEY for text in row)
+
+
+def _group_at(parent: list[str], column: int) -> tuple[str, int]:
+    """The parent label above ``column`` and how many columns it spans (a blank cell right of a
+    label belongs to it: headers are often "centred across" rather than merged)."""
+    text = parent[column]
+    start = column
+    if not text:
+        while start > 0 and not parent[start]:
+            start -= 1
+        text = parent[start]
+    if not text:
+        return "", 0
+    while start > 0 and parent[start - 1] == text:
+        start -= 1
+    end = start
+    while end + 1 < len(parent) and (parent[end + 1] == text or not parent[end + 1]):
+        end += 1
+    return text, end - start + 1
+
+
+def _is_subheader(upper: list[list[str]], row: list[str]) -> bool:
+    """Does ``row`` split the header rows above it into children (and hold nothing else)?"""
+    if _is_numbering_row(row):
+        return False
+    parent = upper[-1]
+    new = False
+    for c, text in enumerate(row):
+        if not text or any(text == above[c] for above in upper):
+            continue  # blank, or a header cell merged down over this row
+        if len(text) > 60 or (is_section_number(text) and not _YEAR.match(text)):
+            return False
+        group, span = _group_at(parent, c)
+        if span < 2 or text == group:
+            return False
+        new = True
+    return new
+
+
+def _paths(rows: list[list[str]]) -> list[list[str]]:
+    """Per column, the header labels from the top down (merges and repeats counted once)."""
+    width = len(rows[0])
+    filled = [list(row) for row in rows]
+    for i in range(len(rows) - 1):  # a parent's blank cells beside it, above its children
+        for c in range(width):
+            if not filled[i][c] and any(row[c] for row in rows[i + 1 :]):
+                group, span = _group_at(rows[i], c)
+                if span >= 2:
+                    filled[i][c] = group
+    paths = []
+    for c in range(width):
+        path: list[str] = []
+        for row in filled:
+            text = row[c]
+            if text and text not in path:
+                path.append(text)
+        paths.append(path)
+    return paths
+
+
+def _keyed(rows: list[list[str]]) -> tuple[dict, dict, list] | None:
+    """(key → column, key → further columns, period columns) if the rows make a plan header."""
+    columns: dict[str, int] = {}
+    more: dict[str, list[int]] = {}
+    marks: list[tuple[int, str]] = []
+    paths = _paths(rows)
+    for c, path in enumerate(paths):
+        if not path or any(len(label) > 80 for label in path):
+            continue
+        if c > 0 and path == paths[c - 1]:
+            continue  # one header merged over several columns
+        key, period = _path_key(path)
+        if key == MARK:
+            marks.append((c, period))
+        elif key != OTHER_KEY and key not in columns:
+            columns[key] = c
+        elif key in {LEAD, COORDINATING, NOTE} and len(path) > 1:
+            more.setdefault(key, []).append(c)  # "Chủ trì" over "Cấp tỉnh | Cấp huyện"
+    # A lone start or end column is the timeframe ("Thời hạn hoàn thành").
+    if TIMEFRAME not in columns and (START in columns) != (END in columns):
+        columns[TIMEFRAME] = columns.pop(START) if START in columns else columns.pop(END)
+    if len(marks) < 2 and not (START in columns or END in columns):
+        for c, _period_label in marks:  # one period column alone is not a split time
+            columns.setdefault(TIMEFRAME, c)
+        marks = []
+    found = set(columns)
+    timed = TIMEFRAME in found or START in found or bool(marks)
+    if {CONTENT, LEAD} <= found and (found & {NUMBER, COORDINATING} or timed):
+        return columns, more, marks
+    return None
 
 
 def find_header(grid: Grid) -> _Header | None:
-    for r, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        for c, text in enumerate(row):
-            if not text or len(text) > 80:
-                continue
-            if c > 0 and text == row[c - 1]:
-                continue  # one header merged over several columns
-            key = column_key(text)
-            if key != "other" and key not in columns:
-                columns[key] = c
-        found = set(columns)
-        if {CONTENT, LEAD} <= found and len(found & {NUMBER, COORDINATING, TIMEFRAME}) >= 1:
-            if len(set(columns.values())) == len(columns):
-                return _Header(row=r, columns=columns)
+    rows = grid.rows
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if not _header_like(row):
+            continue
+        height = 1
+        while (
+            height < MAX_HEADER_ROWS
+            and r + height < len(rows)
+            and _is_subheader(rows[r : r + height], rows[r + height])
+        ):
+            height += 1
+        keyed = _keyed(rows[r : r + height])
+        if keyed is None and height > 1:
+            keyed = _keyed([row])
+            height = 1 if keyed is not None else height
+        if keyed is not None:
+            columns, more, marks = keyed
+            return _Header(
+                row=r,
+                columns=columns,
+                height=height,
+                more=more,
+                marks=marks,
+                rows=[list(x) for x in rows[r : r + height]],
+                width=len(row),
+            )
     return None
+
+
+def join_period(start: str, end: str) -> str:
+    """One timeframe from a start and an end cell: "2020" + "2022" → "2020 - 2022"."""
+    start, end = start.strip(), end.strip()
+    if not start or not end or fold(start) == fold(end):
+        return start or end
+    return f"{start} - {end}"
+
+
+def marked_period(labels: list[str], marked: list[bool]) -> str:
+    """The periods ticked in one-column-per-period tables: consecutive ones as a range."""
+    runs: list[tuple[str, str]] = []
+    previous = False
+    for label, tick in zip(labels, marked, strict=True):
+        if tick and previous:
+            runs[-1] = (runs[-1][0], label)
+        elif tick:
+            runs.append((label, label))
+        previous = tick
+    return ", ".join(join_period(first, last) for first, last in runs)
 
 
 def _heading_lines(lines: list[str]) -> list[str]:
@@ -266,53 +504,138 @@ def _is_numbering_row(cells: list[str]) -> bool:
     return len(filled) >= 3 and all(_COLUMN_INDEX.match(text) for text in filled)
 
 
+def _clean(grid: Grid) -> Grid:
+    return Grid(
+        name=grid.name,
+        kind=grid.kind,
+        rows=[[clean_text(text) for text in row] for row in grid.rows],
+        row_numbers=grid.row_numbers,
+        preamble=[clean_text(text) for text in grid.preamble],
+        title=grid.title,
+    )
+
+
+_DEFAULT_SHEET = re.compile(r"^(sheet|trang tinh|bang tinh)\s*\d*$")
+
+
+@dataclass
+class _Place:
+    """Where the rows of a table go: its top section and the sections open below it."""
+
+    top: ParsedSection | None
+    stack: list[ParsedSection] = field(default_factory=list)
+    header: _Header | None = None
+    grid: Grid | None = None
+
+
 def parse_grids(grids: list[Grid]) -> ParsedPlan:
     """Every plan table of the document, in order. Raises PlanImportError when there is none."""
-    grids = [
-        Grid(
-            name=grid.name,
-            kind=grid.kind,
-            rows=[[clean_text(text) for text in row] for row in grid.rows],
-            row_numbers=grid.row_numbers,
-            preamble=[clean_text(text) for text in grid.preamble],
-        )
-        for grid in grids
-    ]
-    found = [(grid, find_header(grid)) for grid in grids]
-    found = [(grid, header) for grid, header in found if header is not None]
+    grids = [_clean(grid) for grid in grids]
+    headers = [find_header(grid) for grid in grids]
+    found = [(grid, header) for grid, header in zip(grids, headers, strict=True) if header]
     # Our own XLSX adds a flat "Dữ liệu" sheet that repeats every task of the printed sheets.
     printed = [(grid, header) for grid, header in found if "du lieu" not in fold(grid.name)]
-    found = printed or found
     if not found:
         names = ", ".join(grid.name for grid in grids) or "tệp không có bảng nào"
         raise PlanImportError(
             "Không tìm thấy bảng kế hoạch: cần một dòng tiêu đề có các cột “STT”, “Nội dung”, "
             f"“Đơn vị chủ trì”, “Đơn vị phối hợp”, “Thời gian” (đã xem: {names})."
         )
+    kept = printed or found
+    skipped = {id(grid) for grid, _ in found} - {id(grid) for grid, _ in kept}
+    sheets = [grid for grid, _ in kept if grid.kind == "xlsx"]
     plan = ParsedPlan()
-    for grid, header in found:
-        _parse_table(grid, header, plan)
+    place: _Place | None = None
+    for grid, header in zip(grids, headers, strict=True):
+        if id(grid) in skipped:
+            continue
+        if header is None:
+            if place is not None and place.header is not None and _continues(grid, place):
+                place.grid = grid
+                _parse_table(grid, place.header.continued(), plan, place)
+                plan.tables.append(grid)
+            continue
+        heading = grid.preamble + [_row_text(row) for row in grid.rows[: header.row]]
+        if not plan.tables:
+            plan.heading = heading
+        top = top_section(heading, grid.where(header.row))
+        if top is not None and grid.kind == "xlsx" and grid.title:
+            top.hints.append(grid.title)
+        if (
+            top is None
+            and place is not None
+            and grid.kind == "docx"
+            and place.grid is not None
+            and place.grid.kind == "docx"
+            and place.header is not None
+            and place.header.signature() == header.signature()
+        ):
+            pass  # the same table again after a page break: it goes on where it stopped
+        else:
+            if top is None and len(sheets) > 1 and not _DEFAULT_SHEET.match(fold(grid.title)):
+                top = ParsedSection(
+                    number="",
+                    title=grid.title,
+                    level=-1,
+                    location=grid.name,
+                    hints=[grid.title],
+                )
+            elif top is None and grid.title:
+                plan.hints.append(grid.title)
+            if top is not None:
+                plan.items.append(top)
+            place = _Place(top=top)
+        place.header, place.grid = header, grid
+        _parse_table(grid, header, plan, place)
+        plan.tables.append(grid)
     if not plan.tasks:
-        where = ", ".join(grid.name for grid, _ in found)
+        where = ", ".join(grid.name for grid, _ in kept)
         raise PlanImportError(f"Bảng kế hoạch không có nhiệm vụ nào ({where}).")
     return plan
 
 
-def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
+def _continues(grid: Grid, place: _Place) -> bool:
+    """A Word table with no header of its own, as wide as the plan table before it, whose rows
+    read as tasks: the rest of that table after a page break."""
+    header = place.header
+    if grid.kind != "docx" or place.grid is None or place.grid.kind != "docx" or header is None:
+        return False
+    if not grid.rows or len(grid.rows[0]) != header.width:
+        return False
+    content = header.columns[CONTENT]
+    return any(
+        row[content] and not _is_numbering_row(row) and row[content] != _row_text(row)
+        for row in grid.rows
+    )
+
+
+def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan, place: _Place) -> None:
     cols = header.columns
-    table_columns = sorted(set(cols.values()))
-    heading = grid.preamble + [_row_text(row) for row in grid.rows[: header.row]]
-    top = top_section(heading, grid.where(header.row))
-    if top is not None:
-        plan.items.append(top)
-    stack: list[ParsedSection] = []
+    table_columns = header.table_columns
+    stack = place.stack
+    top = place.top
     rows = grid.rows
     started = False
     after_blank = False
+    labels = [label for _, label in header.marks]
 
     def cell(row: list[str], key: str) -> str:
         index = cols.get(key)
-        return row[index] if index is not None and index < len(row) else ""
+        value = row[index] if index is not None and index < len(row) else ""
+        for extra in header.more.get(key, ()):
+            text = row[extra] if extra < len(row) else ""
+            if text and text != value:
+                value = f"{value}\n{text}" if value else text
+        return value
+
+    def timeframe(row: list[str]) -> str:
+        text = cell(row, TIMEFRAME)
+        if START in cols or END in cols:
+            text = join_period(cell(row, START), cell(row, END)) or text
+        if header.marks:
+            ticked = [bool(row[c]) if c < len(row) else False for c, _ in header.marks]
+            text = marked_period(labels, ticked) or text
+        return text
 
     def next_number(start: int) -> str:
         for row in rows[start:]:
@@ -321,16 +644,16 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
                 return number
         return ""
 
-    for r in range(header.row + 1, len(rows)):
+    for r in range(header.last + 1, len(rows)):
         row = rows[r]
         cells = [row[c] for c in table_columns if c < len(row)]
         if not any(cells):
             if started:
                 after_blank = True
             continue
-        if _is_numbering_row(cells) and not started:
-            continue
-        if row == rows[header.row]:
+        if _is_numbering_row(cells):
+            continue  # "(1) (2) (3)", under the header and again where it repeats
+        if row in header.rows:
             continue  # the header repeated (a table split over pages)
         filled = [text for text in cells if text]
         merged = len(cells) > 1 and len(set(cells)) == 1
@@ -343,6 +666,7 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
             for key, c in cols.items()
             if key != NUMBER and (text := row[c] if c < len(row) else "")
         ]
+        others += [row[c] for c, _ in header.marks if c < len(row) and row[c]]
         section: ParsedSection | None = None
         if merged:
             section_number, title = split_label(label)
@@ -350,7 +674,7 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
         elif number and is_section_number(number) and len(set(others)) == 1:
             following = next_number(r + 1)
             deeper = number.rstrip(".") + "."
-            merged_rest = len(others) > 1 and len(others) == len(cols) - 1
+            merged_rest = len(others) > 1 and len(others) == len(table_columns) - 1
             if (
                 _ROMAN.match(number)
                 or merged_rest
@@ -359,7 +683,7 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
                 section = ParsedSection(number=number, title=others[0])
         if section is None and after_blank:
             content = cell(row, CONTENT)
-            if not content or not (number or cell(row, LEAD) or cell(row, TIMEFRAME)):
+            if not content or not (number or cell(row, LEAD) or timeframe(row)):
                 break  # a note or signature below the table
         after_blank = False
         started = True
@@ -380,23 +704,50 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan) -> None:
                 f"{where[:1].upper()}{where[1:]}, cột {column}: dòng có số liệu nhưng thiếu "
                 "nội dung công việc."
             )
+        values = {
+            NUMBER: number,
+            CONTENT: content,
+            LEAD: cell(row, LEAD),
+            COORDINATING: cell(row, COORDINATING),
+            TIMEFRAME: timeframe(row),
+            NOTE: cell(row, NOTE),
+            FIELD: cell(row, FIELD),
+        }
         for key, limit in LIMITS.items():
-            if len(cell(row, key)) > limit:
-                column = grid.column_label(cols[key])
+            if len(values[key]) > limit:
                 raise PlanImportError(
-                    f"{where[:1].upper()}{where[1:]}, cột {column}: "
+                    f"{where[:1].upper()}{where[1:]}, cột {_column_of(grid, header, key)}: "
                     f"{LIMIT_NAMES[key]} dài quá {limit} ký tự."
+                )
+        for key, text in values.items():
+            if not text.isascii() and legacy.looks_legacy(text):
+                raise PlanImportError(
+                    f"{where[:1].upper()}{where[1:]}, cột {_column_of(grid, header, key)}: "
+                    f"chữ “{text[:40]}” còn ở bảng mã cũ (TCVN3/VNI) mà không nhận ra phông để "
+                    "chuyển. Hãy chuyển cả tệp sang Unicode (ví dụ bằng Unikey: Ctrl+Shift+F6, "
+                    "chọn bảng mã nguồn TCVN3 hoặc VNI, đích Unicode) rồi nhập lại."
                 )
         plan.items.append(
             ParsedTask(
                 number=number,
                 content=content,
-                lead_text=cell(row, LEAD),
-                coordinating_text=cell(row, COORDINATING),
-                timeframe=cell(row, TIMEFRAME),
-                note=cell(row, NOTE),
-                field=cell(row, FIELD),
+                lead_text=values[LEAD],
+                coordinating_text=values[COORDINATING],
+                timeframe=values[TIMEFRAME],
+                note=values[NOTE],
+                field=values[FIELD],
                 section=stack[-1] if stack else top,
                 location=where,
             )
         )
+
+
+def _column_of(grid: Grid, header: _Header, key: str) -> str:
+    """The printed column a value comes from (the start column for a split time)."""
+    cols = header.columns
+    index = cols.get(key)
+    if index is None and key == TIMEFRAME:
+        index = cols.get(START, cols.get(END))
+        if index is None and header.marks:
+            index = header.marks[0][0]
+    return grid.column_label(index if index is not None else 0)

@@ -1,5 +1,10 @@
 """A .docx or .xlsx file as grids of cell texts, merged cells expanded, after checking the file.
 
+Text typed in the old Vietnamese encodings (TCVN3, VNI) comes out as Unicode: by the font of
+each Word run or Excel cell (".VnTime", "VNI-Times" …), and where no font says so, by the text
+of the whole document (``legacy``). Old Office files (.doc, .xls) and encrypted ones are told
+apart here and converted, if LibreOffice is installed, by ``office``.
+
 Only real Office Open XML files get through: the zip magic, the content types and the
 uncompressed size are checked before openpyxl or python-docx see a byte (defusedxml is
 installed, so openpyxl parses with it).
@@ -19,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 from xml.parsers import expat
+
+from . import legacy
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
@@ -51,6 +58,7 @@ class Grid:
     rows: list[list[str]]
     row_numbers: list[int]
     preamble: list[str] = field(default_factory=list)  # paragraphs above a Word table
+    title: str = ""  # the sheet's own title, as typed
 
     def column_label(self, index: int) -> str:
         if self.kind == "xlsx":
@@ -67,6 +75,32 @@ class Grid:
         if column is not None:
             parts.append(f"cột {self.column_label(column)}")
         return ", ".join(parts)
+
+
+@dataclass
+class SourceDocument:
+    """What was read from a file: its paragraphs and grids in order, and how it was read."""
+
+    kind: str  # "xlsx" | "docx"
+    blocks: list[str | Grid]  # paragraphs (Word) and grids, in document order
+    # legacy encoding → the fonts (or "văn bản" when the text itself told) it was read from
+    encodings: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def grids(self) -> list[Grid]:
+        return [block for block in self.blocks if isinstance(block, Grid)]
+
+    def notes(self) -> list[str]:
+        """What was converted, in Vietnamese, for the preview."""
+        notes = []
+        for encoding, fonts in sorted(self.encodings.items()):
+            named = sorted(font for font in fonts if font)
+            source = f"phông {', '.join(named)}" if named else "nhận ra từ nội dung"
+            notes.append(
+                f"Văn bản gõ bằng bảng mã {legacy.NAMES[encoding]} ({source}) đã được chuyển "
+                "sang Unicode."
+            )
+        return notes
 
 
 def _text(value) -> str:
@@ -91,11 +125,10 @@ def detect_format(data: bytes) -> str:
             f"Tệp quá lớn ({len(data) / 1024 / 1024:.1f} MB): chỉ nhận tệp đến "
             f"{MAX_FILE_SIZE // 1024 // 1024} MB."
         )
-    if data.startswith(OLE_MAGIC):
-        raise PlanImportError(
-            "Tệp được đặt mật khẩu (hoặc là tệp .doc/.xls đời cũ): hãy gỡ mật khẩu và lưu lại "
-            "thành .docx hoặc .xlsx."
-        )
+    if data.startswith(OLE_MAGIC) or data[:64].lstrip().startswith(b"{\\rtf"):
+        from .office import format_error
+
+        raise format_error(data)
     if not data.startswith(ZIP_MAGIC):
         raise PlanImportError("Tệp không phải là tệp Word (.docx) hoặc Excel (.xlsx) thật.")
     try:
@@ -127,6 +160,11 @@ def detect_format(data: bytes) -> str:
 
 def read_document(data: bytes) -> list[Grid]:
     """The grids of a .docx/.xlsx file in document order."""
+    return read_source(data).grids
+
+
+def read_source(data: bytes) -> SourceDocument:
+    """The paragraphs and grids of a .docx/.xlsx file in document order, text in Unicode."""
     kind = detect_format(data)
     _check_part_sizes(zipfile.ZipFile(BytesIO(data)))
     try:
@@ -138,24 +176,46 @@ def read_document(data: bytes) -> list[Grid]:
         raise PlanImportError(f"Tệp {label} bị hỏng hoặc không đọc được ({exc}).") from exc
 
 
-def _read_xlsx(data: bytes) -> list[Grid]:
+def _read_xlsx(data: bytes) -> SourceDocument:
     from openpyxl import load_workbook
 
     archive = zipfile.ZipFile(BytesIO(data))
     titles = _sheet_titles(archive)
-    scans = {path: _scan_sheet(archive, path, title) for path, title in titles.items()}
+    fonts = _cell_fonts(archive)
+    scans = {path: _scan_sheet(archive, path, title, fonts) for path, title in titles.items()}
     # Only now, every sheet within the limits, does openpyxl open the file (streaming mode).
     workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    source = SourceDocument(kind="xlsx", blocks=[])
     try:
-        return [_xlsx_grid(ws, scans, archive) for ws in workbook.worksheets]
+        sheets = [_xlsx_sheet(ws, scans, archive, fonts, source) for ws in workbook.worksheets]
     finally:
         workbook.close()
+    # Cells no font spoke for: the text of the whole workbook decides (a rich-text cell, a
+    # file whose fonts were changed without converting its text).
+    encoding = legacy.document_encoding(
+        text
+        for grid, decided, _scan in sheets
+        for r, row in enumerate(grid.rows)
+        for c, text in enumerate(row)
+        if (r, c) not in decided
+    )
+    for grid, decided, scan in sheets:
+        if encoding is not None:
+            for r, row in enumerate(grid.rows):
+                for c, text in enumerate(row):
+                    if (r, c) not in decided and legacy.needs_decoding(text, encoding):
+                        row[c] = legacy.decode(text, encoding)
+                        source.encodings.setdefault(encoding, set()).add("")
+        _expand_merges(grid.rows, scan.merged)
+        source.blocks.append(grid)
+    return source
 
 
-def _xlsx_grid(ws, scans: dict, archive: zipfile.ZipFile) -> Grid:
-    """One sheet as a grid, rows streamed up to the last cell the scan saw, merges expanded."""
+def _xlsx_sheet(ws, scans: dict, archive: zipfile.ZipFile, fonts, source: SourceDocument):
+    """One sheet as a grid, rows streamed up to the last cell the scan saw, and the cells whose
+    font named a legacy encoding (converted already, so the text guess leaves them)."""
     path = getattr(ws, "_worksheet_path", "")
-    scan = scans.get(path) or _scan_sheet(archive, path, ws.title)
+    scan = scans.get(path) or _scan_sheet(archive, path, ws.title, fonts)
     height, width = scan.rows, scan.columns
     rows = (
         [
@@ -166,7 +226,26 @@ def _xlsx_grid(ws, scans: dict, archive: zipfile.ZipFile) -> Grid:
         else []
     )
     rows += [[""] * width for _ in range(height - len(rows))]
-    for merged in scan.merged:
+    decided = set()
+    for (r, c), font in scan.legacy.items():
+        if r < len(rows) and c < width and rows[r][c]:
+            encoding = legacy.font_encoding(font)
+            rows[r][c] = legacy.decode(rows[r][c], encoding, capitals=legacy.font_capitals(font))
+            source.encodings.setdefault(encoding, set()).add(font)
+            decided.add((r, c))
+    grid = Grid(
+        name=f"trang tính “{ws.title}”",
+        kind="xlsx",
+        rows=rows,
+        row_numbers=list(range(1, len(rows) + 1)),
+        title=ws.title,
+    )
+    return grid, decided, scan
+
+
+def _expand_merges(rows: list[list[str]], merges: list[_Merged]) -> None:
+    width = len(rows[0]) if rows else 0
+    for merged in merges:
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= len(rows) or left >= width:
             continue
@@ -174,12 +253,6 @@ def _xlsx_grid(ws, scans: dict, archive: zipfile.ZipFile) -> Grid:
         for r in range(top, min(merged.max_row, len(rows))):
             for c in range(left, min(merged.max_col, width)):
                 rows[r][c] = value
-    return Grid(
-        name=f"trang tính “{ws.title}”",
-        kind="xlsx",
-        rows=rows,
-        row_numbers=list(range(1, len(rows) + 1)),
-    )
 
 
 def _number(value: int) -> str:
@@ -260,6 +333,30 @@ class _SheetScan:
     rows: int = 0  # last row number holding a cell, at most MAX_ROWS
     columns: int = 0  # last column holding a cell, at most MAX_COLUMNS
     merged: list[_Merged] = field(default_factory=list)
+    legacy: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → legacy font
+
+
+def _cell_fonts(archive: zipfile.ZipFile) -> dict[int, str]:
+    """{cell style index: font name} for the styles whose font is a legacy Vietnamese one."""
+    from defusedxml import ElementTree
+
+    name = "xl/styles.xml"
+    if name not in set(archive.namelist()) or archive.getinfo(name).file_size > MAX_PART_SIZE:
+        return {}
+    root = ElementTree.fromstring(archive.read(name))
+    fonts = []
+    for font in root.iterfind(f"{_NS_MAIN}fonts/{_NS_MAIN}font"):
+        element = font.find(f"{_NS_MAIN}name")
+        fonts.append(element.get("val", "") if element is not None else "")
+    legacy_fonts = {}
+    for index, xf in enumerate(root.iterfind(f"{_NS_MAIN}cellXfs/{_NS_MAIN}xf")):
+        try:
+            font = fonts[int(xf.get("fontId") or 0)]
+        except (ValueError, IndexError):
+            continue
+        if legacy.font_encoding(font):
+            legacy_fonts[index] = font
+    return legacy_fonts
 
 
 def _range(ref: str) -> tuple[int, int, int, int] | None:
@@ -277,12 +374,15 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat "uri name"
 
 
-def _scan_sheet(archive: zipfile.ZipFile, path: str, title: str) -> _SheetScan:
+def _scan_sheet(
+    archive: zipfile.ZipFile, path: str, title: str, fonts: dict[int, str] | None = None
+) -> _SheetScan:
     """Stream one sheet's XML and refuse it at the first limit it crosses.
 
     The declared dimension is checked as soon as it is read (a file may claim a million rows in
     a few bytes); then rows and cells are counted as they stream by, since a dimension can lie.
-    Nothing is kept but the merged ranges, so the work stops at the limits, whatever the size.
+    Nothing is kept but the merged ranges and the cells set in a legacy Vietnamese font, so
+    the work stops at the limits, whatever the size.
     A bare expat parser with handlers only (no tree, no DTD, no entities) keeps this fast.
     """
     scan = _SheetScan()
@@ -299,6 +399,11 @@ def _scan_sheet(archive: zipfile.ZipFile, path: str, title: str) -> _SheetScan:
                 raise _too_large(title, f"hơn {_number(MAX_CELLS)} ô")
             scan.rows = max(scan.rows, state["row"])
             scan.columns = max(scan.columns, column)
+            if fonts:
+                style = attrs.get("s") or "0"
+                font = fonts.get(int(style)) if style.isdigit() else None
+                if font is not None:
+                    scan.legacy[(state["row"] - 1, column - 1)] = font
         elif name == _MAIN + "row":
             row = state["row"] = int(attrs.get("r") or state["row"] + 1)
             state["column"] = 0
@@ -330,41 +435,234 @@ def _scan_sheet(archive: zipfile.ZipFile, path: str, title: str) -> _SheetScan:
     return scan
 
 
-def _read_docx(data: bytes) -> list[Grid]:
+class _WordFonts:
+    """The font each run is drawn in: the run's own, its character style, its paragraph's
+    style (and the styles they are based on), the document defaults; only legacy names count."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.styles: dict[str, tuple[str | None, str | None]] = {}  # id → (font, based on)
+        self.default: str | None = None
+        styles = document.styles.element
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is not None:
+            self.default = self._font(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+        for style in styles.iterfind(qn("w:style")):
+            based = style.find(qn("w:basedOn"))
+            self.styles[style.get(qn("w:styleId"), "")] = (
+                self._font(style.find(qn("w:rPr"))),
+                based.get(qn("w:val")) if based is not None else None,
+            )
+        self._cache: dict[str | None, str | None] = {}
+
+    def _font(self, rpr) -> str | None:
+        if rpr is None:
+            return None
+        fonts = rpr.find(self.qn("w:rFonts"))
+        if fonts is None:
+            return None
+        # Letters past ASCII are drawn in the "high ANSI" font.
+        for attribute in ("w:hAnsi", "w:ascii", "w:hAnsiTheme", "w:asciiTheme"):
+            value = fonts.get(self.qn(attribute))
+            if value:
+                return value
+        return None
+
+    def style_font(self, style_id: str | None) -> str | None:
+        if style_id not in self._cache:
+            font, seen, current = None, set(), style_id
+            while current and current not in seen and font is None:
+                seen.add(current)
+                font, current = self.styles.get(current, (None, None))
+            self._cache[style_id] = font
+        return self._cache[style_id]
+
+    def paragraph_font(self, p) -> str | None:
+        ppr = p.find(self.qn("w:pPr"))
+        style = ppr.find(self.qn("w:pStyle")) if ppr is not None else None
+        return self.style_font(style.get(self.qn("w:val")) if style is not None else "Normal")
+
+    def run_font(self, run, paragraph_font: str | None) -> str | None:
+        rpr = run.find(self.qn("w:rPr"))
+        font = self._font(rpr)
+        if font is None and rpr is not None:
+            style = rpr.find(self.qn("w:rStyle"))
+            if style is not None:
+                font = self.style_font(style.get(self.qn("w:val")))
+        return font or paragraph_font or self.default
+
+
+# Text pieces of a Word document: (text, legacy font or None), resolved once it has all been read.
+_Pieces = list[tuple[str, str | None]]
+_RUN_CONTAINERS = {"hyperlink", "ins", "smartTag", "fldSimple", "sdt", "sdtContent", "customXml"}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
+_RUN_TEXT[f"{_W}noBreakHyphen"] = "-"
+
+
+def _run_text(run) -> str:
+    """A run's text as Word shows it (what python-docx's Run.text gives, without its XPath)."""
+    parts = []
+    for child in run:
+        tag = child.tag
+        if tag in _RUN_TEXT:
+            fixed = _RUN_TEXT[tag]
+            parts.append(child.text or "" if fixed is None else fixed)
+    return "".join(parts)
+
+
+def _paragraph_pieces(p, fonts: _WordFonts) -> _Pieces:
+    """The runs of one paragraph in order (inside links, insertions, fields, content controls),
+    each with its legacy font; deleted text and text boxes left out."""
+    pieces: _Pieces = []
+    paragraph_font = fonts.paragraph_font(p)
+    run_tag = fonts.qn("w:r")
+
+    def walk(parent) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == run_tag:
+                text = _run_text(child)
+                if text:
+                    font = fonts.run_font(child, paragraph_font)
+                    pieces.append((text, font if legacy.font_encoding(font) else None))
+            elif isinstance(tag, str) and tag.rsplit("}", 1)[-1] in _RUN_CONTAINERS:
+                walk(child)
+
+    walk(p)
+    return pieces
+
+
+def _read_docx(data: bytes) -> SourceDocument:
     from docx import Document
     from docx.oxml.ns import qn
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     document = Document(BytesIO(data))
-    grids: list[Grid] = []
+    fonts = _WordFonts(document)
+    p_tag, tbl_tag, sdt_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+    # First pass: pieces of text with their fonts. A paragraph is a list of pieces; a table a
+    # list of rows of cells, each cell a list of paragraphs.
+    raw: list = []
+    tables = 0
+
+    def body(parent) -> None:
+        nonlocal tables
+        for element in parent.iterchildren():
+            if element.tag == p_tag:
+                ppr = element.find(qn("w:pPr"))
+                section_break = ppr is not None and ppr.find(qn("w:sectPr")) is not None
+                raw.append(("p", _paragraph_pieces(element, fonts), section_break))
+            elif element.tag == tbl_tag:
+                tables += 1
+                raw.append(("table", _table_pieces(element, fonts, tables), None))
+            elif element.tag == sdt_tag:
+                content = element.find(qn("w:sdtContent"))
+                if content is not None:
+                    body(content)
+
+    body(document.element.body)
+
+    # The text of the runs no legacy font spoke for decides for all of them together.
+    def undecided():
+        for kind, content, _extra in raw:
+            paragraphs = [content] if kind == "p" else [p for r in content for c in r for p in c]
+            for pieces in paragraphs:
+                yield from (text for text, font in pieces if font is None)
+
+    guessed = legacy.document_encoding(undecided())
+    source = SourceDocument(kind="docx", blocks=[])
+
+    def text_of(pieces: _Pieces) -> str:
+        parts = []
+        for text, font in pieces:
+            if font is not None:
+                encoding = legacy.font_encoding(font)
+                text = legacy.decode(text, encoding, capitals=legacy.font_capitals(font))
+                source.encodings.setdefault(encoding, set()).add(font)
+            elif guessed is not None and legacy.needs_decoding(text, guessed):
+                text = legacy.decode(text, guessed)
+                source.encodings.setdefault(guessed, set()).add("")
+            parts.append(text)
+        return "".join(parts)
+
     preamble: list[str] = []
-    for element in document.element.body.iterchildren():
-        if element.tag == qn("w:p"):
-            text = _text(Paragraph(element, document).text)
+    grid_count = 0
+    for kind, content, extra in raw:
+        if kind == "p":
+            text = _text(text_of(content))
             if text:
                 preamble.append(text)
-            ppr = element.find(qn("w:pPr"))
-            if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
+                source.blocks.append(text)
+            if extra:
                 preamble = []  # a new page section: what came before heads nothing below
-        elif element.tag == qn("w:tbl"):
-            table = Table(element, document)
-            rows = []
-            for row in table.rows:
-                cells = [_text("\n".join(p.text for p in cell.paragraphs)) for cell in row.cells]
-                rows.append(cells[:MAX_COLUMNS])
-                if len(rows) > MAX_ROWS:
-                    raise PlanImportError(f"Bảng {len(grids) + 1} có quá nhiều dòng.")
-            width = max((len(row) for row in rows), default=0)
-            rows = [row + [""] * (width - len(row)) for row in rows]
-            grids.append(
-                Grid(
-                    name=f"bảng {len(grids) + 1}",
-                    kind="docx",
-                    rows=rows,
-                    row_numbers=list(range(1, len(rows) + 1)),
-                    preamble=preamble[-8:],
-                )
-            )
-            preamble = []
-    return grids
+            continue
+        cache: dict[int, str] = {}
+        rows = []
+        for row in content:
+            cells = []
+            for cell in row:
+                key = id(cell)
+                if key not in cache:
+                    cache[key] = _text("\n".join(text_of(paragraph) for paragraph in cell))
+                cells.append(cache[key])
+            rows.append(cells)
+        width = max((len(row) for row in rows), default=0)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        grid_count += 1
+        grid = Grid(
+            name=f"bảng {grid_count}",
+            kind="docx",
+            rows=rows,
+            row_numbers=list(range(1, len(rows) + 1)),
+            preamble=preamble[-8:],
+        )
+        source.blocks.append(grid)
+        preamble = []
+    return source
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 0), MAX_COLUMNS))
+    except ValueError:
+        return 0
+
+
+def _table_pieces(tbl, fonts: _WordFonts, number: int) -> list:
+    """Rows of cells of paragraphs of pieces, one entry per grid column: a cell spanning
+    columns repeats, a vertically merged one repeats the cell above (the same object, so its
+    text is made once)."""
+    from docx.oxml.ns import qn
+
+    rows: list = []
+    above: dict[int, list] = {}
+    tr_tag, tc_tag, p_tag = qn("w:tr"), qn("w:tc"), qn("w:p")
+    val = qn("w:val")
+    for tr in tbl.iterchildren(tr_tag):
+        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        skip = _int(before.get(val)) if before is not None else 0
+        cells: list = [[] for _ in range(min(skip, MAX_COLUMNS))]
+        for tc in tr.iterchildren(tc_tag):
+            column = len(cells)
+            properties = tc.find(qn("w:tcPr"))
+            span, merge = 1, None
+            if properties is not None:
+                spanned = properties.find(qn("w:gridSpan"))
+                span = _int(spanned.get(val)) if spanned is not None else 1
+                merged = properties.find(qn("w:vMerge"))
+                merge = (merged.get(val) or "continue") if merged is not None else None
+            if merge == "continue" and column in above:
+                cell = above[column]
+            else:
+                cell = [_paragraph_pieces(p, fonts) for p in tc.iterchildren(p_tag)]
+            for _ in range(max(1, span)):
+                if len(cells) >= MAX_COLUMNS:
+                    break
+                above[len(cells)] = cell
+                cells.append(cell)
+        rows.append(cells)
+        if len(rows) > MAX_ROWS:
+            raise PlanImportError(f"Bảng {number} có quá nhiều dòng.")
+    return rows

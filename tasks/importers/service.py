@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date as Date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import Agency, AgencyKind, Locality, Plan, PlanKind, PlanStatus
-from agreements.services import AgencyIndex, agency_upsert
+from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanKind, PlanStatus
+from agreements.services import AgencyIndex, agency_upsert, plan_issue
 from agreements.text import fold, normalize
 from agreements.timeframes import parse_timeframe
 from tasks.services import section_create, task_create
@@ -41,6 +43,44 @@ def locality_find(name: str, *, country: str | None = None) -> Locality | None:
     return None
 
 
+def _position(text: str, names: list[str]) -> int | None:
+    """Where in ``text`` one of ``names`` (folded) is written as whole words, if anywhere."""
+    folded = fold(text)
+    found = [
+        match.start()
+        for name in names
+        if name and (match := re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded))
+    ]
+    return min(found) if found else None
+
+
+def partners_detect(parsed: ParsedPlan, province: Locality) -> list[Locality]:
+    """Partners named by the file: each top section (an appendix, a sheet) whose heading or sheet
+    title names exactly one known foreign locality (by name or alias) gets it as its partner;
+    returns every partner found, in order, for the plan (sheet titles heading no section too)."""
+    localities = [
+        (locality, [fold(name) for name in (locality.name, *(locality.aliases or []))])
+        for locality in Locality.objects.exclude(country=Country.VN).exclude(pk=province.pk)
+    ]
+
+    def named(texts: list[str]) -> list[Locality]:
+        """The localities the texts name, in the order they are written."""
+        text = "\n".join(texts)
+        hits = [(_position(text, names), loc.name, loc) for loc, names in localities]
+        return [loc for at, _name, loc in sorted(h for h in hits if h[0] is not None)]
+
+    found: list[Locality] = []
+    for section in parsed.sections:
+        if section.parent is not None:
+            continue
+        hits = named([section.number, section.title, section.subtitle, *section.hints])
+        if len(hits) == 1:
+            section.partner = hits[0]
+        found += [hit for hit in hits if hit not in found]
+    found += [hit for hit in named(parsed.hints) if hit not in found]
+    return found
+
+
 def _years(parsed: ParsedPlan, date: Date | None) -> tuple[int, int]:
     years = []
     for task in parsed.tasks:
@@ -66,11 +106,21 @@ def plan_import(
     number: str,
     title: str,
     partner: Locality | None = None,
+    partners: Sequence[Locality] = (),
     date: Date | None = None,
     create_agencies: bool = False,
     agency_mapping: Mapping[str, Agency] | None = None,
+    status: str = PlanStatus.DRAFT,
+    user: Any = None,
+    details: Mapping[str, str] | None = None,
 ) -> Plan:
-    """The plan with every parsed section and task. Raises PlanImportError, saving nothing."""
+    """The plan with every parsed section and task. Raises PlanImportError, saving nothing.
+
+    Its partners are ``partner``, ``partners`` and those of its sections (``ParsedSection.
+    partner``, which the tasks under them inherit). ``details``: place, signer,
+    signing_authority, signing_title as printed. ``status`` ISSUED issues it (which needs a
+    number and a date) in the same transaction.
+    """
     number, title = normalize(number), normalize(title)
     if not number or not title:
         raise PlanImportError("Cần số, ký hiệu và tên kế hoạch.")
@@ -100,12 +150,24 @@ def plan_import(
         start_year=start_year,
         end_year=end_year,
         status=PlanStatus.DRAFT,
+        **{
+            name: normalize(str(value))
+            for name, value in (details or {}).items()
+            if name in {"place", "signer", "signing_authority", "signing_title"}
+        },
     )
+    if status not in {PlanStatus.DRAFT, PlanStatus.ISSUED}:
+        raise PlanImportError("Kế hoạch nhập từ tệp chỉ có thể là dự thảo hoặc đã ban hành.")
+    everyone: list[Locality] = []
+    for locality in [partner, *partners, *(s.partner for s in parsed.sections)]:
+        if locality is not None and locality not in everyone:
+            everyone.append(locality)
     try:
+        plan._history_user = user
         plan.full_clean()
         plan.save()
-        if partner is not None:
-            plan.partners.add(partner)
+        if everyone:
+            plan.partners.add(*everyone)
         sections: dict[int, object] = {}
         position = 0
         for item in parsed.items:
@@ -118,10 +180,13 @@ def plan_import(
                     kind=item.kind,
                     subtitle=item.subtitle[:200],
                     parent=sections.get(id(item.parent)) if item.parent is not None else None,
+                    partner=item.partner,
                     position=position,
                 )
                 continue
             _task_create(plan, item, sections, resolver, position)
+        if status == PlanStatus.ISSUED:
+            plan_issue(plan=plan, user=user)
     except ValidationError as error:
         raise PlanImportError(f"Dữ liệu không hợp lệ: {_messages(error)}") from error
     return plan

@@ -1,5 +1,6 @@
-"""End to end in Chromium: a coordinator imports a .docx plan, maps one unmatched agency,
-confirms, opens the plan, edits one task in place and finds it by an accent-free search."""
+"""End to end in Chromium: a coordinator imports a .docx plan whose header is over two rows,
+sees the partner read from the appendix heading, maps one unmatched agency, confirms, opens the
+plan, edits one task in place and finds it by an accent-free search."""
 
 from __future__ import annotations
 
@@ -23,17 +24,20 @@ def plan_file(path) -> None:
     document = docx.Document()
     document.add_paragraph("PHỤ LỤC I")
     document.add_paragraph("KẾ HOẠCH HỢP TÁC VỚI TỈNH SALAVAN NĂM 2027")
-    table = document.add_table(rows=1, cols=5)
-    headers = ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
+    table = document.add_table(rows=2, cols=6)
+    # "Thời gian thực hiện" over "Bắt đầu | Kết thúc"; the other headers merged down.
+    for column, text in enumerate(["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp"]):
+        table.cell(0, column).merge(table.cell(1, column)).text = text
+    table.cell(0, 4).merge(table.cell(0, 5)).text = "Thời gian thực hiện"
+    table.cell(1, 4).text, table.cell(1, 5).text = "Bắt đầu", "Kết thúc"
     rows = [
-        ["I", "Hợp tác giáo dục", "", "", ""],
+        ["I", "Hợp tác giáo dục", "", "", "", ""],
         [
             "1.",
             "Tiếp nhận 20 học viên Salavan",
             "Trường Chính trị Lê Duẩn",
             "Sở Nội vụ",
+            "Năm 2027",
             "Năm 2027",
         ],
         [
@@ -42,6 +46,7 @@ def plan_file(path) -> None:
             "Sở Du lịch và Văn hóa mới",
             "Sở Ngoại vụ",
             "Quý III/2027",
+            "Quý IV/2027",
         ],
     ]
     for values in rows:
@@ -82,11 +87,16 @@ def test_import_map_confirm_edit_and_search(new_page, tmp_path):
     page.get_by_role("button", name="Đọc tệp và xem trước").click()
 
     expect(page.locator("td.unknown")).to_contain_text("Sở Du lịch và Văn hóa mới")
+    salavan = Locality.objects.get(name="Salavan")
+    expect(page.locator('select[name="section-partner-0"]')).to_have_value(str(salavan.pk))
+    expect(page.locator("#confirm-form")).to_contain_text("đọc từ tiêu đề phụ lục")
+    expect(page.locator("main table tbody")).to_contain_text("Quý III/2027 - Quý IV/2027")
     page.select_option('select[name="map-0"]', label="Sở Văn hóa, Thể thao và Du lịch")
     page.get_by_role("button", name="Xác nhận và tạo kế hoạch").click()
     expect(page.locator("ul.messages")).to_contain_text("Đã nhập 2 nhiệm vụ")
     plan = Plan.objects.get(province=quang_tri, number="12/KH-UBND")
     expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
+    assert plan.status == "draft" and list(plan.partners.all()) == [salavan]
 
     row = page.locator("#plan-rows tr", has_text="Tập huấn nghiệp vụ du lịch")
     row.get_by_role("link", name="Sửa").click()

@@ -346,7 +346,9 @@ def test_renamed_text_file_is_refused():
 
 
 def test_encrypted_file_is_refused():
-    data = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "import_files" / "mat-khau.xlsx").read_bytes()
     with pytest.raises(PlanImportError, match="đặt mật khẩu"):
         read_document(data)
 

@@ -1,6 +1,7 @@
 """Import in the browser: upload, preview with unmatched agencies, map, confirm; all or nothing."""
 
 import io
+from pathlib import Path
 
 import docx
 import pytest
@@ -86,14 +87,18 @@ def test_import_creating_the_unmatched_agency(coordinator_client, quang_tri):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("ke-hoach.docx", b"day khong phai tep word", "không phải là tệp Word"),
-        ("ke-hoach.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "mật khẩu"),
+        ("ke-hoach.docx", b"day khong phai tep word", "Tệp không phải là tệp Word"),
+        (
+            "ke-hoach.xlsx",
+            (Path(__file__).parent / "import_files" / "mat-khau.xlsx").read_bytes(),
+            "Tệp được đặt mật khẩu mở",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_message(coordinator_client, name, content, message):
     response = upload(coordinator_client, content, name=name)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert f"{name}: {message}" in response.content.decode()
     assert not Plan.objects.filter(number="30/KH-UBND").exists()
 
 
@@ -102,3 +107,57 @@ def test_only_coordinators_import(client, quang_tri):
 
     client.force_login(make_user("ld", "leader", quang_tri, None))
     assert client.get("/plans/import/").status_code == 404
+
+
+def test_preview_reads_the_letterhead_and_the_partners_for_confirmation(
+    coordinator_client, quang_tri
+):
+    from agreements.models import Locality
+    from tests.tasks.import_layouts import docx_file
+
+    response = coordinator_client.post(
+        "/plans/import/",
+        {"file": SimpleUploadedFile("ke-hoach-12.docx", docx_file(letterhead=True))},
+    )
+    assert response.status_code == 302  # number and title may come from the file
+    preview = coordinator_client.get("/plans/import/preview/").content.decode()
+    assert 'value="12/KH-UBND"' in preview and "đọc từ tệp: «Số: 12/KH-UBND»" in preview
+    assert 'value="2020-01-15"' in preview and 'value="Hà Sỹ Đồng"' in preview
+    assert "đọc từ tiêu đề phụ lục" in preview
+    savannakhet = Locality.objects.get(name="Savannakhet")
+    salavan = Locality.objects.get(name="Salavan")
+    assert f'<option value="{salavan.pk}" selected>' in preview
+    # The user confirms as issued and moves appendix II to another partner.
+    done = coordinator_client.post(
+        "/plans/import/preview/",
+        {
+            "status": "issued",
+            "section-partner-1": savannakhet.pk,
+            **{f"map-{i}": "__create__" for i in range(10)},
+        },
+        follow=True,
+    )
+    plan = Plan.objects.get(province=quang_tri, number="12/KH-UBND")
+    assert "(đã ban hành)" in done.content.decode()
+    assert plan.status == "issued" and str(plan.date) == "2020-01-15"
+    assert plan.title.startswith("Hợp tác giữa tỉnh Quảng Trị với hai tỉnh Savannakhet")
+    assert (plan.signing_authority, plan.signing_title, plan.signer) == (
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        "Hà Sỹ Đồng",
+    )
+    assert list(plan.partners.all()) == [savannakhet]
+    assert [s.partner for s in plan.sections.filter(parent=None).order_by("position")] == [
+        savannakhet,
+        savannakhet,
+    ]
+
+
+def test_preview_refuses_issued_without_a_date_and_saves_nothing(coordinator_client):
+    upload(coordinator_client, plan_docx(), number="32/KH-UBND")
+    sport = Agency.objects.get(name="Sở Văn hóa, Thể thao và Du lịch", province__name="Quảng Trị")
+    page = coordinator_client.post(
+        "/plans/import/preview/", {"map-0": sport.pk, "status": "issued", "date": ""}
+    ).content.decode()
+    assert "Cần ngày ban hành để lưu kế hoạch là đã ban hành." in page
+    assert not Plan.objects.filter(number="32/KH-UBND").exists()

@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agreements.services import AgencyIndex
+from tasks.importers.office import prepare
 from tasks.importers.parser import ParsedSection, parse_grids
-from tasks.importers.reader import MAX_FILE_SIZE, PlanImportError, read_document
-from tasks.importers.service import locality_find, plan_import
+from tasks.importers.reader import MAX_FILE_SIZE, PlanImportError, read_source
+from tasks.importers.service import locality_find, partners_detect, plan_import
 
 
 class _DryRun(Exception):
@@ -15,10 +16,13 @@ class _DryRun(Exception):
 
 
 class Command(BaseCommand):
-    help = "Nhập một kế hoạch từ bảng trong tệp Word (.docx) hoặc Excel (.xlsx)."
+    help = (
+        "Nhập một kế hoạch từ bảng trong tệp Word (.docx, .doc) hoặc Excel (.xlsx, .xls); "
+        "tệp .doc/.xls cần LibreOffice."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Tệp .docx hoặc .xlsx")
+        parser.add_argument("file", help="Tệp .docx, .xlsx (hoặc .doc, .xls nếu có LibreOffice)")
         parser.add_argument("--province", required=True, help="Tên tỉnh, ví dụ 'Quảng Trị'")
         parser.add_argument("--number", required=True, help="Số, ký hiệu, ví dụ 165/QĐ-UBND")
         parser.add_argument("--title", required=True, help="Tên kế hoạch")
@@ -58,10 +62,16 @@ class Command(BaseCommand):
                     f"Ngày “{options['date']}” không đúng dạng YYYY-MM-DD."
                 ) from error
         try:
-            parsed = parse_grids(read_document(data))
+            prepared = prepare(data)
+            source = read_source(prepared.data)
+            parsed = parse_grids(source.grids)
         except PlanImportError as error:
             raise CommandError(f"{path.name}: {error}") from error
 
+        for note in [prepared.note(), *source.notes()]:
+            if note:
+                self.stdout.write(note)
+        partners_detect(parsed, province)
         self._print(parsed)
         missing = parsed.unmatched_agencies(AgencyIndex.for_province(province))
         if missing:
@@ -98,7 +108,8 @@ class Command(BaseCommand):
                 while node is not None:
                     depth, node = depth + 1, node.parent
                 label = " ".join(p for p in (item.number, item.title) if p) or "(mục không tên)"
-                self.stdout.write(f"{'  ' * depth}[{label[:100]}]")
+                partner = f" (đối tác: {item.partner.name})" if item.partner is not None else ""
+                self.stdout.write(f"{'  ' * depth}[{label[:100]}]{partner}")
             else:
                 lead = item.lead_text.replace("\n", "; ")
                 self.stdout.write(f"    {item.number} {item.content[:80]} | {lead[:60]}")
