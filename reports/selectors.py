@@ -46,12 +46,15 @@ def round_tasks(reporting_round: ReportingRound) -> QuerySet[Task]:
 
 
 def round_owing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
-    """Every lead agency of a task in scope; printed collectives ("các Sở, ngành") owe nothing."""
+    """Every lead agency of a task in scope; printed collectives ("các Sở, ngành") owe nothing.
+    Only agencies of the round's own province: a lead in another province is a data error, and
+    no one there can hand in a report here."""
     return (
         Agency.objects.filter(
+            province_id=reporting_round.province_id,
             pk__in=TaskLead.objects.filter(task__plan__in=reporting_round.plans.all()).values(
                 "agency_id"
-            )
+            ),
         )
         .exclude(kind=AgencyKind.GROUP)
         .order_by("name")
@@ -61,19 +64,14 @@ def round_owing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
 def round_missing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
     """Who still owes a report in the round: the lead agencies of its tasks
     (``round_owing_agencies``) less those whose report is submitted or accepted; a draft or a
-    returned report still owes. Only agencies of the round's own province: a lead in another
-    province is a data error, and no one there can hand in a report here.
+    returned report still owes.
 
     The one rule for "who has not reported" that both reminders follow: the reminder letter is
     addressed to all of them; the daily e-mails go to them less those already mailed that day
     (``reports.reminders.reminder_agencies``). One query, ordered by name.
     """
     handed_in = Report.objects.filter(reporting_round=reporting_round, status__in=HANDED_IN)
-    return (
-        round_owing_agencies(reporting_round)
-        .filter(province_id=reporting_round.province_id)
-        .exclude(pk__in=handed_in.values("agency_id"))
-    )
+    return round_owing_agencies(reporting_round).exclude(pk__in=handed_in.values("agency_id"))
 
 
 def round_report_statuses(reporting_round: ReportingRound, agencies) -> dict[int, str]:
