@@ -12,7 +12,8 @@ installed, so openpyxl parses with it).
 Work is bounded by the limits, not by the file: each worksheet's XML is streamed first (its
 declared dimension, then its rows and cells, stopping at the first limit crossed), so an
 over-large sheet is refused before openpyxl loads anything; the rows are then read in
-openpyxl's streaming (read-only) mode.
+openpyxl's streaming (read-only) mode. A Word body is streamed the same way (rows per table,
+cells in the document) before python-docx builds its tree.
 """
 
 from __future__ import annotations
@@ -535,10 +536,76 @@ def _paragraph_pieces(p, fonts: _WordFonts) -> _Pieces:
     return pieces
 
 
+_WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main "  # expat "uri name"
+
+
+def _docx_main_part(archive: zipfile.ZipFile) -> str | None:
+    """The Word body's part name, from the content types (usually word/document.xml)."""
+    types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    for element in re.findall(r"<(?:\w+:)?Override\b[^>]*>", types):
+        if DOCX_MAIN in element:
+            name = re.search(r'PartName\s*=\s*"([^"]+)"', element)
+            if name:
+                return name.group(1).lstrip("/")
+    return None
+
+
+def _table_too_large(number: int, what: str) -> PlanImportError:
+    return PlanImportError(
+        f"Bảng {number} của tệp Word quá lớn ({what}): chỉ nhận bảng đến {_number(MAX_ROWS)} "
+        f"dòng và cả tệp đến {_number(MAX_CELLS)} ô. Hãy chép riêng bảng kế hoạch sang một tệp "
+        "mới rồi nhập lại."
+    )
+
+
+def _scan_docx(archive: zipfile.ZipFile) -> None:
+    """Stream the Word body's XML and refuse it at the first limit it crosses, before
+    python-docx builds its tree: rows per table (nested tables counted apart) and cells in the
+    whole document, as ``_scan_sheet`` does for a worksheet."""
+    part = _docx_main_part(archive)
+    if part is None or part not in set(archive.namelist()):
+        return  # python-docx says what is wrong with the package
+    tables: list[list[int]] = []  # open tables: [number, rows so far]
+    state = {"tables": 0, "cells": 0}
+
+    def start(name: str, attrs: dict) -> None:
+        if name == _WORD + "tbl":
+            state["tables"] += 1
+            tables.append([state["tables"], 0])
+        elif name == _WORD + "tr" and tables:
+            tables[-1][1] += 1
+            if tables[-1][1] > MAX_ROWS:
+                raise _table_too_large(tables[-1][0], f"hơn {_number(MAX_ROWS)} dòng")
+        elif name == _WORD + "tc":
+            state["cells"] += 1
+            if state["cells"] > MAX_CELLS:
+                number = tables[-1][0] if tables else state["tables"]
+                raise _table_too_large(number, f"cả tệp hơn {_number(MAX_CELLS)} ô")
+
+    def end(name: str) -> None:
+        if name == _WORD + "tbl" and tables:
+            tables.pop()
+
+    def forbidden(*args) -> None:  # what defusedxml refuses: DTDs and entity declarations
+        raise PlanImportError("Tệp Word chứa khai báo XML không được phép: không xử lý.")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = forbidden
+    parser.EntityDeclHandler = forbidden
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
 def _read_docx(data: bytes) -> SourceDocument:
     from docx import Document
     from docx.oxml.ns import qn
 
+    _scan_docx(zipfile.ZipFile(BytesIO(data)))
     document = Document(BytesIO(data))
     fonts = _WordFonts(document)
     p_tag, tbl_tag, sdt_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt")

@@ -137,3 +137,56 @@ def test_an_overlong_task_content_says_where():
     rows = [HEADER, ["1.", "Việc " * 500, "Sở Ngoại vụ", "2026"]]
     with pytest.raises(PlanImportError, match="dòng 2, cột B: nội dung công việc dài quá 2000"):
         parse_grids(read_document(xlsx_bytes(rows)))
+
+
+@pytest.fixture
+def docx_load_forbidden(monkeypatch):
+    """Fail the test if python-docx is asked to open the document."""
+    import docx
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the document was loaded before the limits were checked")
+
+    monkeypatch.setattr(docx, "Document", refuse)
+
+
+def docx_bytes(tables: list[int], columns: int = 4) -> bytes:
+    """A Word file with one table of ``rows`` rows per entry of ``tables``."""
+    from docx.api import Document  # not ``docx.Document``, which the fixture may forbid
+
+    document = Document()
+    for rows in tables:
+        document.add_paragraph("Phụ lục")
+        table = document.add_table(rows=0, cols=columns)
+        for _ in range(rows):
+            table.add_row()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_word_table_with_too_many_rows_is_refused_before_loading(
+    docx_load_forbidden, monkeypatch
+):
+    monkeypatch.setattr(reader_module, "MAX_ROWS", 30)
+    data = docx_bytes([10, 31])
+    with pytest.raises(PlanImportError) as error:
+        read_document(data)
+    message = str(error.value)
+    assert "Bảng 2 của tệp Word quá lớn (hơn 30 dòng)" in message
+    assert "chép riêng bảng kế hoạch" in message
+
+
+def test_too_many_cells_in_a_word_file_are_refused_before_loading(
+    docx_load_forbidden, monkeypatch
+):
+    monkeypatch.setattr(reader_module, "MAX_CELLS", 100)
+    data = docx_bytes([20, 20], columns=3)  # 60 + 60 cells: the second table crosses
+    with pytest.raises(PlanImportError, match=r"Bảng 2 của tệp Word quá lớn \(cả tệp hơn 100 ô\)"):
+        read_document(data)
+
+
+def test_a_word_file_within_the_limits_is_read(monkeypatch):
+    monkeypatch.setattr(reader_module, "MAX_ROWS", 30)
+    grids = read_document(docx_bytes([5, 30]))
+    assert [len(grid.rows) for grid in grids] == [5, 30]
