@@ -177,9 +177,7 @@ def test_a_word_table_with_too_many_rows_is_refused_before_loading(
     assert "chép riêng bảng kế hoạch" in message
 
 
-def test_too_many_cells_in_a_word_file_are_refused_before_loading(
-    docx_load_forbidden, monkeypatch
-):
+def test_too_many_cells_in_a_word_file_are_refused_before_loading(docx_load_forbidden, monkeypatch):
     monkeypatch.setattr(reader_module, "MAX_CELLS", 100)
     data = docx_bytes([20, 20], columns=3)  # 60 + 60 cells: the second table crosses
     with pytest.raises(PlanImportError, match=r"Bảng 2 của tệp Word quá lớn \(cả tệp hơn 100 ô\)"):
