@@ -77,3 +77,20 @@ def test_the_check_sees_every_way_of_importing_devdata():
     assert [hit.partition(" imports ")[0] for hit in hits] == [
         f"reports/example.py:{n}" for n in (1, 2, 4, 5, 6)
     ]
+
+
+def test_the_map_for_newcomers_names_only_what_exists():
+    """ARCHITECTURE.md names files and functions: each must exist, or the map lies."""
+    import importlib
+    import re
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"`([^`\s]+)`", text)
+    paths = [q for q in quoted if "/" in q]
+    dotted = [q for q in quoted if "/" not in q and re.fullmatch(r"[a-z_]+(\.[A-Za-z_]+){2,}", q)]
+    assert len(paths) > 20 and len(dotted) > 4
+    for path in paths:
+        assert (ROOT / path).exists(), path
+    for name in dotted:
+        module, _, attribute = name.rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), name
