@@ -69,3 +69,8 @@ def may_manage_user(actor: AnyUser, user: User) -> bool:
         and user.province_id is not None
         and user.province_id == actor.province_id
     )
+
+
+# Model → the rows of it a user may see, for the admin (agreements/admin_base.py reads every
+# app's table).
+SCOPES = {User: users_visible_to}

@@ -2,7 +2,7 @@
 
 What a user sees in the admin is what the pages show them: every ModelAdmin and inline reads
 the ``SCOPES`` tables of ``agreements/permissions.py``, ``tasks/permissions.py``,
-``reports/permissions.py`` (and ``accounts.permissions.users_visible_to``) for its rows, its
+``reports/permissions.py`` and ``accounts/permissions.py`` for its rows, its
 foreign-key choices, its autocomplete and its history pages. A model missing from those tables
 shows a non-superuser nothing.
 """
@@ -22,15 +22,19 @@ from .text import search_terms
 
 
 def scopes() -> dict[type[Model], Any]:
-    """Model → function(user) answering the rows of that model the user may see."""
-    from accounts.models import User
-    from accounts.permissions import users_visible_to
-    from reports.permissions import SCOPES as REPORT_SCOPES
-    from tasks.permissions import SCOPES as TASK_SCOPES
+    """Model → function(user) answering the rows of that model the user may see: the ``SCOPES``
+    tables of every installed app's ``permissions`` module, found the way Django finds
+    ``admin`` modules (autodiscovery), so this lower app imports no higher one."""
+    from importlib import import_module
 
-    from .permissions import SCOPES as AGREEMENT_SCOPES
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
 
-    return {**AGREEMENT_SCOPES, **TASK_SCOPES, **REPORT_SCOPES, User: users_visible_to}
+    tables: dict[type[Model], Any] = {}
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "permissions"):
+            tables.update(getattr(import_module(f"{config.name}.permissions"), "SCOPES", {}))
+    return tables
 
 
 def visible_queryset(model: type[Model], user: Any) -> QuerySet:
