@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ScopedHistoryMixin, ScopedQuerysetMixin
+from agreements.history import history_note
 
 from .models import User
 from .roles import user_apply_role
@@ -107,7 +108,7 @@ class UserAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, DjangoUserAdmin):
         if not request.user.is_superuser:
             obj.province_id = request.user.province_id
             obj.is_superuser = False
-        obj._history_user = request.user
+        history_note(obj, user=request.user)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

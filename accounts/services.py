@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agreements.history import history_note
 from agreements.models import Agency, Locality
 
 from .models import Role, User
@@ -71,8 +72,7 @@ def _save(*, actor: Any, user: User, reason: str) -> User:
         # The role decides groups and staff; nothing else grants them here.
         user.is_superuser = False
     user.full_clean()
-    user._history_user = actor
-    user._change_reason = reason
+    history_note(user, user=actor, reason=reason)
     user.save()
     if not actor.is_superuser:
         user.user_permissions.clear()
@@ -168,8 +168,7 @@ def user_password_reset(*, actor: Any, user: User, password: str | None = None) 
     if not password:
         password = temporary = temporary_password()
     user.set_password(password)
-    user._history_user = actor
-    user._change_reason = _("Đặt lại mật khẩu")
+    history_note(user, user=actor, reason=_("Đặt lại mật khẩu"))
     user.save()
     return temporary
 

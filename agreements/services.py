@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .history import history_note
 from .models import (
     Agency,
     AgencyKind,
@@ -73,7 +74,7 @@ def agency_upsert(
             kind=kind,
             aliases=alias_list,
         )
-        agency._change_reason = _("Tạo cơ quan")
+        history_note(agency, reason=_("Tạo cơ quan"))
         agency.full_clean()
         agency.save()
         return agency
@@ -135,10 +136,9 @@ def agreement_create(
         _file_check(file)
         agreement.file = file
     agreement.full_clean()
-    agreement._history_user = user
-    agreement._change_reason = _("Tạo văn bản thỏa thuận")
+    history_note(agreement, user=user, reason=_("Tạo văn bản thỏa thuận"))
     agreement.save()
-    del agreement._change_reason  # the reason names the creation, not the links set just after
+    history_note(agreement, user=user)  # the reason names the creation, not the links set after
     agreement.partners.set(list(partners))
     return agreement
 
@@ -161,7 +161,7 @@ def agreement_update(
     elif file_clear:
         agreement.file = ""
     agreement.full_clean()
-    agreement._history_user = user
+    history_note(agreement, user=user)
     agreement.save()
     if partners is not None:
         _m2m_set(agreement, "partners", partners, user)
@@ -173,7 +173,7 @@ def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: Any) -> None
     wanted = {v.pk for v in values}
     manager = getattr(instance, name)
     if set(manager.values_list("pk", flat=True)) != wanted:
-        instance._history_user = user
+        history_note(instance, user=user)
         manager.set(wanted)
 
 
@@ -213,10 +213,9 @@ def meeting_create(
     _meeting_check(meeting)
     meeting.full_clean()
     _same_province(province, agreements=agreements)
-    meeting._history_user = user
-    meeting._change_reason = _("Ghi nhận hội đàm, hội nghị")
+    history_note(meeting, user=user, reason=_("Ghi nhận hội đàm, hội nghị"))
     meeting.save()
-    del meeting._change_reason  # the reason names the creation, not the links set just after
+    history_note(meeting, user=user)  # the reason names the creation, not the links set after
     meeting.partners.set(list(partners))
     meeting.agreements.set(list(agreements))
     return meeting
@@ -236,7 +235,7 @@ def meeting_update(
     meeting.full_clean()
     if agreements is not None:
         _same_province(meeting.province, agreements=agreements)
-    meeting._history_user = user
+    history_note(meeting, user=user)
     meeting.save()
     if partners is not None:
         _m2m_set(meeting, "partners", partners, user)
@@ -316,10 +315,9 @@ def plan_create(
     plan.full_clean(validate_constraints=False)
     _plan_check(plan)
     _same_province(province, agreements=agreements)
-    plan._history_user = user
-    plan._change_reason = _("Tạo dự thảo")
+    history_note(plan, user=user, reason=_("Tạo dự thảo"))
     plan.save()
-    del plan._change_reason  # the reason names the creation, not the links set just after
+    history_note(plan, user=user)  # the reason names the creation, not the links set after
     plan.partners.set(list(partners))
     plan.agreements.set(list(agreements))
     return plan
@@ -348,7 +346,7 @@ def plan_update(
     _plan_check(current)
     if agreements is not None:
         _same_province(current.province, agreements=agreements)
-    current._history_user = user
+    history_note(current, user=user)
     current.save()
     if partners is not None:
         _m2m_set(current, "partners", partners, user)
@@ -413,8 +411,7 @@ def _plan_transition(
     if check is not None:
         check(current)
     current.status = target
-    current._history_user = user
-    current._change_reason = reason
+    history_note(current, user=user, reason=reason)
     current.save(update_fields=["status"])
     plan.status = target
     return current
@@ -544,8 +541,7 @@ def agency_create(
         agency, name=name, short_name=short_name, kind=kind, aliases=aliases, email=email
     )
     agency.full_clean()
-    agency._history_user = user
-    agency._change_reason = _("Tạo cơ quan")
+    history_note(agency, user=user, reason=_("Tạo cơ quan"))
     agency.save()
     return agency
 
@@ -572,7 +568,8 @@ def agency_update(
     if active and agency.successor_id is None:
         agency.successor_since = None
     agency.full_clean()
-    agency._history_user = user
-    agency._change_reason = _("Sửa cơ quan") if active else _("Ngừng hoạt động cơ quan")
+    history_note(
+        agency, user=user, reason=_("Sửa cơ quan") if active else _("Ngừng hoạt động cơ quan")
+    )
     agency.save()
     return agency

@@ -40,6 +40,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Role, User
 from accounts.roles import GROUP_NAMES
+from agreements.history import history_note
 from agreements.models import (
     Agency,
     AgencyKind,
@@ -308,7 +309,7 @@ class ProvinceBuilder:
         locality = Locality.objects.filter(country=country, name=name).first()
         if locality is None:
             locality = Locality(country=country, name=name, aliases=list(aliases))
-            locality._change_reason = CHANGE_REASON
+            history_note(locality, reason=CHANGE_REASON)
             locality.full_clean()
             locality.save()
         return locality
@@ -332,7 +333,7 @@ class ProvinceBuilder:
                 merged.active = False
                 merged.successor = self.agencies[code]
                 merged.successor_since = MERGED_SINCE
-                merged._change_reason = CHANGE_REASON
+                history_note(merged, reason=CHANGE_REASON)
                 merged.full_clean()
                 merged.save()
         self.stats.agencies += Agency.objects.filter(province=self.province).count() - before
@@ -395,8 +396,7 @@ class ProvinceBuilder:
                 signed_date=signed,
                 signed_place=self.rng.choice((self.p.label, partner_label(partner.name))),
             )
-            agreement._change_reason = CHANGE_REASON
-            agreement._history_user = self.coordinator
+            history_note(agreement, user=self.coordinator, reason=CHANGE_REASON)
             agreement.full_clean()
             agreement.save()
             agreement.partners.set([partner])
@@ -531,8 +531,7 @@ class ProvinceBuilder:
             ),
             status=status,
         )
-        plan._change_reason = CHANGE_REASON
-        plan._history_user = self.coordinator
+        history_note(plan, user=self.coordinator, reason=CHANGE_REASON)
         plan.full_clean()
         plan.save()
         plan.partners.set(partners)
@@ -902,8 +901,7 @@ def round_generate(
         stats.entries += len(entries)
     if not current:
         reporting_round.status = RoundStatus.CLOSED
-        reporting_round._history_user = coordinator
-        reporting_round._change_reason = CHANGE_REASON
+        history_note(reporting_round, user=coordinator, reason=CHANGE_REASON)
         reporting_round.save()
     return reporting_round
 

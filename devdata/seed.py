@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agreements.history import history_note
 from agreements.models import Agreement, Locality, Meeting, Plan, ReportDeadline
 from agreements.services import AgencyIndex, agency_upsert
 from agreements.text import normalize
@@ -152,7 +153,7 @@ class SeedLoader:
             signed_date=signed,
             signed_place=data.get("signed_place", ""),
         )
-        agreement._change_reason = CHANGE_REASON
+        history_note(agreement, reason=CHANGE_REASON)
         agreement.full_clean()
         agreement.save()
         agreement.partners.set([self.locality(p) for p in data.get("partners", [])])
@@ -175,7 +176,7 @@ class SeedLoader:
             notice_number=data.get("notice_number", ""),
             notice_date=_date(data.get("notice_date")),
         )
-        meeting._change_reason = CHANGE_REASON
+        history_note(meeting, reason=CHANGE_REASON)
         meeting.full_clean()
         meeting.save()
         meeting.partners.set([self.locality(p) for p in data.get("partners", [])])
@@ -214,7 +215,7 @@ class SeedLoader:
             status=data.get("status", "issued"),
             **related,
         )
-        plan._change_reason = CHANGE_REASON
+        history_note(plan, reason=CHANGE_REASON)
         plan.full_clean()
         plan.save()
         plan.partners.set([self.locality(p) for p in data.get("partners", [])])
@@ -324,7 +325,7 @@ class SeedLoader:
             body=data.get("body", []),
             status=data.get("status", "closed"),
         )
-        reporting_round._change_reason = CHANGE_REASON
+        history_note(reporting_round, reason=CHANGE_REASON)
         reporting_round.full_clean()
         reporting_round.save()
         reporting_round.plans.set(plans)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements.history import history_note
 from agreements.models import Agency
 from agreements.text import fold
 from tasks.models import Task, TaskLead
@@ -45,8 +46,7 @@ def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int
             for lead in task.leads.select_related("agency").order_by("order", "pk")
         ]
         task_set_leads(task=task, agencies=order)
-        task._history_user = user
-        task._change_reason = reason
+        history_note(task, user=user, reason=reason)
         task.save()
         counts["tasks"] += 1
     for task in Task.objects.filter(coordinating_agencies=duplicate):
@@ -59,7 +59,7 @@ def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int
         counts["users"] += 1
     for report in Report.objects.filter(agency=duplicate):
         report.agency = keep
-        report._history_user = user
+        history_note(report, user=user)
         report.save(update_fields=["agency"])
         counts["reports"] += 1
     ReminderLog.objects.filter(agency=duplicate).delete()
@@ -69,11 +69,9 @@ def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int
         if name and fold(name) not in known:
             keep.aliases = [*keep.aliases, name]
             known.add(fold(name))
-    keep._history_user = user
-    keep._change_reason = reason
+    history_note(keep, user=user, reason=reason)
     keep.save()
     assert not TaskLead.objects.filter(agency=duplicate).exists()  # noqa: S101 - invariant
-    duplicate._history_user = user
-    duplicate._change_reason = reason
+    history_note(duplicate, user=user, reason=reason)
     duplicate.delete()
     return counts

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from agreements.history import history_note
 from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
 
@@ -183,7 +184,7 @@ def round_close(*, reporting_round: ReportingRound, user) -> ReportingRound:
     if locked.status == RoundStatus.CLOSED:
         raise RoundClosed(locked)
     locked.status = RoundStatus.CLOSED
-    locked._history_user = user
+    history_note(locked, user=user)
     locked.full_clean()
     locked.save(update_fields=["status"])
     reporting_round.status = locked.status
@@ -342,7 +343,7 @@ def report_save(
         locked.on_behalf = True
         locked.entered_by = user
     locked.version += 1
-    locked._history_user = user
+    history_note(locked, user=user)
     locked.full_clean()
     locked.save()
     if entries:
@@ -357,7 +358,7 @@ def report_save(
                     setattr(entry, name, values[name])
                     changed = True
             if changed:
-                entry._history_user = user
+                history_note(entry, user=user)
                 entry.full_clean()
                 entry.save()
     _event(locked, EventAction.SAVED, user)
@@ -401,7 +402,7 @@ def report_submit(*, report: Report, user, version: int | None = None) -> Report
     locked.status = ReportStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.version += 1
-    locked._history_user = user
+    history_note(locked, user=user)
     locked.save()
     _event(locked, EventAction.SUBMITTED, user)
     return locked
@@ -416,7 +417,7 @@ def report_return(*, report: Report, user, comment: str) -> Report:
     locked = _lock_reviewable(report, user)
     locked.status = ReportStatus.RETURNED
     locked.version += 1
-    locked._history_user = user
+    history_note(locked, user=user)
     locked.save()
     _event(locked, EventAction.RETURNED, user, comment.strip())
     return locked
@@ -430,7 +431,7 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
     locked = _lock_reviewable(report, user)
     locked.status = ReportStatus.ACCEPTED
     locked.version += 1
-    locked._history_user = user
+    history_note(locked, user=user)
     locked.save()
     for entry in (
         # The plan too: saving a task re-reads its timeframe against the plan's period.
@@ -439,11 +440,11 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
         task = entry.task
         if task.status != entry.status:
             task.status = entry.status
-            task._history_user = user
-            task._change_reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
+            reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
                 "round": locked.reporting_round.request_number,
                 "agency": locked.agency.name,
             }
+            history_note(task, user=user, reason=reason)
             task.save(update_fields=["status"])
     _event(locked, EventAction.ACCEPTED, user, comment.strip())
     return locked

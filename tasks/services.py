@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from agreements.history import history_note
 from agreements.models import Agency, Locality, Plan
 
 from .blocks import split_pasted
@@ -205,8 +206,7 @@ def plan_carry_forward(
         place=plan.place,
         status="draft",
     )
-    draft._history_user = user
-    draft._change_reason = _("Chuyển tiếp từ %(number)s") % {"number": plan.number}
+    history_note(draft, user=user, reason=_("Chuyển tiếp từ %(number)s") % {"number": plan.number})
     draft.full_clean()
     draft.save()
     draft.partners.set(plan.partners.all())
@@ -273,7 +273,7 @@ def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> in
     agency.active = False
     agency.successor = successor
     agency.successor_since = since
-    agency._history_user = user
+    history_note(agency, user=user)
     agency.full_clean()
     agency.save()
     reason = _("Chuyển từ %(old)s sang %(new)s (kế thừa từ ngày %(date)s)") % {
@@ -294,8 +294,7 @@ def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> in
         ]
         task_set_leads(task=task, agencies=agencies_in_order)
         task.lead_text = ""
-        task._history_user = user
-        task._change_reason = reason
+        history_note(task, user=user, reason=reason)
         task.save()
         moved += 1
     for task in Task.objects.filter(coordinating_agencies=agency, status__in=OPEN_STATUSES):
@@ -311,7 +310,7 @@ def task_update(
     """Save an edited task; the printed lead text becomes what the user typed."""
     for name, value in fields.items():
         setattr(task, name, value)
-    task._history_user = user
+    history_note(task, user=user)
     task.full_clean()
     task.save()
     task_set_leads(task=task, agencies=lead_agencies)
@@ -332,14 +331,14 @@ def task_move(*, task: Task, direction: str, user=None) -> bool:
         return False
     task.position, other.position = other.position, task.position
     for item in (task, other):
-        item._history_user = user
+        history_note(item, user=user)
         item.save(update_fields=["position"])
     return True
 
 
 @transaction.atomic
 def task_delete(*, task: Task, user=None) -> None:
-    task._history_user = user
+    history_note(task, user=user)
     task.delete()
 
 
@@ -415,7 +414,7 @@ def section_update(
         section.partner = partner
     if parent is not _KEEP:
         section.parent = parent
-    section._history_user = user
+    history_note(section, user=user)
     section.full_clean()
     section.save()
     for task in _tasks_under(section):
@@ -448,7 +447,7 @@ def section_delete(*, section: Section, user=None) -> None:
             _("Mục «%(name)s» còn nhiệm vụ: hãy chuyển hoặc xóa các nhiệm vụ trước.")
             % {"name": str(section)}
         )
-    section._history_user = user
+    history_note(section, user=user)
     section.delete()
 
 
@@ -494,10 +493,10 @@ def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> lis
             ) from error
         new.append(block)
     for old in PlanBlock.objects.filter(plan=plan):
-        old._history_user = user
+        history_note(old, user=user)
         old.delete()
     for block in new:
-        block._history_user = user
+        history_note(block, user=user)
         block.save()
     return new
 
@@ -542,7 +541,7 @@ def _insert_blocks(
     moved = [block for block in existing if block.pk]
     PlanBlock.objects.bulk_update(moved, ["position"])
     for block in new:
-        block._history_user = user
+        history_note(block, user=user)
         block.save()
     return list(new)
 
@@ -615,7 +614,7 @@ def block_update(*, block: PlanBlock, fields: Mapping[str, Any], user=None) -> P
         setattr(block, name, value)
     if block.kind != "table":
         block.section = None
-    block._history_user = user
+    history_note(block, user=user)
     block.full_clean()
     block.save()
     return block
@@ -636,7 +635,7 @@ def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
     mine, theirs = ordered[index], ordered[other]
     mine.position, theirs.position = theirs.position, mine.position
     for item in (mine, theirs):
-        item._history_user = user
+        history_note(item, user=user)
         item.save(update_fields=["position"])
     block.position = mine.position
     return True
@@ -644,5 +643,5 @@ def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
 
 @transaction.atomic
 def block_delete(*, block: PlanBlock, user=None) -> None:
-    block._history_user = user
+    history_note(block, user=user)
     block.delete()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.history import history_note
 from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanKind, PlanStatus
 from agreements.services import AgencyIndex, agency_upsert, plan_issue
 from agreements.text import fold, normalize
@@ -163,7 +164,7 @@ def plan_import(
         if locality is not None and locality not in everyone:
             everyone.append(locality)
     try:
-        plan._history_user = user
+        history_note(plan, user=user)
         plan.full_clean()
         plan.save()
         if everyone:
