@@ -6,9 +6,13 @@ province's users. The rules are ``accounts.services.user_scope_check``'s, the sa
 pages follow.
 """
 
+from typing import Any, cast
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ScopedHistoryMixin, ScopedQuerysetMixin
@@ -40,7 +44,7 @@ class UserAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, DjangoUserAdmin):
     list_select_related = ("province", "agency")
     autocomplete_fields = ("agency",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Vai trò"), {"fields": ("role", "province", "agency")}),
     )
     add_fieldsets = (
@@ -81,14 +85,18 @@ class UserAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, DjangoUserAdmin):
         # A province's people are locked (deactivated), not deleted: their history stays.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[User]]:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         if request.user.is_superuser:
             return form_class
-        actor = request.user
+        actor = cast(User, request.user)  # the admin lets in only staff, never anonymous
         before = User.objects.get(pk=obj.pk) if obj is not None else None
 
-        class ScopedUserForm(form_class):
+        # A subclass of the form Django built for this request: mypy cannot follow a base class
+        # that is a variable.
+        class ScopedUserForm(form_class):  # type: ignore[valid-type,misc]
             def _post_clean(self):
                 # The province is not a field: it is the administrator's own, set before the
                 # model's own checks (agency in the province, email required) run.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +36,11 @@ class PersonForm(forms.Form):
         agencies = agencies_visible_to(actor).filter(active=True)
         if province is not None:
             agencies = agencies.filter(province=province)
-        self.fields["agency"].queryset = agencies.order_by("name")
+        cast(IdChoiceField, self.fields["agency"]).queryset = agencies.order_by("name")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("role") in (Role.COORDINATOR, Role.REPORTER) and not cleaned.get("agency"):
             self.add_error(
                 "agency", _("Cán bộ điều phối và cán bộ báo cáo phải thuộc một cơ quan.")

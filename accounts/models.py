@@ -58,7 +58,11 @@ class User(AbstractUser):
             errors["province"] = _("Người dùng phải thuộc một tỉnh.")
         if self.role in (Role.COORDINATOR, Role.REPORTER) and self.agency_id is None:
             errors["agency"] = _("Cán bộ điều phối và cán bộ báo cáo phải thuộc một cơ quan.")
-        if self.agency_id and self.province_id and self.agency.province_id != self.province_id:
+        if (
+            self.province_id
+            and self.agency is not None
+            and self.agency.province_id != self.province_id
+        ):
             errors["agency"] = _("Cơ quan phải thuộc tỉnh của người dùng.")
         if errors:
             raise ValidationError(errors)

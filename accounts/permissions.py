@@ -6,17 +6,16 @@ province tells nothing about whether it exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TypeAlias, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Role, User
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    AnyUser = User | AnonymousUser
+# What ``request.user`` is: the rules below answer anonymous visitors too (with "no").
+AnyUser: TypeAlias = User | AnonymousUser
 
 
 def is_province_administrator(user: AnyUser) -> bool:
@@ -30,7 +29,7 @@ def may_enter_admin(user: AnyUser) -> bool:
     return bool(user.is_superuser or is_province_administrator(user))
 
 
-def may_manage_people(user: AnyUser) -> bool:
+def may_manage_people(user: AnyUser) -> TypeGuard[User]:
     """Create, deactivate, reset and assign the users and agencies of one's own province."""
     return bool(user.is_authenticated and (user.is_superuser or is_province_administrator(user)))
 

@@ -10,7 +10,6 @@ and recorded in the user's history with the actor's name.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,12 +29,12 @@ def temporary_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not may_manage_people(actor):
         raise PermissionDenied
 
 
-def user_scope_check(*, actor: Any, user: User, before: User | None = None) -> None:
+def user_scope_check(*, actor: User, user: User, before: User | None = None) -> None:
     """Refuse what ``actor`` may not set on ``user`` (``before``: the row as stored, if any).
 
     Raises ``ValidationError`` with Vietnamese messages; the caller shows them.
@@ -67,7 +66,7 @@ def user_scope_check(*, actor: Any, user: User, before: User | None = None) -> N
         raise ValidationError(errors)
 
 
-def _save(*, actor: Any, user: User, reason: str) -> User:
+def _save(*, actor: User, user: User, reason: str) -> User:
     if not actor.is_superuser:
         # The role decides groups and staff; nothing else grants them here.
         user.is_superuser = False
@@ -83,7 +82,7 @@ def _save(*, actor: Any, user: User, reason: str) -> User:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: User,
     username: str,
     email: str,
     role: str,
@@ -116,7 +115,7 @@ def user_create(
     return user, temporary
 
 
-def _stored(actor: Any, user: User) -> User:
+def _stored(actor: User, user: User) -> User:
     if not may_manage_user(actor, user):
         raise PermissionDenied
     return User.objects.select_for_update().get(pk=user.pk)
@@ -125,7 +124,7 @@ def _stored(actor: Any, user: User) -> User:
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     role: str,
     agency: Agency | None,
@@ -147,7 +146,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User, active: bool = False) -> User:
+def user_deactivate(*, actor: User, user: User, active: bool = False) -> User:
     """Lock (or, with ``active=True``, unlock) an account; nobody locks themselves out."""
     before = _stored(actor, user)
     user = User.objects.get(pk=before.pk)
@@ -160,7 +159,7 @@ def user_deactivate(*, actor: Any, user: User, active: bool = False) -> User:
 
 
 @transaction.atomic
-def user_password_reset(*, actor: Any, user: User, password: str | None = None) -> str | None:
+def user_password_reset(*, actor: User, user: User, password: str | None = None) -> str | None:
     """Set ``password``, or a new temporary one that is answered to be shown once."""
     before = _stored(actor, user)
     user = User.objects.get(pk=before.pk)

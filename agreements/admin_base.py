@@ -9,7 +9,7 @@ shows a non-superuser nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
@@ -19,6 +19,16 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .text import search_terms
+
+# The mixins below go in front of a ModelAdmin (or inline) and call its methods through
+# super(): for mypy they derive from what they will be mixed into.
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+    from simple_history.admin import SimpleHistoryAdmin as _HistoryMixinBase
+
+    _AdminMixinBase = BaseModelAdmin[Any]
+else:
+    _AdminMixinBase = _HistoryMixinBase = object
 
 
 def scopes() -> dict[type[Model], Any]:
@@ -90,7 +100,7 @@ def scope_foreign_key(request, db_field, kwargs) -> None:
     kwargs["queryset"] = restrict(base, request.user)
 
 
-class ScopedChoicesMixin:
+class ScopedChoicesMixin(_AdminMixinBase):
     """Applies ``scope_foreign_key`` to every foreign key and many-to-many field of a form."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -133,7 +143,7 @@ class ScopedQuerysetMixin(ScopedChoicesMixin):
         raise Http404
 
 
-class ScopedHistoryMixin:
+class ScopedHistoryMixin(_HistoryMixinBase):
     """django-simple-history's pages, scoped like the change page and read-only but for superusers.
 
     ``SimpleHistoryAdmin.history_view`` falls back to the latest historical record when the

@@ -136,7 +136,7 @@ class Agency(SearchableModel):
     def clean(self) -> None:
         if self.successor_id and self.successor_id == self.pk:
             raise ValidationError({"successor": _("Một đơn vị không thể kế thừa chính nó.")})
-        if self.successor_id and self.successor.province_id != self.province_id:
+        if self.successor is not None and self.successor.province_id != self.province_id:
             raise ValidationError({"successor": _("Đơn vị kế thừa phải thuộc cùng tỉnh.")})
         if self.successor_id and not self.successor_since:
             raise ValidationError(

@@ -46,6 +46,8 @@ class WholeNumberField(forms.IntegerField):
         "max_value": _("Số quá lớn: tối đa %(limit_value)s."),
         "min_value": _("Số phải từ %(limit_value)s trở lên."),
     }
+    # Always a number here, never the callable Django also accepts.
+    min_value: int | None
 
     def __init__(self, *, max_value=None, min_value=0, **kwargs):
         kwargs.pop("step_size", None)
@@ -189,7 +191,8 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_pk_value",
                         params={"pk": str(pk)[:40]},
                     )
-        return super()._check_values(value)
+        # A private method of ModelMultipleChoiceField that django-stubs does not declare.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -220,6 +223,7 @@ def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
         field = db_field.formfield(**kwargs)
         if field is None:
             return None
+        floor = getattr(field, "min_value", None)  # an IntegerField's form field has one
         return WholeNumberField(
             required=field.required,
             label=field.label,
@@ -227,7 +231,7 @@ def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
             initial=field.initial,
             widget=field.widget,
             max_value=top,
-            min_value=0 if field.min_value is not None and field.min_value >= 0 else -top,
+            min_value=0 if floor is not None and floor >= 0 else -top,
         )
     return db_field.formfield(**kwargs)
 

@@ -8,18 +8,31 @@ scoped through the apps' permission modules (``agreements/admin_base.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.http import Http404
 from django.urls import path
+
+# The mixin goes in front of a ModelAdmin and calls its methods through super(): for mypy it
+# derives from what it will be mixed into.
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _AdminMixinBase = BaseModelAdmin[Any]
+else:
+    _AdminMixinBase = object
 
 # The project's apps: their ModelAdmins scope themselves. Any other app's model is a
 # superuser's business only.
 PROJECT_APPS = ("accounts", "agreements", "tasks", "reports", "backup")
 
 
-class SuperuserOnlyAdminMixin:
+class SuperuserOnlyAdminMixin(_AdminMixinBase):
     """A package's admin page: a superuser's tool, invisible to a province administrator."""
 
     def has_module_permission(self, request):
@@ -67,7 +80,12 @@ class CoopplanAdminSite(admin.AdminSite):
 
         return may_enter_admin(request.user)
 
-    def register(self, model_or_iterable, admin_class=None, **options):
+    def register(
+        self,
+        model_or_iterable: type[Model] | Iterable[type[Model]],
+        admin_class: Any = None,
+        **options: Any,
+    ) -> None:
         models = (
             [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
         )
@@ -99,7 +117,7 @@ class CoopplanAdminSite(admin.AdminSite):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist:
             raise Http404 from None
-        model_admin = self._registry.get(model)
+        model_admin = self._registry.get(model) if model is not None else None
         if model_admin is None or not model_admin.has_view_or_change_permission(request):
             raise Http404
         if model_admin.get_object(request, object_id) is None:

@@ -31,7 +31,9 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
         form_class = super().get_form(request, obj, **kwargs)
         actor = request.user
 
-        class RoundAdminForm(form_class):
+        # A subclass of the form Django built for this request: mypy cannot follow a base class
+        # that is a variable.
+        class RoundAdminForm(form_class):  # type: ignore[valid-type,misc]
             def _post_clean(self):
                 # The province is the administrator's own (not a field): set before the checks.
                 if not actor.is_superuser:

@@ -185,9 +185,10 @@ class LeadAgencyFilter(admin.SimpleListFilter):
         return [(str(a.pk), a.display_name) for a in agencies.order_by("name")]
 
     def queryset(self, request, queryset):
-        if self.value():
+        value = self.value()
+        if value:
             return queryset.filter(
-                pk__in=TaskLead.objects.filter(agency_id=self.value()).values("task_id")
+                pk__in=TaskLead.objects.filter(agency_id=value).values("task_id")
             )
         return queryset
 
@@ -214,11 +215,10 @@ class PartnerFilter(admin.SimpleListFilter):
         return [(str(p.pk), p.name) for p in partners]
 
     def queryset(self, request, queryset):
-        if self.value():
+        value = self.value()
+        if value:
             return queryset.filter(
-                pk__in=Task.partners.through.objects.filter(locality_id=self.value()).values(
-                    "task_id"
-                )
+                pk__in=Task.partners.through.objects.filter(locality_id=value).values("task_id")
             )
         return queryset
 
@@ -237,9 +237,10 @@ class PeriodFilter(admin.SimpleListFilter):
         return [(f"{a}-{b}", f"{a} - {b}" if a != b else str(a)) for a, b in periods]
 
     def queryset(self, request, queryset):
-        if self.value():
+        value = self.value()
+        if value:
             try:
-                start, end = (int(x) for x in self.value().split("-"))
+                start, end = (int(x) for x in value.split("-"))
             except ValueError:
                 return queryset.none()
             return queryset.filter(plan__start_year=start, plan__end_year=end)
