@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,7 @@ class AgreementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["partner"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_agreements__in=agreements_visible_to(user))
             .distinct()
             .order_by("name")
@@ -72,7 +74,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["partner"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_meetings__in=meetings_visible_to(user))
             .distinct()
             .order_by("name")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -102,11 +102,13 @@ class MeetingForm(ProvinceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreements"].queryset = agreements_visible_to(self.user).order_by("title")
+        agreements_field = cast(forms.ModelChoiceField, self.fields["agreements"])
+        agreements_field.queryset = agreements_visible_to(self.user).order_by("title")
         self.date_inputs("date", "notice_date")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("date") and not (data.get("timeframe_text") or "").strip():
             self.add_error(
                 "date", _("Cần ghi ngày họp hoặc thời gian dự kiến (ví dụ: Quý III/2022).")
@@ -158,10 +160,12 @@ class PlanForm(ProvinceForm):
         plans = plans_visible_to(self.user).order_by("-date", "number")
         if self.instance.pk:
             plans = plans.exclude(pk=self.instance.pk)
-        self.fields["predecessor"].queryset = plans
-        self.fields["parent"].queryset = plans
-        self.fields["meeting"].queryset = meetings_visible_to(self.user).order_by("-start_date")
-        self.fields["agreements"].queryset = agreements_visible_to(self.user).order_by("title")
+        cast(forms.ModelChoiceField, self.fields["predecessor"]).queryset = plans
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = plans
+        meeting_field = cast(forms.ModelChoiceField, self.fields["meeting"])
+        meeting_field.queryset = meetings_visible_to(self.user).order_by("-start_date")
+        agreements_field = cast(forms.ModelChoiceField, self.fields["agreements"])
+        agreements_field.queryset = agreements_visible_to(self.user).order_by("title")
         self.date_inputs("date")
         self.fields["issuing_body"].help_text = _(
             "In như văn bản, mỗi dòng một dòng; ví dụ: ỦY BAN NHÂN DÂN, xuống dòng, TỈNH QUẢNG TRỊ."

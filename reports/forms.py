@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,7 @@ FILE_ERRORS = {
 }
 
 
-def _checked_upload(form: forms.Form, name: str):
+def _checked_upload(form: forms.BaseForm, name: str):
     """The uploaded file, checked by its content before anything is saved: a bad file is named
     next to its field and the report stays as it was."""
     upload = form.cleaned_data.get(name)
@@ -76,12 +78,13 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plans"].queryset = plans_visible_to(user).order_by("-date")
+        plans_field = cast(forms.ModelChoiceField, self.fields["plans"])
+        plans_field.queryset = plans_visible_to(user).order_by("-date")
         for name in ("request_date", "period_start", "period_end", "deadline"):
-            self.fields[name].input_formats = DATE_FORMATS
+            cast(forms.DateField, self.fields[name]).input_formats = DATE_FORMATS
 
     def clean_outline_text(self):
-        outline = []
+        outline: list[dict[str, Any]] = []
         for raw in self.cleaned_data["outline_text"].splitlines():
             line = raw.strip()
             if not line:
@@ -174,7 +177,7 @@ class EntryForm(forms.Form):
         error_messages=FILE_ERRORS,
     )
 
-    def __init__(self, *args, entry, **kwargs):
+    def __init__(self, data=None, files=None, *, entry, **kwargs):
         self.entry = entry
         initial = {
             "status": entry.status,
@@ -183,7 +186,7 @@ class EntryForm(forms.Form):
         }
         for target in entry.task.targets.all():
             initial[f"actual_{target.pk}"] = entry.actuals.get(str(target.pk))
-        super().__init__(*args, prefix=f"e{entry.pk}", initial=initial, **kwargs)
+        super().__init__(data, files, prefix=f"e{entry.pk}", initial=initial, **kwargs)
         for target in entry.task.targets.all():
             self.fields[f"actual_{target.pk}"] = DecimalNumberField(
                 label=_("Thực hiện: %(target)s") % {"target": target},
@@ -234,11 +237,13 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         plans = plans_visible_to(user)
-        self.fields["plan"].queryset = plans.order_by("-date")
-        self.fields["partner"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans.order_by("-date")
+        partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner_field.queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        self.fields["agency"].queryset = agencies_visible_to(user).order_by("name")
+        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency_field.queryset = agencies_visible_to(user).order_by("name")
 
     def filters(self) -> DashboardFilters:
         """The valid filters; an invalid one (a forged id) is dropped, never trusted."""
@@ -263,7 +268,8 @@ class AgencyMergeForm(forms.Form):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duplicate"].queryset = Agency.objects.filter(province=agency.province).exclude(
+        duplicate_field = cast(forms.ModelChoiceField, self.fields["duplicate"])
+        duplicate_field.queryset = Agency.objects.filter(province=agency.province).exclude(
             pk=agency.pk
         )
 
@@ -278,7 +284,8 @@ class AgencyReplaceForm(forms.Form):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = Agency.objects.filter(
+        successor_field = cast(forms.ModelChoiceField, self.fields["successor"])
+        successor_field.queryset = Agency.objects.filter(
             province=agency.province, active=True
         ).exclude(pk=agency.pk)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -61,14 +63,14 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         plans = plans_visible_to(user).order_by("-date")
-        self.filters["plan"].queryset = plans
-        self.filters["partner"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
+        cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        self.filters["lead"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = (
             agencies_visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
         )
-        self.filters["coordinating"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["coordinating"]).queryset = (
             agencies_visible_to(user)
             .filter(coordinated_tasks__isnull=False)
             .distinct()
@@ -137,7 +139,7 @@ class PlanFilter(django_filters.FilterSet):
         if not user.is_superuser:
             # Everyone else sees one province only: the choice would be noise.
             del self.filters["province"]
-        self.filters["partner"].queryset = (
+        cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_plans__in=plans_visible_to(user))
             .distinct()
             .order_by("name")

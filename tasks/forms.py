@@ -4,6 +4,8 @@ sections, the blocks of the document's text, carrying a plan forward, importing 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -103,19 +105,20 @@ class SectionForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["parent"].queryset = Section.objects.filter(plan=plan).exclude(
-            pk=self.instance.pk
-        )
+        parent_field = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent_field.queryset = Section.objects.filter(plan=plan).exclude(pk=self.instance.pk)
         self.fields["parent"].required = False
         if self.instance.pk:
             # A section changes place with ↑ ↓ among its siblings; a new parent would leave it
             # printed where it was, under another heading.
             del self.fields["parent"]
         # Left empty, the kind follows the place: an appendix at the top, a part below it.
-        self.fields["kind"].required = False
-        self.fields["kind"].choices = [("", _("(theo vị trí)")), *SectionKind.choices]
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        kind_field.required = False
+        kind_field.choices = [("", _("(theo vị trí)")), *SectionKind.choices]
         partner_ids = list(plan.partners.values_list("pk", flat=True))
-        self.fields["partner"].queryset = (
+        partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner_field.queryset = (
             Locality.objects.filter(Q(pk__in=partner_ids) | ~Q(country=Country.VN))
             .annotate(
                 not_plan_partner=Case(
@@ -126,15 +129,16 @@ class SectionForm(forms.ModelForm):
             )
             .order_by("not_plan_partner", "name")
         )
-        self.fields["partner"].required = False
-        self.fields["partner"].empty_label = _("(theo kế hoạch)")
-        self.fields["partner"].help_text = _(
+        partner_field.required = False
+        partner_field.empty_label = _("(theo kế hoạch)")
+        partner_field.help_text = _(
             "Các nhiệm vụ trong phụ lục, mục này lấy đối tác này, "
             "trừ khi nhiệm vụ ghi đối tác riêng."
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("kind"):
             data["kind"] = SectionKind.PART if self._parent(data) else SectionKind.APPENDIX
         for name in ("number", "title", "subtitle"):
@@ -184,11 +188,10 @@ class BlockForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = Section.objects.filter(plan=plan).order_by(
-            "position", "pk"
-        )
-        self.fields["section"].required = False
-        self.fields["section"].empty_label = _("(chỉ dùng cho khối bảng)")
+        section_field = cast(forms.ModelChoiceField, self.fields["section"])
+        section_field.queryset = Section.objects.filter(plan=plan).order_by("position", "pk")
+        section_field.required = False
+        section_field.empty_label = _("(chỉ dùng cho khối bảng)")
         self.fields["level"].widget.attrs.update({"min": 1, "max": 6})
 
     def clean_level(self):
@@ -197,8 +200,9 @@ class BlockForm(forms.ModelForm):
             raise forms.ValidationError(_("Cấp phải từ 1 đến 6."))
         return level
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") != BlockKind.TABLE:
             data["section"] = None
         return data
@@ -297,7 +301,7 @@ class PlanDetailsForm(forms.Form):
         help_text=_("Thêm vào đối tác của từng phụ lục dưới đây."),
     )
 
-    def __init__(self, *args, tops: list[ParsedSection] = (), **kwargs):
+    def __init__(self, *args, tops: Sequence[ParsedSection] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.tops = list(tops)
         for index, top in enumerate(self.tops):
@@ -306,8 +310,9 @@ class PlanDetailsForm(forms.Form):
                 label=label[:120], queryset=_partners(), required=False
             )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == PlanStatus.ISSUED and not data.get("date"):
             self.add_error("date", _("Cần ngày ban hành để lưu kế hoạch là đã ban hành."))
         return data
