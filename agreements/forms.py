@@ -20,10 +20,9 @@ class ProvinceForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if "partners" in self.fields:
-            self.fields["partners"].queryset = (
-                self.fields["partners"].queryset.exclude(country=Country.VN).order_by("name")
-            )
+        partners = self.fields.get("partners")
+        if isinstance(partners, forms.ModelMultipleChoiceField) and partners.queryset is not None:
+            partners.queryset = partners.queryset.exclude(country=Country.VN).order_by("name")
 
     def date_inputs(self, *names: str) -> None:
         for name in names:

@@ -7,48 +7,51 @@ change, so a forged id never tells what exists.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from .models import Agency, Agreement, Locality, Meeting, Plan, ReportDeadline
 
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
 
-def _province_id(user: Any) -> int | None:
+
+def _province_id(user: AnyUser) -> int | None:
     return getattr(user, "province_id", None)
 
 
-def may_coordinate(user: Any) -> bool:
+def may_coordinate(user: AnyUser) -> bool:
     """Enter and change agreements, plans, meetings, rounds: Sở Ngoại vụ and the province's IT."""
     return bool(user.is_authenticated and getattr(user, "may_coordinate", False))
 
 
-def require_coordinator(user: Any) -> None:
+def require_coordinator(user: AnyUser) -> None:
     """Coordinator-only pages and actions answer every other role 404, as a missing page does
     (not 403): a reporter or a leader learns nothing there about what exists."""
     if not may_coordinate(user):
         raise Http404
 
 
-def may_manage_agencies(user: Any) -> bool:
+def may_manage_agencies(user: AnyUser) -> bool:
     """Agencies are the province's people too: coordinators and administrators keep them."""
     return may_coordinate(user)
 
 
-def localities_visible_to(user: Any) -> QuerySet[Locality]:
+def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
     """Localities are shared reference data: every signed-in user reads them."""
     if not user.is_authenticated:
         return Locality.objects.none()
     return Locality.objects.all()
 
 
-def may_change_localities(user: Any) -> bool:
+def may_change_localities(user: AnyUser) -> bool:
     """Shared by every province: only a superuser changes them."""
     return bool(user.is_authenticated and user.is_superuser)
 
 
-def _scoped(queryset: QuerySet, user: Any, path: str = "province_id") -> QuerySet:
+def _scoped(queryset: QuerySet, user: AnyUser, path: str = "province_id") -> QuerySet:
     if not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
@@ -59,29 +62,29 @@ def _scoped(queryset: QuerySet, user: Any, path: str = "province_id") -> QuerySe
     return queryset.filter(**{path: province_id})
 
 
-def agencies_visible_to(user: Any) -> QuerySet[Agency]:
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     return _scoped(Agency.objects.all(), user)
 
 
-def agreements_visible_to(user: Any) -> QuerySet[Agreement]:
+def agreements_visible_to(user: AnyUser) -> QuerySet[Agreement]:
     """Agreements and meetings are not secret inside the province: every role reads them
     (a reporter follows the chain from its task up to the agreement); coordinators change them."""
     return _scoped(Agreement.objects.all(), user)
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     return _scoped(Meeting.objects.all(), user)
 
 
-def plans_visible_to(user: Any) -> QuerySet[Plan]:
+def plans_visible_to(user: AnyUser) -> QuerySet[Plan]:
     return _scoped(Plan.objects.all(), user)
 
 
-def report_deadlines_visible_to(user: Any) -> QuerySet[ReportDeadline]:
+def report_deadlines_visible_to(user: AnyUser) -> QuerySet[ReportDeadline]:
     return _scoped(ReportDeadline.objects.all(), user, "plan__province_id")
 
 
-def changeable(queryset: QuerySet, user: Any) -> QuerySet:
+def changeable(queryset: QuerySet, user: AnyUser) -> QuerySet:
     """The part of a visible queryset this user may change (coordinators of the province)."""
     return queryset if may_coordinate(user) else queryset.none()
 
@@ -94,22 +97,22 @@ def get_or_404(queryset: QuerySet, pk: Any) -> Any:
         raise Http404 from None
 
 
-def agency_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Agency:
+def agency_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Agency:
     queryset = agencies_visible_to(user)
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def agreement_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Agreement:
+def agreement_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Agreement:
     queryset = agreements_visible_to(user).select_related("province")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def meeting_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Meeting:
+def meeting_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Meeting:
     queryset = meetings_visible_to(user).select_related("province")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def plan_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Plan:
+def plan_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Plan:
     queryset = plans_visible_to(user).select_related("province", "parent", "predecessor", "meeting")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 

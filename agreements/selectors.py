@@ -85,7 +85,7 @@ def _display(model: type[models.Model], name: str, value: Any, names: dict) -> s
         return ""
     if model_field.many_to_many:
         return "; ".join(names.get((model_field.related_model, pk), str(pk)) for pk in value)
-    if model_field.choices:
+    if isinstance(model_field, models.Field) and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
         return names.get((model_field.related_model, value), str(value))
@@ -110,20 +110,22 @@ def history_changes(obj: models.Model, *, created: str | None = None) -> list[Hi
     length of the history; records that changed nothing a person reads are left out.
     """
     model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
-    deltas = []
+    # simple-history adds ``history`` to each model it records; mypy sees a plain Model here.
+    history = obj.history  # type: ignore[attr-defined]
+    records = list(history.select_related("history_user").order_by("-history_date", "-pk"))
+    deltas: list[tuple[Any, list[tuple[Any, Any, Any]] | None]] = []
     wanted: dict[type[models.Model], set] = {}
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if older is None:
             deltas.append((newer, None))
             continue
-        changes = []
+        changes: list[tuple[Any, Any, Any]] = []
         for change in newer.diff_against(older).changes:
             if change.field == "search_text":
                 continue
             model_field = model._meta.get_field(change.field)
             old, new = change.old, change.new
-            if model_field.many_to_many:
+            if isinstance(model_field, models.ManyToManyField):
                 old = _m2m_ids(model, change.field, old)
                 new = _m2m_ids(model, change.field, new)
                 wanted.setdefault(model_field.related_model, set()).update([*old, *new])
@@ -139,8 +141,8 @@ def history_changes(obj: models.Model, *, created: str | None = None) -> list[Hi
         for row in related._default_manager.filter(pk__in=pks)
     }
     entries = []
-    for record, changes in deltas:
-        if changes is None:
+    for record, record_changes in deltas:
+        if record_changes is None:
             lines = [(created or _("Tạo mới"), "", "")]
         else:
             lines = [
@@ -149,7 +151,7 @@ def history_changes(obj: models.Model, *, created: str | None = None) -> list[Hi
                     _display(model, model_field.name, old, names) or "—",
                     _display(model, model_field.name, new, names) or "—",
                 )
-                for model_field, old, new in changes
+                for model_field, old, new in record_changes
             ]
         reason = record.history_change_reason or ""
         if not lines and not reason:
@@ -226,7 +228,7 @@ def agreement_chain(agreement: Agreement) -> list[ChainStep]:
 
 def meeting_chain(meeting: Meeting) -> list[ChainStep]:
     directives = list(meeting_followups(meeting).select_related("parent"))
-    parents = {d.parent_id: d.parent for d in directives if d.parent_id}
+    parents = {d.parent_id: d.parent for d in directives if d.parent is not None}
     return _steps(
         ChainStep(_("Văn bản thỏa thuận"), [_agreement_link(a) for a in meeting.agreements.all()]),
         ChainStep(_("Kế hoạch gốc"), [_plan_link(p) for p in parents.values()]),

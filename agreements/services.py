@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +24,9 @@ from .models import (
 )
 from .text import fold, normalize
 from .uploads import DOCUMENT_KINDS, upload_validate
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class AgencyIndex:
@@ -124,7 +127,7 @@ def _assign(instance: Any, fields: Mapping[str, Any], allowed: Iterable[str]) ->
 def agreement_create(
     *,
     province: Locality,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     file: Any = None,
@@ -147,7 +150,7 @@ def agreement_create(
 def agreement_update(
     *,
     agreement: Agreement,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     file: Any = None,
@@ -168,7 +171,7 @@ def agreement_update(
     return agreement
 
 
-def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: Any) -> None:
+def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: User) -> None:
     """Set a many-to-many field only when it changes: each change is a history record."""
     wanted = {v.pk for v in values}
     manager = getattr(instance, name)
@@ -202,7 +205,7 @@ def _meeting_check(meeting: Meeting) -> None:
 def meeting_create(
     *,
     province: Locality,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     agreements: Iterable[Agreement] = (),
@@ -225,7 +228,7 @@ def meeting_create(
 def meeting_update(
     *,
     meeting: Meeting,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -283,7 +286,7 @@ def _plan_check(plan: Plan) -> None:
         errors["number"] = _("Tỉnh đã có văn bản số «%(number)s».") % {"number": plan.number}
     if plan.meeting is not None and plan.meeting.province_id != plan.province_id:
         errors["meeting"] = _("Hội đàm, hội nghị phải thuộc cùng tỉnh.")
-    if plan.pk and plan.parent_id and _descends_from(plan.parent, plan):
+    if plan.pk and plan.parent is not None and _descends_from(plan.parent, plan):
         errors["parent"] = _("Văn bản gốc không thể là văn bản chỉ đạo của chính văn bản này.")
     if errors:
         raise ValidationError(errors)
@@ -304,7 +307,7 @@ def _descends_from(candidate: Plan, ancestor: Plan) -> bool:
 def plan_create(
     *,
     province: Locality,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     agreements: Iterable[Agreement] = (),
@@ -327,7 +330,7 @@ def plan_create(
 def plan_update(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -356,7 +359,7 @@ def plan_update(
 
 
 # (from, to) → the word the history records for it. Anything else is refused.
-PLAN_TRANSITIONS = {
+PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
     (PlanStatus.DRAFT, PlanStatus.ISSUED): "issue",
     (PlanStatus.ISSUED, PlanStatus.CLOSED): "close",
     (PlanStatus.ISSUED, PlanStatus.DRAFT): "reopen",
@@ -377,7 +380,7 @@ def plan_status_choices(plan: Plan) -> list[tuple[str, str]]:
 def _plan_transition(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     target: str,
     action: str,
     reason: str,
@@ -430,7 +433,7 @@ def _plan_issuable(stored: Plan) -> None:
 
 
 @transaction.atomic
-def plan_issue(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
+def plan_issue(*, plan: Plan, user: User, expected: str | None = None) -> Plan:
     """Dự thảo → ban hành: the document needs its number and date first."""
     return _plan_transition(
         plan=plan,
@@ -444,7 +447,7 @@ def plan_issue(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
+def plan_close(*, plan: Plan, user: User, expected: str | None = None) -> Plan:
     """Ban hành → kết thúc: the period is over; the plan's tasks and reports stay as they are."""
     return _plan_transition(
         plan=plan,
@@ -460,7 +463,7 @@ def plan_close(*, plan: Plan, user: Any, expected: str | None = None) -> Plan:
 def plan_reopen(
     *,
     plan: Plan,
-    user: Any,
+    user: User,
     reason: str,
     to: str = PlanStatus.DRAFT,
     expected: str | None = None,
@@ -485,7 +488,7 @@ def plan_reopen(
 def directive_create(
     *,
     meeting: Meeting,
-    user: Any,
+    user: User,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -504,7 +507,15 @@ def directive_create(
     )
 
 
-def _agency_fields(agency: Agency, *, name, short_name, kind, aliases, email) -> None:
+def _agency_fields(
+    agency: Agency,
+    *,
+    name: str,
+    short_name: str,
+    kind: str,
+    aliases: Iterable[str],
+    email: str | None,
+) -> None:
     agency.name = normalize(name)
     agency.short_name = normalize(short_name)
     agency.kind = kind
@@ -512,7 +523,7 @@ def _agency_fields(agency: Agency, *, name, short_name, kind, aliases, email) ->
     agency.email = (email or "").strip()
 
 
-def _agency_check(user, province: Locality) -> None:
+def _agency_check(user: User, province: Locality) -> None:
     from django.core.exceptions import PermissionDenied
 
     from .permissions import may_manage_agencies
@@ -526,7 +537,7 @@ def _agency_check(user, province: Locality) -> None:
 @transaction.atomic
 def agency_create(
     *,
-    user,
+    user: User,
     province: Locality,
     name: str,
     short_name: str = "",
@@ -549,7 +560,7 @@ def agency_create(
 @transaction.atomic
 def agency_update(
     *,
-    user,
+    user: User,
     agency: Agency,
     name: str,
     short_name: str = "",

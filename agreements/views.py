@@ -153,7 +153,7 @@ def agreement_file(request, pk: int):
     agreement = permissions.agreement_get_for_user(request.user, pk)
     if not agreement.file:
         raise Http404
-    name = PurePath(agreement.file.name).name
+    name = PurePath(agreement.file.name or "").name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(
         agreement.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
@@ -261,9 +261,7 @@ def directive_new(request, pk: int):
         "parent": parent.pk if parent else None,
         "partners": list(meeting.partners.values_list("pk", flat=True)),
         "agreements": list(meeting.agreements.values_list("pk", flat=True)),
-        "start_year": (meeting.end_date or meeting.start_date).year
-        if (meeting.end_date or meeting.start_date)
-        else None,
+        "start_year": day.year if (day := meeting.end_date or meeting.start_date) else None,
         "summary": _("Về việc triển khai kết quả %(meeting)s") % {"meeting": meeting.title},
     }
     if initial["start_year"]:
