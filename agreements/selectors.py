@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -18,17 +18,20 @@ from .models import Agreement, Meeting, Plan, PlanKind
 from .permissions import agreements_visible_to, meetings_visible_to
 from .services import plan_status_choices
 
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
+
 # -- lists ------------------------------------------------------------------------------------
 
 
-def agreement_list(*, user: Any, params: Any) -> tuple[AgreementFilter, QuerySet[Agreement]]:
+def agreement_list(*, user: AnyUser, params: Any) -> tuple[AgreementFilter, QuerySet[Agreement]]:
     base = agreements_visible_to(user).order_by("-signed_date", "title")
     agreement_filter = AgreementFilter(params or None, queryset=base, user=user)
     queryset = agreement_filter.qs if agreement_filter.is_bound else base
     return agreement_filter, queryset.prefetch_related("partners", "plans")
 
 
-def meeting_list(*, user: Any, params: Any) -> tuple[MeetingFilter, QuerySet[Meeting]]:
+def meeting_list(*, user: AnyUser, params: Any) -> tuple[MeetingFilter, QuerySet[Meeting]]:
     base = meetings_visible_to(user).order_by("-start_date", "-date", "title")
     meeting_filter = MeetingFilter(params or None, queryset=base, user=user)
     queryset = meeting_filter.qs if meeting_filter.is_bound else base

@@ -82,7 +82,7 @@ class Section(SearchableModel):
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": _("Một mục không thể thuộc chính nó.")})
-            if self.parent.plan_id != self.plan_id:
+            if self.parent is not None and self.parent.plan_id != self.plan_id:
                 raise ValidationError({"parent": _("Mục cha phải thuộc cùng kế hoạch.")})
             node, seen = self.parent, {self.pk}
             while node is not None:
@@ -172,7 +172,7 @@ class PlanBlock(models.Model):
         if self.kind == BlockKind.TABLE:
             if self.section_id is None:
                 errors["section"] = _("Khối bảng phải chỉ ra bảng của phụ lục, mục nào.")
-            elif self.section.plan_id != self.plan_id:
+            elif self.section is not None and self.section.plan_id != self.plan_id:
                 errors["section"] = _("Phụ lục, mục phải thuộc cùng kế hoạch.")
         elif not (self.text or "").strip():
             errors["text"] = _("Khối văn bản không được để trống.")
@@ -334,7 +334,7 @@ class Task(SearchableModel):
         ]
 
     def clean(self) -> None:
-        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+        if self.plan_id and self.section is not None and self.section.plan_id != self.plan_id:
             raise ValidationError({"section": _("Mục phải thuộc cùng kế hoạch với nhiệm vụ.")})
 
     def apply_timeframe(self) -> None:

@@ -6,7 +6,7 @@ province; only coordinators change. Getters answer 404 for missing and forbidden
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 
@@ -15,8 +15,11 @@ from agreements.permissions import changeable, get_or_404, plans_visible_to
 
 from .models import BudgetLine, PlanBlock, Section, Target, Task, TaskLead
 
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
 
-def tasks_visible_to(user: Any) -> QuerySet[Task]:
+
+def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:
     """Coordinators, leaders and administrators see their province; a reporter only the tasks its
     agency leads or coordinates."""
     if not user.is_authenticated:
@@ -30,6 +33,8 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     if getattr(user, "role", None) != Role.REPORTER:
         return in_province
     agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:  # a reporter without an agency (refused by User.clean) sees nothing
+        return Task.objects.none()
     return in_province.filter(
         Q(pk__in=TaskLead.objects.filter(agency_id=agency_id).values("task_id"))
         | Q(
@@ -40,7 +45,7 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     )
 
 
-def sections_visible_to(user: Any) -> QuerySet[Section]:
+def sections_visible_to(user: AnyUser) -> QuerySet[Section]:
     if not user.is_authenticated:
         return Section.objects.none()
     if user.is_superuser:
@@ -48,7 +53,7 @@ def sections_visible_to(user: Any) -> QuerySet[Section]:
     return Section.objects.filter(plan__in=plans_visible_to(user))
 
 
-def blocks_visible_to(user: Any) -> QuerySet[PlanBlock]:
+def blocks_visible_to(user: AnyUser) -> QuerySet[PlanBlock]:
     """A plan's text is read by whoever reads the plan."""
     if not user.is_authenticated:
         return PlanBlock.objects.none()
@@ -57,33 +62,33 @@ def blocks_visible_to(user: Any) -> QuerySet[PlanBlock]:
     return PlanBlock.objects.filter(plan__in=plans_visible_to(user))
 
 
-def _task_parts(model: type[Model], user: Any) -> QuerySet:
+def _task_parts(model: type[Model], user: AnyUser) -> QuerySet:
     return model._default_manager.filter(task__in=tasks_visible_to(user))
 
 
-def task_leads_visible_to(user: Any) -> QuerySet[TaskLead]:
+def task_leads_visible_to(user: AnyUser) -> QuerySet[TaskLead]:
     return _task_parts(TaskLead, user)
 
 
-def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
+def budget_lines_visible_to(user: AnyUser) -> QuerySet[BudgetLine]:
     return _task_parts(BudgetLine, user)
 
 
-def targets_visible_to(user: Any) -> QuerySet[Target]:
+def targets_visible_to(user: AnyUser) -> QuerySet[Target]:
     return _task_parts(Target, user)
 
 
-def task_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Task:
+def task_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Task:
     queryset = tasks_visible_to(user).select_related("plan", "section")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def section_get_for_user(user: Any, pk: Any, *, change: bool = False) -> Section:
+def section_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> Section:
     queryset = sections_visible_to(user).select_related("plan")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def block_get_for_user(user: Any, pk: Any, *, change: bool = False) -> PlanBlock:
+def block_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> PlanBlock:
     queryset = blocks_visible_to(user).select_related("plan", "section")
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db.models import Prefetch, QuerySet
 
@@ -47,14 +48,29 @@ def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]
 
 
 @dataclass
-class PlanRow:
-    """One printed row of a plan's tables: a section heading or a task."""
+class SectionRow:
+    """A section heading in a plan's tables; ``appendix`` is its top section (maybe itself)."""
 
-    kind: str  # "section" | "task"
     depth: int
-    section: Section | None = None
-    task: Task | None = None
-    appendix: Section | None = None
+    section: Section
+    appendix: Section
+    kind: Literal["section"] = "section"
+    task: None = None
+
+
+@dataclass
+class TaskRow:
+    """A task in a plan's tables, under ``section`` (none for a task outside every section)."""
+
+    depth: int
+    task: Task
+    section: Section | None
+    appendix: Section | None
+    kind: Literal["task"] = "task"
+
+
+# One printed row of a plan's tables: ``row.kind`` tells which.
+PlanRow = SectionRow | TaskRow
 
 
 def plan_rows(plan: Plan) -> list[PlanRow]:
@@ -71,20 +87,28 @@ def plan_rows(plan: Plan) -> list[PlanRow]:
         return depth, node
 
     rows: list[tuple[int, int, PlanRow]] = []
+    top: Section | None
     for section in sections:
         depth, top = depth_and_top(section)
-        rows.append((section.position, 0, PlanRow("section", depth, section=section, appendix=top)))
+        rows.append((section.position, 0, SectionRow(depth, section=section, appendix=top)))
     for task in tasks:
-        depth, top = depth_and_top(task.section) if task.section_id else (-1, None)
+        depth, top = depth_and_top(task.section) if task.section is not None else (-1, None)
         rows.append(
             (
                 task.position,
                 1,
-                PlanRow("task", depth + 1, task=task, section=task.section, appendix=top),
+                TaskRow(depth + 1, task=task, section=task.section, appendix=top),
             )
         )
-    rows.sort(key=lambda item: (item[0], item[1], (item[2].section or item[2].task).pk))
+    rows.sort(key=lambda item: (item[0], item[1], _tiebreak(item[2])))
     return [row for _, _, row in rows]
+
+
+def _tiebreak(row: PlanRow) -> int:
+    """Rows of one position: a section by its pk, a task by its section's (or its own)."""
+    if row.kind == "section":
+        return row.section.pk
+    return row.section.pk if row.section is not None else row.task.pk
 
 
 def section_path(section: Section | None, by_id: dict[int, Section] | None = None) -> list[Section]:
@@ -99,7 +123,7 @@ def section_path(section: Section | None, by_id: dict[int, Section] | None = Non
 def plan_blocks(plan: Plan) -> list[PlanBlock]:
     """A plan's text in printed order: its own part, then the Kế hoạch a Quyết định issues."""
     blocks = list(PlanBlock.objects.filter(plan=plan).select_related("section"))
-    parts = {BlockPart.MAIN: 0, BlockPart.ATTACHED: 1}
+    parts: dict[str, int] = {BlockPart.MAIN: 0, BlockPart.ATTACHED: 1}
     blocks.sort(key=lambda block: (parts.get(block.part, 2), block.position, block.pk))
     return blocks
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,11 @@ from agreements.models import Agency, Locality, Plan
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+    from .selectors import PlanRow
+
 
 def plan_next_position(plan: Plan) -> int:
     """Sections and tasks share one printed-order sequence inside a plan."""
@@ -24,7 +30,7 @@ def plan_next_position(plan: Plan) -> int:
     return max(section_max, task_max) + 10
 
 
-def _position_after(plan: Plan, is_anchor) -> int:
+def _position_after(plan: Plan, is_anchor: Callable[[PlanRow], bool]) -> int:
     """A position for a new row right after the last row of ``plan`` for which ``is_anchor(row)``
     holds (the plan's end if none does). Where the next row leaves no room, the plan is
     renumbered 10, 20, … in printed order first (positions carry no meaning of their own)."""
@@ -38,10 +44,14 @@ def _position_after(plan: Plan, is_anchor) -> int:
     anchor = items[index]
     following = items[index + 1] if index + 1 < len(items) else None
     if following is not None and following.position < anchor.position + 2:
-        sections, tasks = [], []
+        sections: list[Section] = []
+        tasks: list[Task] = []
         for number, item in enumerate(items, start=1):
             item.position = number * 10
-            (sections if isinstance(item, Section) else tasks).append(item)
+            if isinstance(item, Section):
+                sections.append(item)
+            else:
+                tasks.append(item)
         Section.objects.bulk_update(sections, ["position"])
         Task.objects.bulk_update(tasks, ["position"])
     return anchor.position + 1
@@ -176,7 +186,7 @@ def task_create(
 def task_inherited_partners(task: Task) -> list[Locality]:
     node = task.section
     while node is not None:
-        if node.partner_id:
+        if node.partner is not None:
             return [node.partner]
         node = node.parent
     return list(task.plan.partners.all())
@@ -184,7 +194,7 @@ def task_inherited_partners(task: Task) -> list[Locality]:
 
 @transaction.atomic
 def plan_carry_forward(
-    *, plan: Plan, number: str, title: str, start_year: int, end_year: int, user=None
+    *, plan: Plan, number: str, title: str, start_year: int, end_year: int, user: User | None = None
 ) -> Plan:
     """The next period's draft plan, holding copies of the tasks not finished, linked to origin.
 
@@ -218,14 +228,15 @@ def plan_carry_forward(
         .prefetch_related("leads", "coordinating_agencies", "partners")
         .order_by("position", "pk")
     )
-    sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
+    # Keyed as looked up: by a task's or section's parent id, which may be None (none found).
+    sections: dict[int | None, Section] = {s.pk: s for s in Section.objects.filter(plan=plan)}
     needed: set[int] = set()
     for task in open_tasks:
         node = sections.get(task.section_id)
         while node is not None:
             needed.add(node.pk)
             node = sections.get(node.parent_id)
-    copies: dict[int, Section] = {}
+    copies: dict[int | None, Section] = {}
     for section in sorted(sections.values(), key=lambda s: (s.position, s.pk)):
         if section.pk not in needed:
             continue
@@ -264,7 +275,9 @@ def plan_carry_forward(
 
 
 @transaction.atomic
-def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> int:
+def agency_replace(
+    *, agency: Agency, successor: Agency, since: date, user: User | None = None
+) -> int:
     """Mark ``agency`` replaced by ``successor`` from ``since``; its open tasks follow.
 
     Returns how many tasks moved. Each moved task's history names the reorganisation, and the
@@ -305,7 +318,12 @@ def agency_replace(*, agency: Agency, successor: Agency, since, user=None) -> in
 
 @transaction.atomic
 def task_update(
-    *, task: Task, user, fields: dict, lead_agencies: Sequence[Agency], coordinating=None
+    *,
+    task: Task,
+    user: User,
+    fields: dict[str, Any],
+    lead_agencies: Sequence[Agency],
+    coordinating: Iterable[Agency] | None = None,
 ) -> Task:
     """Save an edited task; the printed lead text becomes what the user typed."""
     for name, value in fields.items():
@@ -320,9 +338,9 @@ def task_update(
 
 
 @transaction.atomic
-def task_move(*, task: Task, direction: str, user=None) -> bool:
+def task_move(*, task: Task, direction: str, user: User | None = None) -> bool:
     """Swap a task with its neighbour in the same section (printed order); False at an end."""
-    siblings = Task.objects.filter(plan_id=task.plan_id, section_id=task.section_id)
+    siblings = Task.objects.filter(plan_id=task.plan_id, section=task.section_id)
     if direction == "up":
         other = siblings.filter(position__lt=task.position).order_by("-position", "-pk").first()
     else:
@@ -337,7 +355,7 @@ def task_move(*, task: Task, direction: str, user=None) -> bool:
 
 
 @transaction.atomic
-def task_delete(*, task: Task, user=None) -> None:
+def task_delete(*, task: Task, user: User | None = None) -> None:
     history_note(task, user=user)
     task.delete()
 
@@ -361,7 +379,9 @@ def section_move(*, section: Section, direction: str) -> bool:
             node = node.parent
         return None
 
-    prefix, blocks, suffix = [], {}, []
+    prefix: list[PlanRow] = []
+    blocks: dict[int, list[PlanRow]] = {}
+    suffix: list[PlanRow] = []
     for row in rows:
         owner = row.section if row.kind == "section" else row.task.section
         key = sibling_of(owner)
@@ -379,11 +399,15 @@ def section_move(*, section: Section, direction: str) -> bool:
         return False
     order[index], order[other] = order[other], order[index]
     ordered = prefix + [row for key in order for row in blocks[key]] + suffix
-    sections, tasks = [], []
+    sections: list[Section] = []
+    tasks: list[Task] = []
     for number, row in enumerate(ordered, start=1):
         item = row.section if row.kind == "section" else row.task
         item.position = number * 10
-        (sections if row.kind == "section" else tasks).append(item)
+        if isinstance(item, Section):
+            sections.append(item)
+        else:
+            tasks.append(item)
     Section.objects.bulk_update(sections, ["position"])
     Task.objects.bulk_update(tasks, ["position"])
     return True
@@ -402,7 +426,7 @@ def section_update(
     kind: str | None = None,
     partner: Locality | None = _KEEP,
     parent: Section | None = _KEEP,
-    user=None,
+    user: User | None = None,
 ) -> Section:
     """Save an edited section. When its partner changes, the tasks under it that took the
     inherited partner take the new one; a task that names its own partners keeps them."""
@@ -440,7 +464,7 @@ def _tasks_under(section: Section) -> list[Task]:
 
 
 @transaction.atomic
-def section_delete(*, section: Section, user=None) -> None:
+def section_delete(*, section: Section, user: User | None = None) -> None:
     """Only an empty section goes: tasks are never deleted as a side effect."""
     if Task.objects.filter(section__in=[section, *section.children.all()]).exists():
         raise ValidationError(
@@ -456,7 +480,9 @@ _BLOCK_FIELDS = ("part", "kind", "number", "level", "text", "bold", "italic", "a
 
 
 @transaction.atomic
-def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> list[PlanBlock]:
+def plan_blocks_replace(
+    *, plan: Plan, blocks: Sequence[dict], user: User | None = None
+) -> list[PlanBlock]:
     """Replace a plan's whole text by ``blocks`` (dicts in printed order), each part numbered apart.
 
     A table block names its section by ``section``: a Section of this plan, or the section's
@@ -465,8 +491,8 @@ def plan_blocks_replace(*, plan: Plan, blocks: Sequence[dict], user=None) -> lis
     """
     sections: dict[str, Section] = {}
     # A number printed twice ("II." in two appendices) means the top-level section first.
-    for section in Section.objects.filter(plan=plan).order_by("parent", "position"):
-        sections.setdefault(section.number, section)
+    for existing in Section.objects.filter(plan=plan).order_by("parent", "position"):
+        sections.setdefault(existing.number, existing)
     positions: dict[str, int] = {}
     new: list[PlanBlock] = []
     for index, data in enumerate(blocks, start=1):
@@ -520,7 +546,7 @@ def _check_after(*, plan: Plan, part: str, after: PlanBlock | None) -> None:
 
 
 def _insert_blocks(
-    *, plan: Plan, part: str, after: PlanBlock | None, new: Sequence[PlanBlock], user
+    *, plan: Plan, part: str, after: PlanBlock | None, new: Sequence[PlanBlock], user: User | None
 ) -> list[PlanBlock]:
     """Save ``new`` blocks after ``after`` (or at the end of the part), numbering the part 10, 20 …
 
@@ -560,7 +586,7 @@ def block_create(
     section: Section | None = None,
     part: str = BlockPart.MAIN,
     after: PlanBlock | None = None,
-    user=None,
+    user: User | None = None,
 ) -> PlanBlock:
     """Add one block to the plan's text, after ``after`` or at the end of ``part``."""
     block = PlanBlock(
@@ -583,7 +609,7 @@ def block_paste(
     text: str,
     part: str = BlockPart.MAIN,
     after: PlanBlock | None = None,
-    user=None,
+    user: User | None = None,
 ) -> list[PlanBlock]:
     """Several pasted paragraphs become blocks, their printed numbering recognised
     (``tasks.blocks.split_pasted``); all are saved or none."""
@@ -605,7 +631,9 @@ def block_paste(
 
 
 @transaction.atomic
-def block_update(*, block: PlanBlock, fields: Mapping[str, Any], user=None) -> PlanBlock:
+def block_update(
+    *, block: PlanBlock, fields: Mapping[str, Any], user: User | None = None
+) -> PlanBlock:
     """Save an edited block; only the text's own fields change (not its plan, part or place)."""
     unknown = set(fields) - set(BLOCK_FIELDS)
     if unknown:
@@ -621,7 +649,7 @@ def block_update(*, block: PlanBlock, fields: Mapping[str, Any], user=None) -> P
 
 
 @transaction.atomic
-def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
+def block_move(*, block: PlanBlock, direction: str, user: User | None = None) -> bool:
     """Swap a block with its neighbour in the same part; False when it is at that end already."""
     ordered = _part_blocks(block.plan, block.part)
     index = next(i for i, item in enumerate(ordered) if item.pk == block.pk)
@@ -642,6 +670,6 @@ def block_move(*, block: PlanBlock, direction: str, user=None) -> bool:
 
 
 @transaction.atomic
-def block_delete(*, block: PlanBlock, user=None) -> None:
+def block_delete(*, block: PlanBlock, user: User | None = None) -> None:
     history_note(block, user=user)
     block.delete()
