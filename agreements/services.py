@@ -380,7 +380,7 @@ def plan_status_choices(plan: Plan) -> list[tuple[str, str]]:
 def _plan_transition(
     *,
     plan: Plan,
-    user: User,
+    user: User | None,
     target: str,
     action: str,
     reason: str,
@@ -433,7 +433,7 @@ def _plan_issuable(stored: Plan) -> None:
 
 
 @transaction.atomic
-def plan_issue(*, plan: Plan, user: User, expected: str | None = None) -> Plan:
+def plan_issue(*, plan: Plan, user: User | None, expected: str | None = None) -> Plan:
     """Dự thảo → ban hành: the document needs its number and date first."""
     return _plan_transition(
         plan=plan,

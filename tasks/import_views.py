@@ -27,7 +27,7 @@ from agreements.services import AgencyIndex
 from .forms import ImportForm, PlanDetailsForm
 from .importers.details import document_details
 from .importers.office import LABEL, prepare
-from .importers.parser import ParsedSection, parse_grids
+from .importers.parser import ParsedSection, ParsedTask, parse_grids
 from .importers.reader import PlanImportError, read_source
 from .importers.service import partners_detect, plan_import
 
@@ -203,7 +203,7 @@ def plan_import_preview(request):
                 return redirect("tasks:plan_detail", pk=plan.pk)
     rows = []
     for item in parsed.items:
-        if hasattr(item, "content"):
+        if isinstance(item, ParsedTask):
             names = item.lead_names
             rows.append(
                 {"kind": "task", "item": item, "unknown": [n for n in names if n in unmatched]}

@@ -58,7 +58,8 @@ def agency_tasks(request):
     tasks = sorted(task_queryset_full(Task.objects.filter(pk__in=order)), key=lambda t: order[t.pk])
     agency = request.user.agency if request.user.role == "reporter" else None
     for task in tasks:
-        task.my_role = (
+        # Read by the template only: no field of Task.
+        task.my_role = (  # type: ignore[attr-defined]
             "lead"
             if agency and any(lead.agency_id == agency.pk for lead in task.leads.all())
             else "coordinating"
@@ -190,9 +191,9 @@ def _row_response(request, task: Task, *, form=None, status=200):
                 request, "tasks/task_form_page.html", {"form": form, "task": task}, status=status
             )
         return redirect("tasks:plan_detail", pk=task.plan_id)
-    task = task_queryset_full(Task.objects.filter(pk=task.pk)).first() if task.pk else task
+    shown = task_queryset_full(Task.objects.filter(pk=task.pk)).first() if task.pk else task
     template = "tasks/_task_form_row.html" if form is not None else "tasks/_task_row.html"
-    return render(request, template, {"task": task, "form": form, "can_edit": True})
+    return render(request, template, {"task": shown, "form": form, "can_edit": True})
 
 
 @login_required

@@ -27,7 +27,7 @@ class PlanText:
         return {
             top_section(block.section).pk
             for block in (*self.main, *self.attached)
-            if block.kind == BlockKind.TABLE and block.section_id
+            if block.kind == BlockKind.TABLE and block.section is not None
         }
 
 
@@ -39,7 +39,7 @@ def plan_text(plan) -> PlanText:
 
 
 def top_section(section: Section) -> Section:
-    while section.parent_id:
+    while section.parent is not None:
         section = section.parent
     return section
 

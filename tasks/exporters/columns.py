@@ -217,7 +217,7 @@ def table_heading(plan, table: PlanTable) -> list[HeadingLine]:
     """The lines above a table: "PHỤ LỤC I", title, subtitle, "(Kèm theo …)"."""
     top = table.top
     lines = []
-    if table.appendix is not None:
+    if top is not None and table.appendix is not None:
         number = clean_text(top.number)
         if number:
             if not fold(number).startswith("phu luc"):

@@ -13,10 +13,12 @@ from __future__ import annotations
 import math
 from datetime import date
 from io import BytesIO
+from typing import cast
 
 from django.db.models import Sum
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -147,9 +149,10 @@ def _page_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.print_options.horizontalCentered = True
     # Page numbers top centre, not on the first page (Nghị định 30/2020/NĐ-CP).
     ws.HeaderFooter.differentFirst = True
-    ws.oddHeader.center.text = "&P"
-    ws.oddHeader.center.font = f"{FONT_NAME},Regular"
-    ws.oddHeader.center.size = 12
+    odd_header = cast(HeaderFooterItem, ws.oddHeader)  # a new sheet always has one
+    odd_header.center.text = "&P"
+    odd_header.center.font = f"{FONT_NAME},Regular"
+    odd_header.center.size = 12
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
 

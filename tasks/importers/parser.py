@@ -178,11 +178,12 @@ def segment_names(text: str, index: AgencyIndex | Any) -> list[str] | None:
         if i > 0 and fold(words[i]) in {"cac", "va"} and fold(words[i - 1]).endswith((",", "va")):
             best[i] = []  # the generic tail
         for j in range(n, i, -1):  # the longest known name first
-            if best[j] is None:
+            tail = best[j]
+            if tail is None:
                 continue
             span = " ".join(words[i:j]).strip(" ,;.")
             if span and index.resolve(span) is not None:
-                best[i] = [span, *best[j]]
+                best[i] = [span, *tail]
                 break
     found = best[0]
     return found if found else None
@@ -462,7 +463,7 @@ def marked_period(labels: list[str], marked: list[bool]) -> str:
 
 
 def _heading_lines(lines: list[str]) -> list[str]:
-    result = []
+    result: list[str] = []
     for line in lines:
         for part in line.split("\n"):
             part = part.strip()

@@ -232,7 +232,8 @@ def _xlsx_sheet(ws, scans: dict, archive: zipfile.ZipFile, fonts, source: Source
         if r < len(rows) and c < width and rows[r][c]:
             encoding = legacy.font_encoding(font)
             rows[r][c] = legacy.decode(rows[r][c], encoding, capitals=legacy.font_capitals(font))
-            source.encodings.setdefault(encoding, set()).add(font)
+            if encoding is not None:  # always: the scan keeps legacy fonts only
+                source.encodings.setdefault(encoding, set()).add(font)
             decided.add((r, c))
     grid = Grid(
         name=f"trang tính “{ws.title}”",
@@ -315,9 +316,9 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     titles = {}
     for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        path = targets.get(sheet.get(f"{_NS_REL}id"))
-        if path in names:
-            titles[path] = sheet.get("name", "")
+        sheet_path = targets.get(sheet.get(f"{_NS_REL}id"))
+        if sheet_path in names:
+            titles[sheet_path] = sheet.get("name", "")
     return titles
 
 
@@ -346,8 +347,8 @@ def _cell_fonts(archive: zipfile.ZipFile) -> dict[int, str]:
         return {}
     root = ElementTree.fromstring(archive.read(name))
     fonts = []
-    for font in root.iterfind(f"{_NS_MAIN}fonts/{_NS_MAIN}font"):
-        element = font.find(f"{_NS_MAIN}name")
+    for font_element in root.iterfind(f"{_NS_MAIN}fonts/{_NS_MAIN}font"):
+        element = font_element.find(f"{_NS_MAIN}name")
         fonts.append(element.get("val", "") if element is not None else "")
     legacy_fonts = {}
     for index, xf in enumerate(root.iterfind(f"{_NS_MAIN}cellXfs/{_NS_MAIN}xf")):
@@ -647,7 +648,8 @@ def _read_docx(data: bytes) -> SourceDocument:
             if font is not None:
                 encoding = legacy.font_encoding(font)
                 text = legacy.decode(text, encoding, capitals=legacy.font_capitals(font))
-                source.encodings.setdefault(encoding, set()).add(font)
+                if encoding is not None:  # always: a piece keeps its font only if legacy
+                    source.encodings.setdefault(encoding, set()).add(font)
             elif guessed is not None and legacy.needs_decoding(text, guessed):
                 text = legacy.decode(text, guessed)
                 source.encodings.setdefault(guessed, set()).add("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date as Date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,10 +16,14 @@ from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanK
 from agreements.services import AgencyIndex, agency_upsert, plan_issue
 from agreements.text import fold, normalize
 from agreements.timeframes import parse_timeframe
+from tasks.models import Section
 from tasks.services import section_create, task_create
 
 from .parser import ParsedPlan, ParsedSection, ParsedTask, lead_agency_names, split_names
 from .reader import PlanImportError
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def plan_kind_for(number: str) -> str:
@@ -112,7 +116,7 @@ def plan_import(
     create_agencies: bool = False,
     agency_mapping: Mapping[str, Agency] | None = None,
     status: str = PlanStatus.DRAFT,
-    user: Any = None,
+    user: User | None = None,
     details: Mapping[str, str] | None = None,
 ) -> Plan:
     """The plan with every parsed section and task. Raises PlanImportError, saving nothing.
@@ -169,7 +173,7 @@ def plan_import(
         plan.save()
         if everyone:
             plan.partners.add(*everyone)
-        sections: dict[int, object] = {}
+        sections: dict[int, Section] = {}
         position = 0
         for item in parsed.items:
             position += 10
@@ -196,7 +200,9 @@ def plan_import(
 class _Resolver:
     """Printed names → agencies: the user's mapping first, then the index, then (maybe) new."""
 
-    def __init__(self, province, index: AgencyIndex, mapping: dict, create: bool):
+    def __init__(
+        self, province: Locality, index: AgencyIndex, mapping: dict[str, Agency], create: bool
+    ) -> None:
         self.province, self.index, self.mapping, self.create = province, index, mapping, create
 
     def resolve(self, name: str) -> Agency | None:
@@ -211,7 +217,9 @@ class _Resolver:
         return agency
 
 
-def _task_create(plan, item: ParsedTask, sections, resolver: _Resolver, position: int) -> None:
+def _task_create(
+    plan: Plan, item: ParsedTask, sections: dict[int, Section], resolver: _Resolver, position: int
+) -> None:
     names = lead_agency_names(item.lead_text, resolver)
     leads = [agency for agency in (resolver.lead(name) for name in names) if agency]
     coordinating = []

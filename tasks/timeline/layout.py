@@ -181,7 +181,7 @@ def _occurrences(task: TimelineTask, start: date, end: date) -> list[tuple[date,
     if not months:
         return []
     step = months * max(task.interval, 1)
-    out = []
+    out: list[tuple[date, date]] = []
     cursor = date(start.year, 1 if months == 12 else start.month - (start.month - 1) % months, 1)
     while cursor <= end and len(out) < 400:
         month_index = cursor.month - 1 + months - 1

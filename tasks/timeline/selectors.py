@@ -10,24 +10,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from agreements.models import MeetingKind, ReportDeadline
+from agreements.models import MeetingKind, Plan, ReportDeadline
 from agreements.official import date_short
 from agreements.permissions import meetings_visible_to, plan_get_for_user, plans_visible_to
+from tasks.models import Section, Task
 from tasks.selectors import plan_rows
 
 from .entries import Milestone, TimelineSection, TimelineTask
 from .layout import FONT, Timeline, fit, timeline_layout
+
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
 
 
 @dataclass
 class PlanTimeline:
     """Everything the timeline page and its PDF show of one plan."""
 
-    plan: object
+    plan: Plan
     timeline: Timeline
     tasks: list[TimelineTask]  # the shown tasks, in printed order
     entries: list[TimelineSection | TimelineTask]
@@ -37,7 +42,7 @@ class PlanTimeline:
     agency_id: int | None = None
 
 
-def plan_milestones(plan, user) -> list[Milestone]:
+def plan_milestones(plan: Plan, user: AnyUser) -> list[Milestone]:
     """Meetings and report deadlines of a plan (two queries).
 
     Meetings: those held under the agreements the plan implements, the one a directive follows,
@@ -82,8 +87,8 @@ def plan_milestones(plan, user) -> list[Milestone]:
 
 def plan_timeline_read(
     *,
-    plan,
-    user,
+    plan: Plan,
+    user: AnyUser,
     today: date,
     section_id: int | None = None,
     agency_id: int | None = None,
@@ -107,7 +112,7 @@ def plan_timeline_read(
 
     agencies: dict[int, str] = {}
     every_date: list[date] = []
-    kept: list[tuple[object, TimelineSection | TimelineTask]] = []
+    kept: list[tuple[Section | Task, TimelineSection | TimelineTask]] = []
     for row in rows:
         if row.kind == "section":
             section = row.section
@@ -129,9 +134,9 @@ def plan_timeline_read(
 
     # Drop the headings left without a task below them (after a filter, or empty sections).
     with_tasks: set[int] = set()
-    for source, entry in kept:
-        if isinstance(entry, TimelineTask) and source.section_id:
-            node = source.section_id
+    for source, _entry in kept:
+        if isinstance(source, Task) and source.section_id:
+            node: int | None = source.section_id
             while node is not None and node not in with_tasks:
                 with_tasks.add(node)
                 node = parent_of.get(node)
@@ -172,7 +177,7 @@ def _filter_id(filters: Mapping[str, str], name: str) -> int | None:
 
 
 def plan_timeline_for_user(
-    *, user, plan_pk: int, filters: Mapping[str, str], today: date
+    *, user: AnyUser, plan_pk: int, filters: Mapping[str, str], today: date
 ) -> PlanTimeline:
     """The timeline of a plan the user may see (404 otherwise), narrowed by the page's filters:
     ``section`` (a section's pk) and ``lead`` (an agency's pk); anything else is ignored.
