@@ -7,7 +7,7 @@ missing and forbidden alike.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 
@@ -25,17 +25,20 @@ from .models import (
     ReportStatus,
 )
 
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
 
-def may_see_summaries(user: Any) -> bool:
+
+def may_see_summaries(user: AnyUser) -> bool:
     """Round summaries, reminders, the dashboard: everyone but reporters."""
     return bool(user.is_authenticated and getattr(user, "may_see_dashboard", False))
 
 
-def rounds_visible_to(user: Any) -> QuerySet[ReportingRound]:
+def rounds_visible_to(user: AnyUser) -> QuerySet[ReportingRound]:
     return _scoped(ReportingRound.objects.all(), user)
 
 
-def reports_visible_to(user: Any) -> QuerySet[Report]:
+def reports_visible_to(user: AnyUser) -> QuerySet[Report]:
     """Reporters see their own agency's reports; leaders what has been handed in (never a draft);
     coordinators and administrators the whole province."""
     if not user.is_authenticated:
@@ -51,48 +54,51 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
         return mine
     if role == Role.LEADER:
         return mine.exclude(status=ReportStatus.DRAFT)
-    return mine.filter(agency_id=getattr(user, "agency_id", None))
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:  # a reporter without an agency (refused by User.clean) sees nothing
+        return Report.objects.none()
+    return mine.filter(agency_id=agency_id)
 
 
-def _report_parts(model: type[Model], user: Any) -> QuerySet:
+def _report_parts(model: type[Model], user: AnyUser) -> QuerySet:
     return model._default_manager.filter(report__in=reports_visible_to(user))
 
 
-def entries_visible_to(user: Any) -> QuerySet[ReportEntry]:
+def entries_visible_to(user: AnyUser) -> QuerySet[ReportEntry]:
     return _report_parts(ReportEntry, user)
 
 
-def events_visible_to(user: Any) -> QuerySet[ReportEvent]:
+def events_visible_to(user: AnyUser) -> QuerySet[ReportEvent]:
     return _report_parts(ReportEvent, user)
 
 
-def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
+def attachments_visible_to(user: AnyUser) -> QuerySet[Attachment]:
     return _report_parts(Attachment, user)
 
 
-def reminder_logs_visible_to(user: Any) -> QuerySet[ReminderLog]:
+def reminder_logs_visible_to(user: AnyUser) -> QuerySet[ReminderLog]:
     if not may_see_summaries(user):
         return ReminderLog.objects.none()
     return ReminderLog.objects.filter(reporting_round__in=rounds_visible_to(user))
 
 
-def document_jobs_visible_to(user: Any) -> QuerySet[DocumentJob]:
+def document_jobs_visible_to(user: AnyUser) -> QuerySet[DocumentJob]:
     if not may_see_summaries(user):
         return DocumentJob.objects.none()
     return DocumentJob.objects.filter(reporting_round__in=rounds_visible_to(user))
 
 
-def round_get_for_user(user: Any, pk: Any, *, change: bool = False) -> ReportingRound:
+def round_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> ReportingRound:
     queryset = rounds_visible_to(user)
     return get_or_404(changeable(queryset, user) if change else queryset, pk)
 
 
-def report_get_for_user(user: Any, pk: Any) -> Report:
+def report_get_for_user(user: AnyUser, pk: Any) -> Report:
     queryset = reports_visible_to(user).select_related("reporting_round", "agency", "entered_by")
     return get_or_404(queryset, pk)
 
 
-def task_entries_for_user(user: Any, task: Any) -> QuerySet[ReportEntry]:
+def task_entries_for_user(user: AnyUser, task: Any) -> QuerySet[ReportEntry]:
     """What the reports this user may read say about ``task``, newest round first."""
     return (
         entries_visible_to(user)
@@ -102,11 +108,11 @@ def task_entries_for_user(user: Any, task: Any) -> QuerySet[ReportEntry]:
     )
 
 
-def attachment_get_for_user(user: Any, pk: Any) -> Attachment:
+def attachment_get_for_user(user: AnyUser, pk: Any) -> Attachment:
     return get_or_404(attachments_visible_to(user).select_related("report"), pk)
 
 
-def document_job_get_for_user(user: Any, pk: Any) -> DocumentJob:
+def document_job_get_for_user(user: AnyUser, pk: Any) -> DocumentJob:
     return get_or_404(document_jobs_visible_to(user), pk)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce, Length
@@ -24,6 +26,9 @@ from .models import (
 )
 from .permissions import rounds_visible_to
 
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
+
 NOT_STARTED = "not_started"
 OVERDUE = "overdue"
 STATE_LABELS = {
@@ -36,7 +41,7 @@ STATE_LABELS = {
 }
 
 
-def round_list_for_user(user) -> QuerySet[ReportingRound]:
+def round_list_for_user(user: AnyUser) -> QuerySet[ReportingRound]:
     return rounds_visible_to(user).prefetch_related("plans").order_by("-deadline")
 
 
@@ -74,7 +79,9 @@ def round_missing_agencies(reporting_round: ReportingRound) -> QuerySet[Agency]:
     return round_owing_agencies(reporting_round).exclude(pk__in=handed_in.values("agency_id"))
 
 
-def round_report_statuses(reporting_round: ReportingRound, agencies) -> dict[int, str]:
+def round_report_statuses(
+    reporting_round: ReportingRound, agencies: Iterable[Agency]
+) -> dict[int, str]:
     """The status of each of ``agencies``' report in the round, by agency pk; an agency without
     a report is left out (one query)."""
     return dict(
@@ -116,8 +123,8 @@ def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> di
         for r in Report.objects.filter(reporting_round=reporting_round).select_related("agency")
     }
     agencies = {a.pk: a for a in owing}
-    for report in reports.values():
-        agencies.setdefault(report.agency_id, report.agency)
+    for known in reports.values():
+        agencies.setdefault(known.agency_id, known.agency)
     late = reporting_round.deadline < today
     owing_ids = {a.pk for a in owing}
     rows = []
@@ -164,7 +171,8 @@ def round_task_statuses(reporting_round: ReportingRound) -> list:
     for entry in entries:
         latest[entry.task_id] = entry
     for task in tasks:
-        task.latest_entry = latest.get(task.pk)
+        # Read by the pages and exports only: no field of Task.
+        task.latest_entry = latest.get(task.pk)  # type: ignore[attr-defined]
     return tasks
 
 
@@ -217,8 +225,7 @@ def agency_record(agency: Agency) -> list[RecordRow]:
     rows = []
     for reporting_round in rounds:
         report = reports.get(reporting_round.pk)
-        handed_in = report is not None and report.status in HANDED_IN and report.submitted_at
-        if handed_in:
+        if report is not None and report.status in HANDED_IN and report.submitted_at:
             on_time = timezone.localtime(report.submitted_at).date() <= reporting_round.deadline
             verdict = "on_time" if on_time else "late"
         elif reporting_round.deadline >= today:

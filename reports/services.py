@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,10 @@ from .models import (
     RoundStatus,
 )
 from .selectors import round_tasks
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.permissions import AnyUser
 
 GENERAL_FIELDS = (
     "delegations_out",
@@ -140,7 +146,7 @@ def round_check(*, reporting_round: ReportingRound, plans: Iterable[Plan]) -> No
 @transaction.atomic
 def round_open(
     *,
-    user,
+    user: User,
     request_number: str,
     request_date: date,
     plans: Iterable[Plan],
@@ -151,7 +157,7 @@ def round_open(
     outline: list | None = None,
 ) -> ReportingRound:
     """Open a round of the user's province asking for reports on ``plans`` by ``deadline``."""
-    if not user.may_coordinate:
+    if not user.may_coordinate or user.province_id is None:  # a round is of one's own province
         raise PermissionDenied
     plans = list(plans)
     # Another province's plan can only come from a forged id: refused as such, before the rules.
@@ -176,7 +182,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_close(*, reporting_round: ReportingRound, user) -> ReportingRound:
+def round_close(*, reporting_round: ReportingRound, user: User) -> ReportingRound:
     """Close the round: no report of it may be saved, submitted or reviewed into it after."""
     if not user.may_coordinate or user.province_id != reporting_round.province_id:
         raise PermissionDenied
@@ -231,7 +237,7 @@ def report_sync_entries(report: Report) -> None:
 
 
 @transaction.atomic
-def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Report:
+def report_start(*, reporting_round: ReportingRound, agency: Agency, user: User) -> Report:
     """The agency's report for the round, created on first use; a closed round takes no new one."""
     if not Report.objects.filter(reporting_round=reporting_round, agency=agency).exists():
         # Creating: the round's status is read under its lock, so a close cannot slip between.
@@ -251,7 +257,7 @@ def report_start(*, reporting_round: ReportingRound, agency: Agency, user) -> Re
     return report
 
 
-def report_can_edit(user, report: Report) -> bool:
+def report_can_edit(user: AnyUser, report: Report) -> bool:
     if not report.editable or not user.is_authenticated:
         return False
     if report.reporting_round.status == RoundStatus.CLOSED:
@@ -263,7 +269,7 @@ def report_can_edit(user, report: Report) -> bool:
     return user.role == Role.COORDINATOR
 
 
-def report_can_review(user, report: Report) -> bool:
+def report_can_review(user: AnyUser, report: Report) -> bool:
     return (
         user.is_authenticated
         and user.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -287,7 +293,7 @@ def _lock(report: Report, version: int | None) -> Report:
     return locked
 
 
-def _lock_editable(report: Report, user, version: int | None) -> Report:
+def _lock_editable(report: Report, user: User, version: int | None) -> Report:
     locked = _lock(report, version)
     if locked.reporting_round.status == RoundStatus.CLOSED:
         raise RoundClosed(locked.reporting_round)
@@ -298,7 +304,7 @@ def _lock_editable(report: Report, user, version: int | None) -> Report:
     return locked
 
 
-def _lock_reviewable(report: Report, user) -> Report:
+def _lock_reviewable(report: Report, user: User) -> Report:
     locked = _lock(report, None)
     if locked.status != ReportStatus.SUBMITTED:
         raise ReportStateChanged(locked)
@@ -308,7 +314,7 @@ def _lock_reviewable(report: Report, user) -> Report:
     return locked
 
 
-def _event(report: Report, action: str, user, comment: str = "") -> None:
+def _event(report: Report, action: str, user: User, comment: str = "") -> None:
     ReportEvent.objects.create(
         report=report,
         action=action,
@@ -322,7 +328,7 @@ def _event(report: Report, action: str, user, comment: str = "") -> None:
 def report_save(
     *,
     report: Report,
-    user,
+    user: User,
     version: int,
     general: Mapping[str, object],
     entries: Mapping[int, Mapping[str, object]] | None = None,
@@ -376,7 +382,7 @@ def report_save(
 def report_missing_fields(report: Report) -> list[str]:
     """Human names of what a submission still lacks, in form order."""
     missing = [
-        str(Report._meta.get_field(name).verbose_name)
+        str(cast(Field, Report._meta.get_field(name)).verbose_name)
         for name in REQUIRED_GENERAL
         if getattr(report, name) in (None, "")
     ]
@@ -390,7 +396,7 @@ def report_missing_fields(report: Report) -> list[str]:
 
 
 @transaction.atomic
-def report_submit(*, report: Report, user, version: int | None = None) -> Report:
+def report_submit(*, report: Report, user: User, version: int | None = None) -> Report:
     if not report_can_edit(user, report):
         raise PermissionDenied
     locked = _lock_editable(report, user, version)
@@ -409,7 +415,7 @@ def report_submit(*, report: Report, user, version: int | None = None) -> Report
 
 
 @transaction.atomic
-def report_return(*, report: Report, user, comment: str) -> Report:
+def report_return(*, report: Report, user: User, comment: str) -> Report:
     if not report_can_review(user, report):
         raise PermissionDenied
     if not comment.strip():
@@ -424,7 +430,7 @@ def report_return(*, report: Report, user, comment: str) -> Report:
 
 
 @transaction.atomic
-def report_accept(*, report: Report, user, comment: str = "") -> Report:
+def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
     """Accept the report; its lead entries become the tasks' latest status."""
     if not report_can_review(user, report):
         raise PermissionDenied
@@ -452,7 +458,7 @@ def report_accept(*, report: Report, user, comment: str = "") -> Report:
 
 @transaction.atomic
 def attachment_add(
-    *, report: Report, user, upload, kind: str, entry: ReportEntry | None = None
+    *, report: Report, user: User, upload: UploadedFile, kind: str, entry: ReportEntry | None = None
 ) -> Attachment:
     if not report_can_edit(user, report):
         raise PermissionDenied
@@ -461,21 +467,22 @@ def attachment_add(
     report = _lock_editable(report, user, None)
     file_kind = upload_validate(upload)
     upload.seek(0)
+    name = upload.name or ""  # an uploaded file always has a name and a size
     attachment = Attachment(
         report=report,
         entry=entry,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=name[:255],
         content_type=file_kind.content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=user,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
 
 
-def parse_money(value) -> Decimal | None:
+def parse_money(value: object) -> Decimal | None:
     """ "1.500.000" or "1500000" → Decimal; the form layer turns errors into messages."""
     if value in (None, ""):
         return None
