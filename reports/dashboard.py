@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
@@ -17,11 +18,22 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agency, Locality, Meeting, Plan, PlanStatus, ReportDeadline
 from agreements.permissions import meetings_visible_to, plans_visible_to
-from tasks.models import DUE_SOON_DAYS, OPEN_STATUSES, BudgetLine, Task, TaskLead, TaskStatus
+from tasks.models import (
+    DUE_SOON_DAYS,
+    OPEN_STATUSES,
+    BudgetLine,
+    Task,
+    TaskLead,
+    TaskQuerySet,
+    TaskStatus,
+)
 
 from .models import EntryRole, ReportEntry, ReportingRound, ReportStatus, RoundStatus
 from .permissions import rounds_visible_to
 from .summary import Breakdown
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SOON_DAYS = DUE_SOON_DAYS
 UPCOMING_DAYS = 180
@@ -92,7 +104,7 @@ class PlanPanel:
         return sum(self.counts.values())
 
     @property
-    def status_rows(self) -> list[tuple[str, str, int]]:
+    def status_rows(self) -> list[tuple[str, StrOrPromise, int]]:
         return [(value, label, self.counts.get(value, 0)) for value, label in TaskStatus.choices]
 
     def drill(self, **extra) -> str:
@@ -121,7 +133,7 @@ def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
     return list(plans.distinct().order_by("-date", "pk"))
 
 
-def dashboard_tasks(plans: list[Plan], filters: DashboardFilters) -> QuerySet[Task]:
+def dashboard_tasks(plans: list[Plan], filters: DashboardFilters) -> TaskQuerySet:
     """The tasks every number of the dashboard counts: those of the plans, narrowed by filters."""
     tasks = Task.objects.filter(plan__in=plans)
     if filters.partner is not None:
@@ -171,17 +183,17 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         )
         .order_by()
     )
-    for row in timed:
-        panels[row["plan_id"]].overdue = row["overdue"]
-        panels[row["plan_id"]].due_soon = row["soon"]
+    for timing in timed:
+        panels[timing["plan_id"]].overdue = timing["overdue"]
+        panels[timing["plan_id"]].due_soon = timing["soon"]
     planned = (
         BudgetLine.objects.filter(task__in=tasks)
         .values("task__plan_id")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    for row in planned:
-        panels[row["task__plan_id"]].funds_planned = row["total"] or Decimal(0)
+    for budget in planned:
+        panels[budget["task__plan_id"]].funds_planned = budget["total"] or Decimal(0)
     spent = (
         ReportEntry.objects.filter(
             task__in=tasks, role=EntryRole.LEAD, report__status=ReportStatus.ACCEPTED
@@ -190,8 +202,8 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         .annotate(total=Sum("funds_spent"))
         .order_by()
     )
-    for row in spent:
-        panels[row["task__plan_id"]].funds_spent = row["total"] or Decimal(0)
+    for spending in spent:
+        panels[spending["task__plan_id"]].funds_spent = spending["total"] or Decimal(0)
     panel_list = list(panels.values())
     current_round = (
         rounds_visible_to(user).filter(status=RoundStatus.OPEN).order_by("deadline", "pk").first()
@@ -261,9 +273,10 @@ def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upc
         label = _("Hạn nộp báo cáo đợt %(number)s") % {"number": reporting_round.request_number}
         events.append(Upcoming(reporting_round.deadline, "round", label))
     for meeting in meetings_visible_to(user).filter(start_date__gte=today, start_date__lte=horizon):
-        events.append(
-            Upcoming(meeting.start_date, "meeting", meeting_label(meeting), meeting.place)
-        )
+        if meeting.start_date is not None:  # always, as filtered: for mypy
+            events.append(
+                Upcoming(meeting.start_date, "meeting", meeting_label(meeting), meeting.place)
+            )
     return sorted(events, key=lambda event: (event.day, event.kind, event.label))
 
 

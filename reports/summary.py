@@ -128,13 +128,13 @@ def round_summary(reporting_round: ReportingRound) -> RoundSummary:
         .order_by("agency__name")
     )
     latest: dict[int, ReportEntry] = {}
-    for entry in (
+    for lead_entry in (
         ReportEntry.objects.filter(report__in=reports, role=EntryRole.LEAD)
         .exclude(status="")
         .select_related("report")
         .order_by("report__submitted_at", "pk")
     ):
-        latest[entry.task_id] = entry
+        latest[lead_entry.task_id] = lead_entry
 
     rows: list[TaskRow] = []
     by_status: Counter = Counter()

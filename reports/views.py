@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,7 +71,8 @@ def round_list(request):
             )
         }
     for reporting_round in rounds:
-        reporting_round.my_report = mine.get(reporting_round.pk)
+        # Read by the template only: no field of ReportingRound.
+        reporting_round.my_report = mine.get(reporting_round.pk)  # type: ignore[attr-defined]
     return render(request, "reports/round_list.html", {"rounds": rounds})
 
 
@@ -107,7 +110,7 @@ def round_open(request):
 @login_required
 def round_detail(request, pk: int):
     reporting_round = permissions.round_get_for_user(request.user, pk)
-    context = {"round": reporting_round, "plans": reporting_round.plans.all()}
+    context: dict[str, Any] = {"round": reporting_round, "plans": reporting_round.plans.all()}
     if request.user.role == Role.REPORTER:
         context["my_report"] = Report.objects.filter(
             reporting_round=reporting_round, agency_id=request.user.agency_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 from agreements.official import date_line, date_short, money
@@ -26,6 +27,9 @@ from .official import (
     vn_int,
     vn_percent,
 )
+
+if TYPE_CHECKING:
+    from .charts import Chart
 
 _REPORT_STATES = {
     "draft": "Đang soạn, chưa nộp",
@@ -53,7 +57,7 @@ class Para:
 
 @dataclass
 class Figure:
-    chart: object  # charts.Chart
+    chart: Chart
 
 
 @dataclass

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -68,7 +69,7 @@ CENTER = WD_ALIGN_PARAGRAPH.CENTER
 # -- document and paragraphs ------------------------------------------------------------------
 
 
-def new_document(title: str, author: str) -> Document:
+def new_document(title: str, author: str) -> DocxDocument:
     """A4 portrait with the official margins; Times New Roman 14 for every script."""
     doc = Document()
     normal = doc.styles["Normal"]

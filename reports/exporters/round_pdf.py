@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,7 +18,7 @@ FILENAME_PREFIX = "bao-cao-tong-hop"
 
 
 def _blocks(doc: SummaryDocument) -> list[dict]:
-    out = []
+    out: list[dict[str, Any]] = []
     for block in doc.blocks:
         if isinstance(block, Para):
             out.append({"kind": "para", "style": block.style, "text": html_nobreak(block.text)})

@@ -8,6 +8,8 @@ so unstyled cells and whatever the user types later match the official documents
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -44,7 +46,7 @@ _HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 class Sheet:
     """A write-only sheet with the few cell kinds the report needs."""
 
-    def __init__(self, wb: Workbook, title: str, widths: list[float], *, landscape=False):
+    def __init__(self, wb: Workbook, title: str, widths: Sequence[float], *, landscape=False):
         self.ws = wb.create_sheet(title)
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
@@ -90,9 +92,11 @@ class Sheet:
 
 def new_workbook() -> Workbook:
     wb = xlsx_workbook()
-    # Default font of the workbook (style 0 and the "Normal" style): Times New Roman.
-    wb._fonts = IndexedList([_BASE])
-    wb._named_styles["Normal"].font = _BASE
+    # Default font of the workbook (style 0 and the "Normal" style): Times New Roman. Set in
+    # openpyxl's private style tables, which its stubs do not declare.
+    styles: Any = wb
+    styles._fonts = IndexedList([_BASE])
+    styles._named_styles["Normal"].font = _BASE
     return wb
 
 
