@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
@@ -278,8 +279,10 @@ def _unpack(path: Path, scratch: Path) -> dict[str, tuple[Path, int, str]]:
                 digest = hashlib.sha256()
                 size = 0
                 source = archive.extractfile(member)
+                if source is None:  # never for a regular file, checked above
+                    raise BackupError(broken)
                 with target.open("wb") as out:
-                    for chunk in iter(lambda s=source: s.read(CHUNK), b""):
+                    for chunk in iter(partial(source.read, CHUNK), b""):
                         digest.update(chunk)
                         size += len(chunk)
                         out.write(chunk)
@@ -353,7 +356,7 @@ def _remapped_fixture(source: Path, target: Path, manifest: dict, using: str) ->
             if not model_field.is_relation or model_field.auto_created and not model_field.concrete:
                 continue
             related = model_field.related_model
-            kind = {ContentType: "ct", Permission: "perm"}.get(related)
+            kind = {ContentType: "ct", Permission: "perm"}.get(related) if related else None
             if kind:
                 fields.setdefault(_label(model), {})[model_field.name] = kind
     rows = json.loads(source.read_text(encoding="utf-8"))
@@ -373,7 +376,9 @@ def _history_paused() -> Iterator[None]:
     """Loading writes many-to-many links, which django-simple-history would record as new
     changes: the archive already holds the history as it was."""
     previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", _UNSET)
-    settings.SIMPLE_HISTORY_ENABLED = False
+    # A setting of simple-history's own, which the project leaves unset (django-stubs knows
+    # only the settings modules define).
+    settings.SIMPLE_HISTORY_ENABLED = False  # type: ignore[misc]
     try:
         yield
     finally:
@@ -466,7 +471,7 @@ def backup_restore(
                     )
                 with default_storage.open(name, "rb") as handle:
                     digest = hashlib.sha256()
-                    for chunk in iter(lambda h=handle: h.read(CHUNK), b""):
+                    for chunk in iter(partial(handle.read, CHUNK), b""):
                         digest.update(chunk)
                 if digest.hexdigest() != entry["sha256"]:
                     raise BackupError(

@@ -6,6 +6,7 @@ Only for trying the app: the command that calls this refuses in production.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -60,7 +61,7 @@ def demo_reports_load() -> list[str]:
             or coordinator
         )
         report = report_start(reporting_round=reporting_round, agency=agency, user=author)
-        entries = {}
+        entries: dict[int, dict[str, Any]] = {}
         for entry in report.entries.select_related("task"):
             done = entry.task.timeframe_text in ("2020", "2021")
             entries[entry.pk] = {

@@ -367,7 +367,9 @@ class ProvinceBuilder:
             user.set_unusable_password()
             users.append(user)
         _bulk(users, User)
-        groups = {role: Group.objects.get(name=name) for role, name in GROUP_NAMES.items()}
+        groups: dict[str, Group] = {
+            role: Group.objects.get(name=name) for role, name in GROUP_NAMES.items()
+        }
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=u.pk, group_id=groups[u.role].pk) for u in users]
         )
@@ -794,7 +796,8 @@ def province_users(province: Locality) -> tuple[User, dict[int, User]]:
     for user in User.objects.filter(province=province, role=Role.REPORTER, is_active=True).order_by(
         "-pk"
     ):
-        reporters[user.agency_id] = user
+        if user.agency_id is not None:  # a reporter always has one (User.clean)
+            reporters[user.agency_id] = user
     return coordinator, reporters
 
 
@@ -908,6 +911,7 @@ def round_generate(
 
 def _entry_fill(entry: ReportEntry, rng: random.Random, year: int, targets) -> None:
     task = entry.task
+    choices: tuple[tuple[str, int], ...]
     if task.ongoing or task.recurrence:
         choices = ((TaskStatus.IN_PROGRESS, 80), (TaskStatus.DONE, 10), (TaskStatus.DELAYED, 10))
     elif task.end_date is None:
@@ -943,7 +947,7 @@ def _entry_fill(entry: ReportEntry, rng: random.Random, year: int, targets) -> N
     entry.status = status
     reason = rng.choice(REASONS)
     delegations = rng.randint(1, 4)
-    entry.result = {
+    results: dict[str, str] = {
         TaskStatus.DONE: f"Đã hoàn thành: tổ chức {delegations} đợt làm việc với phía bạn, "
         f"{rng.randint(5, 40)} lượt cán bộ tham gia; hai bên đã ký biên bản ghi nhận kết quả.",
         TaskStatus.IN_PROGRESS: f"Đang triển khai: đã tổ chức {delegations} đợt làm việc; "
@@ -952,7 +956,8 @@ def _entry_fill(entry: ReportEntry, rng: random.Random, year: int, targets) -> N
         TaskStatus.NOT_STARTED: f"Chưa triển khai do {reason}.",
         TaskStatus.CANCELLED: f"Không thực hiện do {reason}.",
         TaskStatus.DEFERRED: "Hai bên thống nhất chuyển sang giai đoạn sau.",
-    }[status]
+    }
+    entry.result = results[status]
     if status in (TaskStatus.DONE, TaskStatus.IN_PROGRESS) and rng.random() < 0.5:
         entry.funds_spent = Decimal(rng.randint(2, 60) * 10_000_000)
     if targets and status in (TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.DELAYED):

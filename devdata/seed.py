@@ -8,10 +8,12 @@ overwrites what users have edited since.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,6 +58,13 @@ class SeedStats:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _date_required(data: Mapping[str, Any], key: str, where: str) -> date:
+    day = _date(data.get(key))
+    if day is None:
+        raise SeedError(f"{where}: thiếu {key}")
+    return day
 
 
 class SeedLoader:
@@ -222,7 +231,9 @@ class SeedLoader:
         plan.agreements.set([agreements[k] for k in data.get("agreements", [])])
         for deadline in data.get("report_deadlines", []):
             ReportDeadline.objects.create(
-                plan=plan, date=_date(deadline["date"]), text=deadline.get("text", "")
+                plan=plan,
+                date=_date_required(deadline, "date", f"{plan.number}: hạn báo cáo"),
+                text=deadline.get("text", ""),
             )
         self.stats.plans += 1
         self.position = 0
@@ -313,14 +324,15 @@ class SeedLoader:
             if plan is None:
                 raise SeedError(f"Đợt báo cáo {number}: chưa có văn bản {plan_number}")
             plans.append(plan)
+        where = f"Đợt báo cáo {number}"
         reporting_round = ReportingRound(
             province=province,
             request_number=number,
-            request_date=_date(data["request_date"]),
+            request_date=_date_required(data, "request_date", where),
             summary=data.get("summary", ""),
-            period_start=_date(data["period_start"]),
-            period_end=_date(data["period_end"]),
-            deadline=_date(data["deadline"]),
+            period_start=_date_required(data, "period_start", where),
+            period_end=_date_required(data, "period_end", where),
+            deadline=_date_required(data, "deadline", where),
             outline=data.get("outline", []),
             body=data.get("body", []),
             status=data.get("status", "closed"),

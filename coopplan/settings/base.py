@@ -3,6 +3,7 @@
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -217,7 +218,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Readable lines on the console; production switches the same handler to JSON lines. Every
 # formatter passes its lines through coopplan.observability.redact (no secret of an address in a
 # log), and Django's own loggers write through this handler only.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "coopplan.observability.RequestIdFilter"}},

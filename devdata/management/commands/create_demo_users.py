@@ -50,5 +50,5 @@ class Command(BaseCommand):
                 user_apply_role(user)
                 rows.append((username, role.label, agency_name or province_name))
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
-        for username, role, where in rows:
-            self.stdout.write(f"  {username:<12} {role:<28} {where}")
+        for username, role_label, where in rows:
+            self.stdout.write(f"  {username:<12} {role_label:<28} {where}")

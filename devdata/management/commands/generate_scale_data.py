@@ -1,5 +1,7 @@
 """Realistic data at national scale, the same for the same seed (see devdata/scale.py)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -42,7 +44,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        counts = {dest: _count(flag, options[dest]) for dest, flag, _default in COUNTS}
+        counts: dict[str, Any] = {
+            dest: _count(flag, options[dest]) for dest, flag, _default in COUNTS
+        }
         spec = ScaleSpec(**counts, seed=_count("--seed", options["seed"]), append=options["append"])
         try:
             spec.validate()
