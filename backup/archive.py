@@ -376,14 +376,13 @@ def _history_paused() -> Iterator[None]:
     """Loading writes many-to-many links, which django-simple-history would record as new
     changes: the archive already holds the history as it was."""
     previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", _UNSET)
-    # A setting of simple-history's own, which the project leaves unset (django-stubs knows
-    # only the settings modules define).
-    settings.SIMPLE_HISTORY_ENABLED = False  # type: ignore[misc]
+    settings.SIMPLE_HISTORY_ENABLED = False
     try:
         yield
     finally:
         if previous is _UNSET:
-            del settings.SIMPLE_HISTORY_ENABLED
+            # delattr: the setting is simple-history's, unknown to django-stubs' settings type.
+            delattr(settings, "SIMPLE_HISTORY_ENABLED")
         else:
             settings.SIMPLE_HISTORY_ENABLED = previous
 
