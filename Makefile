@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve migrate seed test lint bench clean loadtest loadtest-faults messages
+.PHONY: install install-dev run serve migrate seed test lint typecheck bench clean loadtest loadtest-faults messages
 
 install: $(VENV)/.installed
 
@@ -36,12 +36,17 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with django-stubs on the app packages; what it checks is set in pyproject.toml.
+typecheck: install-dev
+	$(BIN)/mypy
+
 # Three runs: transactional tests (real commits from threads, the browser's live server) flush the
 # database when they end, so they must not share a run with the tests that rely on the seed loaded
 # once per session. pytest exits 5 when it selects nothing; that is fine, except for the browser
 # run in CI (COOPPLAN_REQUIRE_BROWSER=1).
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=coopplan.settings.test
+	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not transactional"
 	$(BIN)/pytest -m transactional || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
 	$(BIN)/pytest -m browser || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
