@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 from django.db.models import Model
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class _RequestUser(enum.Enum):
@@ -22,7 +22,7 @@ REQUEST_USER: Final = _RequestUser.REQUEST_USER
 def history_note(
     instance: Model,
     *,
-    user: User | None | _RequestUser = REQUEST_USER,
+    user: AbstractBaseUser | None | _RequestUser = REQUEST_USER,
     reason: str | None = None,
 ) -> None:
     """Say who makes the next saves (and deletes) of ``instance``, and why.

@@ -7,15 +7,17 @@ change, so a forged id never tells what exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from .models import Agency, Agreement, Locality, Meeting, Plan, ReportDeadline
 
-if TYPE_CHECKING:
-    from accounts.permissions import AnyUser
+# What ``request.user`` is, as far as this app knows: accounts (above it) defines the user
+# model, whose province and role are read here by name only.
+AnyUser: TypeAlias = AbstractUser | AnonymousUser
 
 
 def _province_id(user: AnyUser) -> int | None:

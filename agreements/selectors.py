@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
@@ -15,11 +15,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .filters import AgreementFilter, MeetingFilter
 from .models import Agreement, Meeting, Plan, PlanKind
-from .permissions import agreements_visible_to, meetings_visible_to
+from .permissions import AnyUser, agreements_visible_to, meetings_visible_to
 from .services import plan_status_choices
-
-if TYPE_CHECKING:
-    from accounts.permissions import AnyUser
 
 # -- lists ------------------------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ from .text import fold, normalize
 from .uploads import DOCUMENT_KINDS, upload_validate
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    # The user model is accounts' (above this app): here, Django's abstract user.
+    from django.contrib.auth.models import AbstractUser
 
 
 class AgencyIndex:
@@ -127,7 +128,7 @@ def _assign(instance: Any, fields: Mapping[str, Any], allowed: Iterable[str]) ->
 def agreement_create(
     *,
     province: Locality,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     file: Any = None,
@@ -150,7 +151,7 @@ def agreement_create(
 def agreement_update(
     *,
     agreement: Agreement,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     file: Any = None,
@@ -171,7 +172,7 @@ def agreement_update(
     return agreement
 
 
-def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: User) -> None:
+def _m2m_set(instance: Any, name: str, values: Iterable[Any], user: AbstractUser) -> None:
     """Set a many-to-many field only when it changes: each change is a history record."""
     wanted = {v.pk for v in values}
     manager = getattr(instance, name)
@@ -205,7 +206,7 @@ def _meeting_check(meeting: Meeting) -> None:
 def meeting_create(
     *,
     province: Locality,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     agreements: Iterable[Agreement] = (),
@@ -228,7 +229,7 @@ def meeting_create(
 def meeting_update(
     *,
     meeting: Meeting,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -307,7 +308,7 @@ def _descends_from(candidate: Plan, ancestor: Plan) -> bool:
 def plan_create(
     *,
     province: Locality,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] = (),
     agreements: Iterable[Agreement] = (),
@@ -330,7 +331,7 @@ def plan_create(
 def plan_update(
     *,
     plan: Plan,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -380,7 +381,7 @@ def plan_status_choices(plan: Plan) -> list[tuple[str, str]]:
 def _plan_transition(
     *,
     plan: Plan,
-    user: User | None,
+    user: AbstractUser | None,
     target: str,
     action: str,
     reason: str,
@@ -433,7 +434,7 @@ def _plan_issuable(stored: Plan) -> None:
 
 
 @transaction.atomic
-def plan_issue(*, plan: Plan, user: User | None, expected: str | None = None) -> Plan:
+def plan_issue(*, plan: Plan, user: AbstractUser | None, expected: str | None = None) -> Plan:
     """Dự thảo → ban hành: the document needs its number and date first."""
     return _plan_transition(
         plan=plan,
@@ -447,7 +448,7 @@ def plan_issue(*, plan: Plan, user: User | None, expected: str | None = None) ->
 
 
 @transaction.atomic
-def plan_close(*, plan: Plan, user: User, expected: str | None = None) -> Plan:
+def plan_close(*, plan: Plan, user: AbstractUser, expected: str | None = None) -> Plan:
     """Ban hành → kết thúc: the period is over; the plan's tasks and reports stay as they are."""
     return _plan_transition(
         plan=plan,
@@ -463,7 +464,7 @@ def plan_close(*, plan: Plan, user: User, expected: str | None = None) -> Plan:
 def plan_reopen(
     *,
     plan: Plan,
-    user: User,
+    user: AbstractUser,
     reason: str,
     to: str = PlanStatus.DRAFT,
     expected: str | None = None,
@@ -488,7 +489,7 @@ def plan_reopen(
 def directive_create(
     *,
     meeting: Meeting,
-    user: User,
+    user: AbstractUser,
     fields: Mapping[str, Any],
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
@@ -523,21 +524,22 @@ def _agency_fields(
     agency.email = (email or "").strip()
 
 
-def _agency_check(user: User, province: Locality) -> None:
+def _agency_check(user: AbstractUser, province: Locality) -> None:
     from django.core.exceptions import PermissionDenied
 
     from .permissions import may_manage_agencies
 
     if not may_manage_agencies(user):
         raise PermissionDenied
-    if not user.is_superuser and province.pk != user.province_id:
+    # The province is a field of accounts' user model, read by name as in .permissions.
+    if not user.is_superuser and province.pk != getattr(user, "province_id", None):
         raise PermissionDenied
 
 
 @transaction.atomic
 def agency_create(
     *,
-    user: User,
+    user: AbstractUser,
     province: Locality,
     name: str,
     short_name: str = "",
@@ -560,7 +562,7 @@ def agency_create(
 @transaction.atomic
 def agency_update(
     *,
-    user: User,
+    user: AbstractUser,
     agency: Agency,
     name: str,
     short_name: str = "",
