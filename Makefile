@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install install-dev run serve migrate seed test lint typecheck bench clean loadtest loadtest-faults messages
+.PHONY: install install-dev run serve migrate seed test lint typecheck bench clean loadtest loadtest-faults messages screenshots
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,16 @@ loadtest-faults: install-dev
 BENCH_SCALE ?= national
 bench: install-dev
 	$(BIN)/python bench/run.py --scale $(BENCH_SCALE)
+
+# Every screen for each role (reporter, coordinator, leader, province administrator), phone
+# (390 px) and desktop, on the demo data: var/screenshots/index.html shows them side by side.
+# The same walk as tests/browser/test_screens.py, without axe-core (COOPPLAN_SCREENSHOTS_AXE=1 to
+# run it too); it fails when a screen scrolls sideways, after writing every screenshot.
+screenshots: install-dev
+	rm -rf var/screenshots
+	COOPPLAN_SCREENSHOTS=$(CURDIR)/var/screenshots $(BIN)/pytest -m browser -p no:randomly -q \
+		tests/browser/test_screens.py
+	@echo "Ảnh chụp màn hình: var/screenshots/index.html"
 
 # Vietnamese for what Django's own catalog leaves in English (tests/test_locale.py checks the .mo).
 messages:

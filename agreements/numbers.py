@@ -21,6 +21,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import EDIT_EMPTY_LABEL, blank_choice_relabel
+
 # What fits every database the project runs on (PostgreSQL's signed columns).
 SMALL_MAX = 32767
 INTEGER_MAX = 2147483647
@@ -129,7 +131,8 @@ class MoneyField(WholeNumberField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(max_value=10**max_digits - 1, min_value=0, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "0"})
+        # No placeholder: a grey "0" in an empty box reads as a value already given.
+        self.widget.attrs.update({"inputmode": "numeric"})
 
     def widget_attrs(self, widget):
         return {}  # a text box: "1.500.000" is not a valid <input type=number>
@@ -162,6 +165,9 @@ class IdChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": _("Lựa chọn không hợp lệ: hãy chọn một mục trong danh sách."),
     }
+
+    def __init__(self, queryset, *, empty_label=EDIT_EMPTY_LABEL, **kwargs):
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -199,7 +205,7 @@ def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     """``Meta.formfield_callback`` for ModelForms: the model's number fields as the ones above,
     and its links to other records as ``IdChoiceField``/``IdMultipleChoiceField``."""
     if isinstance(db_field, models.ForeignKey):
-        return db_field.formfield(form_class=IdChoiceField, **kwargs)
+        return blank_choice_relabel(db_field.formfield(form_class=IdChoiceField, **kwargs))
     if isinstance(db_field, models.ManyToManyField):
         return db_field.formfield(form_class=IdMultipleChoiceField, **kwargs)
     if isinstance(db_field, models.DecimalField):
@@ -233,7 +239,7 @@ def number_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
             max_value=top,
             min_value=0 if floor is not None and floor >= 0 else -top,
         )
-    return db_field.formfield(**kwargs)
+    return blank_choice_relabel(db_field.formfield(**kwargs))
 
 
 def _kept(kwargs: dict) -> dict:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from agreements.choices import EDIT_EMPTY_LABEL, FILTER_EMPTY_LABEL
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
 from agreements.models import Agency, AgencyKind, Locality
 from agreements.numbers import (
@@ -161,7 +162,7 @@ class ReportGeneralForm(forms.ModelForm):
 
 class EntryForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Tình hình"), choices=[("", "---------"), *TaskStatus.choices], required=False
+        label=_("Tình hình"), choices=[("", EDIT_EMPTY_LABEL), *TaskStatus.choices], required=False
     )
     result = forms.CharField(
         label=_("Kết quả thực hiện"),
@@ -229,10 +230,16 @@ class ReturnForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    partner = IdChoiceField(label=_("Đối tác"), queryset=None, required=False)
-    plan = IdChoiceField(label=_("Kế hoạch"), queryset=None, required=False)
+    partner = IdChoiceField(
+        label=_("Đối tác"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
+    )
+    plan = IdChoiceField(
+        label=_("Kế hoạch"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
+    )
     field = forms.CharField(label=_("Lĩnh vực"), required=False)
-    agency = IdChoiceField(label=_("Đơn vị chủ trì"), queryset=None, required=False)
+    agency = IdChoiceField(
+        label=_("Đơn vị chủ trì"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,3 +317,25 @@ class AgencyForm(forms.Form):
 
 class AgencyEditForm(AgencyForm):
     active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
+
+
+GAP_MESSAGE = _("Cần điền trước khi nộp báo cáo.")
+
+
+def report_forms_mark_gaps(
+    gaps: list[tuple[int | None, str, str]],
+    general: ReportGeneralForm,
+    entry_forms: list[EntryForm],
+) -> None:
+    """Each gap a refused submission left (reports.services.report_gaps) becomes an error on its
+    own field, so the page marks it in place; the forms show the saved draft, unbound."""
+    by_entry = {form.entry.pk: form for form in entry_forms}
+    for entry_id, name, _label in gaps:
+        form = general if entry_id is None else by_entry.get(entry_id)
+        if form is None or name not in form.fields:
+            continue
+        if not hasattr(form, "cleaned_data"):
+            # An unbound form cleans to no errors and no data; add_error then needs the latter.
+            form.full_clean()
+            form.cleaned_data = {}
+        form.add_error(name, GAP_MESSAGE)

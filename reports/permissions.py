@@ -125,3 +125,14 @@ SCOPES: dict[type[Model], Any] = {
     ReminderLog: reminder_logs_visible_to,
     DocumentJob: document_jobs_visible_to,
 }
+
+
+def attachment_get_for_change(user: Any, pk: Any) -> Attachment:
+    """A report's file, for someone who may edit that report: a reporter of its agency, or a
+    coordinator of its province (who enters a paper report on an agency's behalf). Anyone else
+    gets 404, as for a file that does not exist. Whether the report is still being written is
+    the service's rule (reports.services.attachment_remove)."""
+    queryset = attachments_visible_to(user)
+    if getattr(user, "role", None) not in (Role.REPORTER, Role.COORDINATOR):
+        queryset = queryset.none()
+    return get_or_404(queryset.select_related("report__reporting_round"), pk)

@@ -381,18 +381,7 @@ def report_save(
 
 def report_missing_fields(report: Report) -> list[str]:
     """Human names of what a submission still lacks, in form order."""
-    missing = [
-        str(cast(Field, Report._meta.get_field(name)).verbose_name)
-        for name in REQUIRED_GENERAL
-        if getattr(report, name) in (None, "")
-    ]
-    for entry in report.entries.filter(role=EntryRole.LEAD).select_related("task"):
-        label = entry.task.number or entry.task.content[:40]
-        if not entry.status:
-            missing.append(_("tình hình thực hiện nhiệm vụ %(task)s") % {"task": label})
-        if not entry.result.strip():
-            missing.append(_("kết quả thực hiện nhiệm vụ %(task)s") % {"task": label})
-    return missing
+    return [label for _entry, _field, label in report_gaps(report)]
 
 
 @transaction.atomic
@@ -487,3 +476,42 @@ def parse_money(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
     return Decimal(str(value).replace(".", "").replace(" ", "").replace(",", ""))
+
+
+def report_gaps(report: Report) -> list[tuple[int | None, str, str]]:
+    """What a submission still lacks, in form order: ``(entry id or None for the general part,
+    field name, human name)``. The report page marks each on its field."""
+    gaps: list[tuple[int | None, str, str]] = [
+        (None, name, str(cast(Field, Report._meta.get_field(name)).verbose_name))
+        for name in REQUIRED_GENERAL
+        if getattr(report, name) in (None, "")
+    ]
+    for entry in report.entries.filter(role=EntryRole.LEAD).select_related("task"):
+        label = entry.task.number or entry.task.content[:40]
+        if not entry.status:
+            gaps.append(
+                (entry.pk, "status", _("tình hình thực hiện nhiệm vụ %(task)s") % {"task": label})
+            )
+        if not entry.result.strip():
+            gaps.append(
+                (entry.pk, "result", _("kết quả thực hiện nhiệm vụ %(task)s") % {"task": label})
+            )
+    return gaps
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user) -> None:
+    """Take a file off a report that is still being written (draft or returned), by someone who
+    may edit it; refused once the report is handed in or its round closed.
+
+    The file's history keeps the deletion (who, when, which file); the stored bytes go once the
+    deletion has committed: a file sent by mistake must not stay on the server.
+    """
+    # State first (a handed-in report is refused with its reason), then who may edit it.
+    report = _lock_editable(attachment.report, user, None)
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk, report=report)
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment._history_user = user
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -28,4 +28,5 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("files/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

@@ -48,6 +48,7 @@ from .forms import (
     ReturnForm,
     RoundForm,
     outline_as_text,
+    report_forms_mark_gaps,
 )
 from .models import (
     DocumentJob,
@@ -199,6 +200,9 @@ def report_edit(request, pk: int):
     general = ReportGeneralForm(data, files, instance=report, initial={"version": report.version})
     entry_forms = [EntryForm(data, files, entry=entry) for entry in detail["entries"]]
     status = 200
+    if request.method == "GET" and request.GET.get("incomplete"):
+        # Back from a refused submission: each gap is marked on its own field.
+        report_forms_mark_gaps(services.report_gaps(report), general, entry_forms)
     if request.method == "POST":
         if not (general.is_valid() & all([f.is_valid() for f in entry_forms])):
             messages.error(request, _("Chưa lưu: hãy sửa các ô được đánh dấu bên dưới."))
@@ -235,7 +239,8 @@ def report_edit(request, pk: int):
                         )
                     except services.ReportIncomplete as error:
                         messages.error(request, " ".join(error.messages))
-                        return redirect("reports:report_edit", pk=pk)
+                        edit_url = reverse("reports:report_edit", args=[pk])
+                        return redirect(f"{edit_url}?incomplete=1")
                     except (
                         services.ReportConflict,
                         services.ReportStateChanged,
@@ -591,3 +596,24 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'inline; filename="coopplan.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int):
+    """The "Xóa tệp" button of the report page: one file off a report still being written."""
+    attachment = permissions.attachment_get_for_change(request.user, pk)
+    report = attachment.report
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        services.attachment_remove(attachment=attachment, user=request.user)
+    except (services.ReportStateChanged, services.RoundClosed) as refused:
+        messages.error(request, str(refused))
+        if htmx:
+            context = {"attachment": attachment, "report": report, "can_remove": False}
+            return render(request, "reports/_attachment.html", context, status=409)
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _("Đã xóa tệp «%(name)s».") % {"name": attachment.original_name})
+    if htmx:
+        return HttpResponse("")
+    return redirect("reports:report_edit", pk=report.pk)

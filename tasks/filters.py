@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.choices import AnyYesNoSelect
 from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
 from agreements.permissions import agencies_visible_to, plans_visible_to
 from agreements.text import search_terms
@@ -34,12 +35,15 @@ class TaskFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         label=_("Hạn trước ngày"), field_name="end_date", lookup_expr="lte"
     )
-    overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Quá hạn"), method="filter_overdue", widget=AnyYesNoSelect
+    )
     due_soon = django_filters.BooleanFilter(
-        label=_("Đến hạn trong 90 ngày"), method="filter_due_soon"
+        label=_("Đến hạn trong 90 ngày"), method="filter_due_soon", widget=AnyYesNoSelect
     )
     order = django_filters.OrderingFilter(
         label=_("Sắp xếp"),
+        empty_label=_("— Mặc định —"),
         fields=(("end_date", "end"), ("status", "status"), ("plan__date", "plan")),
         field_labels={"end": _("Hạn"), "status": _("Trạng thái"), "plan": _("Kế hoạch")},
     )

@@ -144,6 +144,8 @@ def urls(w):
         "reports:report_return": ("post", f"/reports/{p}/return/"),
         "reports:report_accept": ("post", f"/reports/{p}/accept/"),
         "reports:attachment_download": ("get", f"/files/{a}/"),
+        # The file of a submitted report: its editors are refused (back to the report), others 404.
+        "reports:attachment_remove": ("post", f"/files/{a}/remove/"),
     }
 
 
@@ -214,6 +216,7 @@ EXPECTED = {
     "reports:report_return":       (302, 404, 302, 302, 404),
     "reports:report_accept":       (302, 404, 302, 302, 404),
     "reports:attachment_download": (200, 404, 200, 200, 404),
+    "reports:attachment_remove":   (302, 404, 404, 302, 404),
 }  # fmt: skip
 ROLES = ("own", "other", "leader", "coordinator", "foreign")
 # Reached without logging in, each guarded otherwise and tested in its own file:

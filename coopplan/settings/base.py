@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "coopplan.htmx.HtmxMessagesMiddleware",
+    # A file answered to a download link tells the page it started (coopplan/downloads.py).
+    "coopplan.downloads.DownloadCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +171,9 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["coopplan.formats"]
+# A filter left empty reads "— Tất cả —", not "---------" (agreements/choices.py: edit forms
+# read "— Chọn —").
+FILTERS_EMPTY_CHOICE_LABEL = "— Tất cả —"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))

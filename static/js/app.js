@@ -44,3 +44,133 @@
     }
   });
 })();
+
+/* Confirmation before what cannot be undone (accept, return, delete): a form with data-confirm
+ * asks first. htmx forms use hx-confirm, which htmx asks itself. Without JavaScript the form
+ * carries a required "Tôi xác nhận" checkbox instead (templates/_confirm_nojs.html).
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      var message = form instanceof HTMLFormElement && form.getAttribute("data-confirm");
+      if (message && !window.confirm(message)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+})();
+
+/* "Đang tạo tệp…" while a document is built: a link marked data-download gets a token in its
+ * address; the server answers the file with a cookie carrying that token (coopplan/downloads.py),
+ * which tells this page the download has started. Shown only when the wait is not instant.
+ */
+(function () {
+  "use strict";
+
+  var COOKIE = "coopplan_download";
+  var SHOW_AFTER_MS = 400;
+  var GIVE_UP_MS = 180000;
+  var pending = null;
+
+  function region() {
+    return document.getElementById("download-status");
+  }
+
+  function cookieValue() {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + COOKIE + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function finish() {
+    if (!pending) {
+      return;
+    }
+    window.clearTimeout(pending.show);
+    window.clearInterval(pending.poll);
+    pending.link.removeAttribute("aria-busy");
+    pending = null;
+    var element = region();
+    if (element) {
+      element.hidden = true;
+      element.textContent = "";
+    }
+    document.cookie = COOKIE + "=; Max-Age=0; Path=/; SameSite=Lax";
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    var link = event.target.closest ? event.target.closest("a[data-download]") : null;
+    if (!link) {
+      return;
+    }
+    finish();
+    var token = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set("download_token", token);
+    link.href = url.toString();
+    link.setAttribute("aria-busy", "true");
+    var started = Date.now();
+    pending = {
+      link: link,
+      show: window.setTimeout(function () {
+        var element = region();
+        if (element && pending) {
+          element.textContent = element.dataset.text;
+          element.hidden = false;
+        }
+      }, SHOW_AFTER_MS),
+      poll: window.setInterval(function () {
+        if (cookieValue() === token || Date.now() - started > GIVE_UP_MS) {
+          finish();
+        }
+      }, 200),
+    };
+  });
+
+  // Back from another page (bfcache): no download is pending any more.
+  window.addEventListener("pageshow", finish);
+})();
+
+/* A form sent back with errors: the first field marked invalid gets the focus and comes into
+ * view, on a whole page (a refused submission) as in a part htmx swapped in (an inline form).
+ */
+(function () {
+  "use strict";
+
+  function focusFirstInvalid(root) {
+    var field = root.querySelector('form [aria-invalid="true"]');
+    if (!field) {
+      return;
+    }
+    field.focus({ preventScroll: true });
+    field.scrollIntoView({ block: "center" });
+  }
+
+  focusFirstInvalid(document);
+  // htmx:load: fired on each piece of content htmx has just put in the page. An inline form
+  // just opened (a task, a section, a block) takes the focus too, so typing can start at once.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!(root instanceof Element) || root === document.body) {
+      return;
+    }
+    if (root.querySelector('form [aria-invalid="true"]')) {
+      focusFirstInvalid(root);
+      return;
+    }
+    var field = root.querySelector(
+      "form input:not([type=hidden]):not([disabled]), form select:not([disabled]), form textarea:not([disabled])"
+    );
+    if (field) {
+      field.focus();
+    }
+  });
+})();

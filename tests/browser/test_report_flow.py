@@ -115,7 +115,15 @@ def test_report_submitted_returned_corrected_and_accepted(setting, new_page):
     entry.locator(f'[name="e{first.pk}-funds_spent"]').fill("850.000")
     form.locator('button[name="action"][value="submit"]').click()
 
-    expect(reporter).to_have_url(re.compile(rf"/reports/{report.pk}/edit/$"))
+    expect(reporter).to_have_url(re.compile(rf"/reports/{report.pk}/edit/\?incomplete=1$"))
+    # Each gap is marked on its own field, and the first of them has the focus.
+    form = reporter.locator("form#report-form")
+    expect(form.locator('[name="funds_other"]')).to_have_attribute("aria-invalid", "true")
+    expect(form.locator('[name="funds_other"]')).to_be_focused()
+    expect(form.locator(f'[name="e{second.pk}-result"]')).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(f'[name="e{first.pk}-result"]')).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
     error = reporter.locator("ul.messages li.error")
     expect(error).to_contain_text("Chưa nộp được")
     expect(error).to_contain_text("kinh phí từ nguồn khác")
@@ -149,6 +157,7 @@ def test_report_submitted_returned_corrected_and_accepted(setting, new_page):
     expect(coordinator).to_have_url(re.compile(rf"/reports/{report.pk}/$"))
     expect(coordinator.locator("#report-status")).to_have_text("Đã nộp")
     coordinator.locator('textarea[name="comment"]').fill(RETURN_COMMENT)
+    coordinator.once("dialog", lambda dialog: dialog.accept())  # "Trả lại báo cáo cho …?"
     coordinator.locator('button[name="return"]').click()
     expect_message(coordinator, "success", "Đã trả lại báo cáo")
     expect(coordinator.locator("#report-status")).to_have_text("Bị trả lại")
@@ -174,6 +183,7 @@ def test_report_submitted_returned_corrected_and_accepted(setting, new_page):
     coordinator.reload()
     expect(coordinator.locator("#report-status")).to_have_text("Đã nộp")
     expect(coordinator.locator("main")).to_contain_text("25 học viên Lào tốt nghiệp")
+    coordinator.once("dialog", lambda dialog: dialog.accept())  # "Duyệt báo cáo của …?"
     coordinator.locator('button[name="accept"]').click()
     expect_message(coordinator, "success", "Đã duyệt báo cáo")
     expect(coordinator.locator("#report-status")).to_have_text("Đã duyệt")

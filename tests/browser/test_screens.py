@@ -1,0 +1,100 @@
+"""Every screen, for each role, on a phone (390 × 844) and a desktop: nothing scrolls sideways on
+the phone, axe-core finds no serious or critical WCAG 2.1 AA violation at either size, and no
+choice reads "---------" or "Chưa xác định".
+
+The walk (tests/browser/screens.py) is the same one `make screenshots` saves: with
+COOPPLAN_SCREENSHOTS=<directory> this test writes a full-page screenshot of every screen and an
+index.html to look at them all, and leaves axe-core out (the slow part) unless
+COOPPLAN_SCREENSHOTS_AXE=1.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.screens import (
+    SIZES,
+    Screen,
+    axe_problems,
+    demo_load,
+    log_in,
+    nav_paths,
+    overflow,
+    screens_by_user,
+    screenshot_index,
+    unclear_choices,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server):
+    demo_load()
+    shots_dir = os.environ.get("COOPPLAN_SCREENSHOTS")
+    root = Path(shots_dir) if shots_dir else None
+    with_axe = root is None or os.environ.get("COOPPLAN_SCREENSHOTS_AXE") == "1"
+    shots = []
+    problems: list[str] = []
+    walked = 0
+
+    def visit(page, user, size, screen):
+        nonlocal walked
+        response = page.goto(screen.path)
+        expected = 404 if screen.name == "not-found" else 200
+        if response is None or response.status != expected:
+            problems.append(f"{user} {size} {screen.path}: HTTP {response and response.status}")
+            return
+        if screen.prepare:
+            screen.prepare(page)
+        walked += 1
+        if size == "phone" and (extra := overflow(page)) > 0:
+            problems.append(f"{user} phone {screen.name} {screen.path}: {extra}px too wide")
+        if with_axe:
+            problems.extend(
+                f"{user} {size} {screen.name} {screen.path}: {line}" for line in axe_problems(page)
+            )
+        if size == "phone" and (unclear := unclear_choices(page)):
+            problems.append(f"{user} {screen.name} {screen.path}: choices {sorted(set(unclear))}")
+        if root is not None:
+            path = root / user / size / f"{len(shots):03d}-{screen.name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
+            shots.append((user, size, screen.name, path))
+
+    def context(size):
+        return chromium.new_context(
+            base_url=live_server.url,
+            viewport=SIZES[size],
+            locale="vi-VN",
+            timezone_id="Asia/Bangkok",
+        )
+
+    # Before logging in: the login page.
+    for size in SIZES:
+        ctx = context(size)
+        try:
+            visit(ctx.new_page(), "anonymous", size, Screen("login", "/accounts/login/"))
+        finally:
+            ctx.close()
+
+    for user, screens in screens_by_user().items():
+        for size in SIZES:
+            ctx = context(size)
+            try:
+                page = ctx.new_page()
+                log_in(page, user)
+                missing = nav_paths(page) - {screen.path for screen in screens}
+                if missing:
+                    problems.append(f"{user}: the walk misses menu entries {sorted(missing)}")
+                for screen in screens:
+                    visit(page, user, size, screen)
+            finally:
+                ctx.close()
+
+    if root is not None:
+        print(f"\n{len(shots)} screenshots: {screenshot_index(root, shots)}")
+    assert walked > 150
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
