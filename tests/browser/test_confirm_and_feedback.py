@@ -5,12 +5,14 @@ until its download starts; an evidence file comes off a draft report in place.""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from agreements.models import Plan
+from coopplan.downloads import DownloadCookieMiddleware
 from reports.models import Attachment, Report, ReportStatus
 from reports.services import attachment_add
 from tasks.models import Task
@@ -97,30 +99,47 @@ def test_without_javascript_accepting_and_returning_need_a_tick(chromium, live_s
         context.close()
 
 
-def test_a_document_being_built_says_so_until_its_download_starts(new_page, tmp_path):
+def test_a_document_being_built_says_so_until_its_download_starts(new_page, tmp_path, monkeypatch):
     demo_load()
+    # However fast this machine builds the document, the wait is made longer than a second.
+    answer = DownloadCookieMiddleware.__call__
+
+    def slow(self, request):
+        if "download_token" in request.GET:
+            time.sleep(1.5)
+        return answer(self, request)
+
+    monkeypatch.setattr(DownloadCookieMiddleware, "__call__", slow)
     plan = Plan.objects.get(province__name="Quảng Trị", number="165/QĐ-UBND")
     page = new_page()
     log_in(page, "lanhdao")
     page.goto(f"/plans/{plan.pk}/")
-    status = page.locator("#download-status")
-    expect(status).to_be_hidden()
-
-    # The server is held back until the status has been seen: however fast this machine
-    # builds the PDF, the wait is longer than a second.
-    held = []
-    page.route(re.compile(r"/export/pdf/"), lambda route: held.append(route))
-    page.locator(".downloads").get_by_role("link", name="PDF").click()
-    expect(status).to_be_visible()
-    expect(status).to_have_text(re.compile(r"^Đang tạo tệp…"))
-    assert len(held) == 1 and "download_token=" in held[0].request.url
+    expect(page.locator("#download-status")).to_be_hidden()
+    # While the browser waits for the file it cannot be asked about the page: the page itself
+    # notes what its status line showed, and when.
+    page.evaluate(
+        """() => {
+            const status = document.getElementById("download-status");
+            window.seen = [];
+            new MutationObserver(() => window.seen.push(
+                {hidden: status.hidden, text: status.textContent, at: performance.now()}
+            )).observe(status, {attributes: true, childList: true, subtree: true});
+            window.clickedAt = performance.now();
+        }"""
+    )
     with page.expect_download() as info:
-        held[0].continue_()
+        page.locator(".downloads").get_by_role("link", name="Excel (XLSX)").click()
     download = info.value
-    expect(status).to_be_hidden()
+    page.wait_for_function("document.getElementById('download-status').hidden")
+    seen = page.evaluate("window.seen.map(s => ({...s, at: s.at - window.clickedAt}))")
+    shown = [s for s in seen if not s["hidden"]]
+    assert shown, seen
+    assert shown[0]["text"].startswith("Đang tạo tệp…")
+    assert shown[0]["at"] < 1000  # well before the file comes
+    assert seen[-1]["hidden"] and seen[-1]["at"] > 1500  # gone once it has come
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    assert path.read_bytes().startswith(b"%PDF")
+    assert path.suffix == ".xlsx" and path.read_bytes().startswith(b"PK")
 
 
 def test_an_evidence_file_comes_off_a_draft_in_place(new_page):

@@ -39,13 +39,19 @@ def tab_to(page: Page, selector: str | None = None, *, text: str | None = None, 
     raise AssertionError(f"Tab never reached {selector or ''} {text or ''}")
 
 
+def follow(page: Page, key: str = "Enter") -> None:
+    """Press the key on a focused link or button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def keyboard_log_in(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
     tab_to(page, 'main input[name="username"]')
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
@@ -63,12 +69,12 @@ def test_a_reporter_fills_and_submits_the_report_with_the_keyboard(new_page):
     page.keyboard.press("Tab")
     assert focused(page, "a.skip-link")
     tab_to(page, "header nav a", text="Đợt báo cáo")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page).to_have_url(re.compile(r"/rounds/$"))
     tab_to(page, "main a", text="6452/UBND-ĐN")
-    page.keyboard.press("Enter")
+    follow(page)
     tab_to(page, "main a", text="Tiếp tục soạn")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page).to_have_url(re.compile(rf"/reports/{report.pk}/edit/$"))
 
     tab_to(page, '[name="funds_state_budget"]')
@@ -83,7 +89,7 @@ def test_a_reporter_fills_and_submits_the_report_with_the_keyboard(new_page):
         tab_to(page, f'[name="e{entry.pk}-result"]')
         page.keyboard.type(f"Đã hoàn thành nhiệm vụ {entry.task.number} đúng hạn.")
     tab_to(page, 'button[value="submit"]')
-    page.keyboard.press("Space")
+    follow(page, "Space")
 
     expect(page).to_have_url(re.compile(rf"/reports/{report.pk}/$"))
     expect(page.locator("#report-status")).to_have_text("Đã nộp")
@@ -101,9 +107,9 @@ def test_the_coordinator_adds_a_task_in_place_with_the_keyboard(new_page):
     page = new_page()
     keyboard_log_in(page, "dieuphoi")
     tab_to(page, "header nav a", text="Kế hoạch")
-    page.keyboard.press("Enter")
+    follow(page)
     tab_to(page, "main a", text="165/QĐ-UBND")
-    page.keyboard.press("Enter")
+    follow(page)
     expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
     # A long document: the header offers a way straight to the table.
     tab_to(page, "main a", text="Đến bảng nhiệm vụ")
