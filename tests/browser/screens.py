@@ -138,6 +138,8 @@ def screens_by_user() -> dict[str, list[Screen]]:
         "leduan": [
             *common,
             Screen("report-edit", f"/reports/{draft.pk}/edit/"),
+            # After a refused submission: each gap marked on its field.
+            Screen("report-gaps", f"/reports/{draft.pk}/edit/?incomplete=1"),
             Screen("report-draft", f"/reports/{draft.pk}/"),
         ],
         "dieuphoi": [*common, *reader, *editor],
