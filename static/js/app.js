@@ -146,7 +146,7 @@
   "use strict";
 
   function focusFirstInvalid(root) {
-    var field = root.querySelector('form [aria-invalid="true"]');
+    var field = root.querySelector('[aria-invalid="true"]');
     if (!field) {
       return;
     }
@@ -162,12 +162,13 @@
     if (!(root instanceof Element) || root === document.body) {
       return;
     }
-    if (root.querySelector('form [aria-invalid="true"]')) {
+    if (root.querySelector('[aria-invalid="true"]')) {
       focusFirstInvalid(root);
       return;
     }
-    var field = root.querySelector(
-      "form input:not([type=hidden]):not([disabled]), form select:not([disabled]), form textarea:not([disabled])"
+    var form = root.matches("form") ? root : root.querySelector("form");
+    var field = form && form.querySelector(
+      "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
     );
     if (field) {
       field.focus();
