@@ -52,6 +52,22 @@
 (function () {
   "use strict";
 
+  // htmx reads its answers with scripts off, so a <noscript> in them arrives as live form fields
+  // (the required tick would then stop every htmx form it sits in): gone as soon as it lands.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!(root instanceof Element)) {
+      return;
+    }
+    if (root.matches("noscript")) {
+      root.remove();
+      return;
+    }
+    root.querySelectorAll("noscript").forEach(function (element) {
+      element.remove();
+    });
+  });
+
   document.addEventListener(
     "submit",
     function (event) {
