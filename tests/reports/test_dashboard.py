@@ -1,5 +1,6 @@
 """The leaders' dashboard: plans in force, status counts, overdue, funds, drill-down."""
 
+import re
 from datetime import date
 
 import pytest
@@ -159,17 +160,50 @@ def test_a_forged_filter_is_refused_and_shown(leader_client, khanh_hoa):
     assert {p.plan.number for p in response.context["panels"]} == {"165/QĐ-UBND", "6452/UBND-ĐN"}
 
 
-def test_round_panel_shows_submission_state(leader_client, coordinator):
-    from tests.reports.factories import open_round
+def test_round_panel_counts_each_agency_by_state(client):
+    """Six agencies owe a report in a round past its deadline, four of them wrote one: the panel
+    counts every state, and "overdue" is everyone who has handed in nothing yet."""
+    from accounts.models import Role
+    from reports.models import ReportStatus
+    from tests.factories import (
+        AgencyFactory,
+        LocalityFactory,
+        PlanFactory,
+        TaskFactory,
+        UserFactory,
+    )
+    from tests.reports.factories import ReportingRoundFactory, report_in_state
 
-    open_round(coordinator, number="77/UBND-ĐN", deadline=date(2099, 1, 1))
-    response = leader_client.get("/dashboard/")
-    state = response.context["round_state"]
-    assert state["owing"] > 0
-    counts = {key: count for key, _label, count in state["counts"]}
+    province = LocalityFactory()
+    office = AgencyFactory(province=province, name="Sở Ngoại vụ")
+    coordinator = UserFactory(role=Role.COORDINATOR, province=province, agency=office)
+    agencies = AgencyFactory.create_batch(6, province=province)
+    plan = PlanFactory(province=province)
+    for agency in agencies:
+        TaskFactory(plan=plan, lead_agencies=[agency])
+    TaskFactory(plan=plan, lead_agencies=agencies[:2])  # two tasks still make one report each
+    reporting_round = ReportingRoundFactory(
+        user=coordinator,
+        plans=[plan],
+        request_number="77/UBND-ĐN",
+        request_date=date(2024, 12, 15),
+        period_end=date(2024, 12, 31),
+        deadline=date(2025, 1, 15),
+    )
+    states = [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED]
+    states.append(ReportStatus.ACCEPTED)
+    for agency, status in zip(agencies, states, strict=False):
+        report_in_state(
+            reporting_round=reporting_round, agency=agency, status=status, coordinator=coordinator
+        )
+    client.force_login(UserFactory(role=Role.LEADER, province=province))
+
+    response = client.get("/dashboard/")
+    text = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "Đợt báo cáo đang mở: 77/UBND-ĐN" in text
+    assert "Hạn nộp 15/01/2025 Quá hạn · 6 đơn vị phải báo cáo" in text
     assert (
-        sum(counts[k] for k in ("not_started", "draft", "submitted", "returned", "accepted"))
-        >= state["owing"]
+        "Chưa nộp: 2 · Đang soạn: 1 · Đã nộp: 1 · Bị trả lại: 1 · Đã duyệt: 1 · Quá hạn: 4" in text
     )
     assert "round-summary-pdf" in response.content.decode()
 

@@ -143,14 +143,19 @@ def test_wrong_files_are_refused_with_their_name_and_nothing_is_saved(
     assert report.version == 0 and report.delegations_out is None
 
 
-def test_oversize_file_is_refused(setup, monkeypatch):
+def test_oversize_file_is_refused(setup):
+    from reports.uploads import MAX_UPLOAD_BYTES
+
     client, report = setup
-    monkeypatch.setattr("agreements.uploads.MAX_UPLOAD_BYTES", 1024)
+    # One byte over the real limit: the message must state the limit the check applies.
+    size = MAX_UPLOAD_BYTES + 1
     data = form_data(report)
-    data["agreement_file"] = SimpleUploadedFile("lon.pdf", PDF + b"0" * 2048)
+    data["agreement_file"] = SimpleUploadedFile("lon.pdf", PDF + b"0" * (size - len(PDF)))
     response = client.post(f"/reports/{report.pk}/edit/", data)
     assert response.status_code == 400
-    assert "vượt giới hạn 20 MB" in response.content.decode()
+    limit_mb = MAX_UPLOAD_BYTES / 1024 / 1024
+    expected = f"Tệp «lon.pdf» nặng {size / 1024 / 1024:.1f} MB, vượt giới hạn {limit_mb:g} MB."
+    assert expected in response.content.decode()
     assert not Attachment.objects.exists()
 
 
