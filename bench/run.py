@@ -13,9 +13,9 @@ Measured, in one process, with DEBUG off (settings: coopplan.settings.dev, DEBUG
 - pages through Django's test ``Client`` (``force_login``): median and p95 wall time of
   repeated requests after two warm-ups, and the SQL queries of one more request
   (``CaptureQueriesContext``, kept out of the timed requests);
-- exports (a 60-task plan as PDF/XLSX/DOCX; the large round's summary): median time, then one
-  more run under ``tracemalloc`` for the peak of Python allocations (tracemalloc slows a run
-  down, so that run is not timed);
+- exports (a 60-task plan as PDF/XLSX/DOCX; the large round's summary and reminder letter):
+  median time, then one more run under ``tracemalloc`` for the peak of Python allocations
+  (tracemalloc slows a run down, so that run is not timed);
 - the import of a 1,000-row XLSX through /plans/import/ (upload, preview, confirm), rolled back;
 - two baselines in the same run: the Django admin changelist of the same tasks with the same
   filter (ratio of our task list to it) and a bare WeasyPrint render of the same appendix HTML
@@ -568,17 +568,20 @@ def main() -> None:
     from reports.selectors import round_tasks
 
     big_tasks = round_tasks(big_round).count()
-    for fmt in ("pdf", "xlsx", "docx"):
-        print(f"  … báo cáo tổng hợp {fmt}", file=sys.stderr, flush=True)
-        render = exporter_for("round", fmt)
-        exports.append(
-            export_measure(
-                f"Báo cáo tổng hợp đợt lớn ({big_tasks} nhiệm vụ), {fmt.upper()}",
-                lambda render=render: render(big_round).content,
-                1,
-                warm=False,
+    # The reminder letter lists every agency that owes the large round a report.
+    big_documents = [("round", "Báo cáo tổng hợp"), ("reminder", "Công văn đôn đốc")]
+    for kind, title in big_documents:
+        for fmt in ("pdf", "xlsx", "docx") if kind == "round" else ("pdf", "docx"):
+            print(f"  … {title.lower()} {fmt}", file=sys.stderr, flush=True)
+            render = exporter_for(kind, fmt)
+            exports.append(
+                export_measure(
+                    f"{title} đợt lớn ({big_tasks} nhiệm vụ), {fmt.upper()}",
+                    lambda render=render: render(big_round).content,
+                    1,
+                    warm=False,
+                )
             )
-        )
     print("Xuất văn bản (trung vị thời gian; bộ nhớ Python cao nhất theo tracemalloc)")
     table(
         ["Văn bản", "trung vị ms", "bộ nhớ MiB", "cỡ tệp KiB"],

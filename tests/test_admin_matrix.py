@@ -17,15 +17,19 @@ URL here reaches, so a package or ModelAdmin that adds a page has to be put in t
 from __future__ import annotations
 
 import os
+import sys
+from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, resolve, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -137,8 +141,21 @@ def build_packages() -> dict:
     }
 
 
-@pytest.fixture
-def world(quang_tri, khanh_hoa, coordinator, coordinator_kh):
+def build_world() -> dict:
+    quang_tri = Locality.objects.get(name="Quảng Trị", country="VN")
+    khanh_hoa = Locality.objects.get(name="Khánh Hòa", country="VN")
+    coordinator = make_user(
+        "coordinator",
+        Role.COORDINATOR,
+        quang_tri,
+        Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ"),
+    )
+    coordinator_kh = make_user(
+        "coordinator_kh",
+        Role.COORDINATOR,
+        khanh_hoa,
+        Agency.objects.get(province=khanh_hoa, name="Sở Ngoại vụ"),
+    )
     x = build_province("MARKER-X", quang_tri, coordinator)
     build_province("MARKER-Y", khanh_hoa, coordinator_kh)
     x.update(build_packages())
@@ -160,7 +177,35 @@ def world(quang_tri, khanh_hoa, coordinator, coordinator_kh):
         "admin_y": admin_y,
         "superuser": superuser,
     }
-    return {"objects": x, "users": users, "hidden_superuser": hidden_superuser}
+    world = {"objects": x, "users": users, "hidden_superuser": hidden_superuser}
+    world["urls"] = all_urls(world)
+    # What a superuser's browser would post on each change page, read once for every role.
+    superuser_client = Client()
+    superuser_client.force_login(superuser)
+    world["forms"] = {
+        key.partition(".")[0]: form_data(superuser_client.get(url))
+        for key, url in world["urls"].items()
+        if key.endswith(".change")
+    }
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module in a transaction rolled back after its last test. Each test
+    runs in a savepoint inside it (pytest-django's ``db``), so none sees another's writes."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 # -- the URLs -----------------------------------------------------------------------------------
@@ -526,10 +571,15 @@ def protected_rows(world, role: str) -> list:
 
 
 def snapshot(rows) -> dict:
-    state = {}
+    """The values of every protected row: one query per model."""
+    pks: dict = defaultdict(list)
     for row in rows:
-        values = type(row)._default_manager.filter(pk=row.pk).values().first()
-        state[(type(row).__name__, str(row.pk))] = values
+        pks[type(row)].append(row.pk)
+    state = {}
+    for model, keys in pks.items():
+        pk_name = model._meta.pk.attname
+        for values in model._default_manager.filter(pk__in=keys).values():
+            state[(model.__name__, str(values[pk_name]))] = values
     return state
 
 
@@ -546,23 +596,29 @@ def user_flags() -> list:
     )
 
 
+COUNTED_TABLES = sorted(m._meta.db_table for m in {*admin.site._registry, PlanBlock})
+
+
 def counts() -> dict:
-    models = set(admin.site._registry) | {PlanBlock}
-    return {m.__name__: m._default_manager.count() for m in models}
+    """Rows per table of every admin model (and plan blocks), in one query."""
+    # Table names from the models' meta, quoted: nothing here comes from a request.
+    quote = connection.ops.quote_name
+    columns = [f"(SELECT COUNT(*) FROM {quote(table)})" for table in COUNTED_TABLES]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        return dict(zip(COUNTED_TABLES, cursor.fetchone(), strict=True))
 
 
-def post_data(superuser_client, url_key: str, urls: dict, forms: dict) -> dict:
+def post_data(url_key: str, forms: dict) -> dict:
     """A complete, valid form for the page (as a superuser's browser would send it), with every
     marker replaced, so that a POST that gets through shows in the database."""
     key, _, page = url_key.partition(".")
     if page == "delete":
         return {"post": "yes"}
-    if page in ("change", "history_detail", "add") and f"{key}.change" in urls:
-        if key not in forms:
-            forms[key] = form_data(superuser_client.get(urls[f"{key}.change"]))
-        data = forms[key]
+    if page in ("change", "history_detail", "add") and key in forms:
         return {
-            k: (v.replace("MARKER", "HACKED") if isinstance(v, str) else v) for k, v in data.items()
+            k: (v.replace("MARKER", "HACKED") if isinstance(v, str) else v)
+            for k, v in forms[key].items()
         }
     if page == "password":
         return {"password1": "Hacked-pw-12345", "password2": "Hacked-pw-12345"}
@@ -615,10 +671,10 @@ def test_matrix_covers_every_admin_url(world):
     served = {route(r) for r in walk(admin.site.get_urls())}
     reached = {
         route(resolve(url.split("?")[0]).route.removeprefix("admin/"))
-        for url in all_urls(world).values()
+        for url in world["urls"].values()
     }
     assert served - reached == set()
-    assert set(all_urls(world)) == set(GET_EXPECTED) == set(POST_EXPECTED)
+    assert set(world["urls"]) == set(GET_EXPECTED) == set(POST_EXPECTED)
 
 
 def test_every_registered_model_is_scoped_or_superuser_only():
@@ -644,15 +700,11 @@ def login(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_admin_url_for_every_role(client, world, role):
-    from django.test import Client
-
-    superuser_client = Client()
-    superuser_client.force_login(world["users"]["superuser"])
     login(client, world, role)
-    urls = all_urls(world)
+    urls = world["urls"]
     index = ROLES.index(role)
     problems = []
-    record, forms = [], {}
+    record = []
     for key, url in urls.items():
         if key == "site.logout":
             continue  # below: it ends the session
@@ -674,20 +726,23 @@ def test_every_admin_url_for_every_role(client, world, role):
             if not response["Location"].startswith(reverse("admin:login")) and key != "site.login":
                 problems.append(f"GET {key}: sent to {response['Location']}, not the login page")
 
+    # Every POST is rolled back, so each starts from the state read here.
+    rows = protected_rows(world, role)
+    before, before_counts, flags = snapshot(rows), counts(), user_flags()
     for key, url in urls.items():
         if key == "site.logout":
             continue
-        data = post_data(superuser_client, key, urls, forms)
-        rows = protected_rows(world, role)
+        data = post_data(key, world["forms"])
         with transaction.atomic():
-            before, before_counts, flags = snapshot(rows), counts(), user_flags()
             response = client.post(url, data)
             after, after_counts = snapshot(rows), counts()
             if role != "superuser" and user_flags() != flags:
                 problems.append(f"POST {key} {url}: changed a user's flags, groups or province")
             transaction.set_rollback(True)
-        # A page may turn the session over (a password set); the rollback loses the new one.
-        login(client, world, role)
+        if settings.SESSION_COOKIE_NAME in response.cookies:
+            # The page turned the session over (a password set) and the rollback lost the new
+            # one: log in again. Any other session is still there.
+            login(client, world, role)
         record.append(("POST", key, response.status_code))
         body = response.content.decode(errors="replace")
         expected = POST_EXPECTED.get(key, (None,) * len(ROLES))[index]
@@ -697,7 +752,7 @@ def test_every_admin_url_for_every_role(client, world, role):
             if marker in body:
                 problems.append(f"POST {key} {url}: shows {marker}")
         if before != after:
-            changed = [k for k in before if before[k] != after[k]]
+            changed = [k for k in before if before[k] != after.get(k)]
             problems.append(f"POST {key} {url}: changed {changed}")
         if role not in ("admin_x", "admin_y", "superuser") and before_counts != after_counts:
             problems.append(f"POST {key} {url}: row counts changed")

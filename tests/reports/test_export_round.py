@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-import time
 import unicodedata
 import zipfile
 from datetime import date, timedelta
@@ -19,17 +17,16 @@ from pypdf import PdfReader
 
 import reports.exporters  # noqa: F401 - registers the round exporters
 from accounts.models import Role
-from agreements.models import Agency, Locality, Plan
+from agreements.models import Agency, Plan
 from agreements.official import date_line, money
 from devdata.demo import demo_reports_load
 from reports.exporters import charts
 from reports.exporters.reminder import reminder_html
 from reports.exporters.round_pdf import round_summary_html
 from reports.models import ReportingRound
-from reports.services import report_save, report_start, report_submit, round_open
+from reports.services import round_open
 from reports.summary import Breakdown, round_summary
 from tasks.exporters.base import exporter_for
-from tasks.services import task_create
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -320,89 +317,3 @@ def test_breakdown_chart_keeps_top_groups_and_adds_up_the_rest():
     assert "Các đơn vị khác (5)" in texts
     assert str(sum(30 - i for i in range(15, 20))) in texts  # the rest, added up
     assert chart.png().startswith(b"\x89PNG")
-
-
-# -- scale --------------------------------------------------------------------------------------
-
-
-def test_a_round_of_a_thousand_tasks_renders_in_every_format(capsys):
-    province = Locality.objects.get(name="Quảng Trị", country="VN")
-    agencies = list(Agency.objects.filter(province=province).exclude(kind="group").order_by("name"))
-    partners = list(Locality.objects.filter(name__in=["Savannakhet", "Salavan"]))
-    coordinator = make_user(
-        "c", Role.COORDINATOR, province, Agency.objects.get(province=province, name="Sở Ngoại vụ")
-    )
-    plan = Plan.objects.create(
-        province=province,
-        kind="plan",
-        number="999/KH-UBND",
-        date=date(2024, 1, 10),
-        title="Kế hoạch thử tải",
-        start_year=2024,
-        end_year=2026,
-    )
-    plan.partners.set(partners)
-    fields = ["Chính trị, đối ngoại", "Kinh tế, thương mại", "Giáo dục", "Y tế", "Văn hóa"]
-    for i in range(1000):
-        task_create(
-            plan=plan,
-            number=f"{i + 1}.",
-            content=f"Nhiệm vụ thử số {i + 1:04d}: hợp tác, trao đổi kinh nghiệm giữa hai tỉnh "
-            "trong lĩnh vực được giao, tổ chức đoàn công tác và báo cáo kết quả định kỳ.",
-            lead_agencies=[agencies[i % len(agencies)]],
-            partners=[partners[i % len(partners)]],
-            field=fields[i % len(fields)],
-            timeframe_text="2024 - 2026",
-            position=(i + 1) * 10,
-        )
-    today = timezone.localdate()
-    reporting_round = round_open(
-        user=coordinator,
-        request_number="999/UBND-ĐN",
-        request_date=today - timedelta(days=30),
-        plans=[plan],
-        period_start=date(2024, 1, 1),
-        period_end=today,
-        deadline=today + timedelta(days=5),
-        summary="V/v báo cáo thử tải",
-    )
-    for agency in agencies[:10]:  # a few agencies report, the rest are missing
-        report = report_start(reporting_round=reporting_round, agency=agency, user=coordinator)
-        entries = {
-            e.pk: {"status": "done", "result": f"Đã hoàn thành nhiệm vụ {e.task.number}"}
-            for e in report.entries.select_related("task")
-        }
-        general = {
-            "delegations_out": 1,
-            "delegations_out_officials": 5,
-            "delegations_in": 1,
-            "funds_state_budget": Decimal(10_000_000),
-            "funds_other": Decimal(0),
-        }
-        report = report_save(
-            report=report,
-            user=coordinator,
-            version=report.version,
-            general=general,
-            entries=entries,
-        )
-        report_submit(report=report, user=coordinator, version=report.version)
-    assert len(round_summary(reporting_round).tasks) == 1000
-
-    timings = {}
-    for kind, fmt in [("round", "pdf"), ("round", "xlsx"), ("round", "docx"), ("reminder", "docx")]:
-        started = time.perf_counter()
-        export = exporter_for(kind, fmt)(reporting_round)
-        timings[f"{kind}.{fmt}"] = time.perf_counter() - started
-        assert export.content
-        if kind == "round" and fmt == "xlsx":
-            wb = load_workbook(io.BytesIO(export.content), read_only=True)
-            assert sum(1 for _ in wb["Nhiệm vụ"].iter_rows()) == 1001
-            wb.close()
-        if kind == "round" and fmt == "pdf":
-            pages = len(PdfReader(io.BytesIO(export.content)).pages)
-    with capsys.disabled():
-        print(f"\n1.000 nhiệm vụ ({pages} trang PDF):")
-        for name, seconds in timings.items():
-            print(f"  {name}: {seconds:.2f} s")
-    assert re.match(r"\d+", str(pages))
