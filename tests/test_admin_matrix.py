@@ -17,7 +17,6 @@ URL here reaches, so a package or ModelAdmin that adds a page has to be put in t
 from __future__ import annotations
 
 import os
-import sys
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -192,20 +191,11 @@ def build_world() -> dict:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module in a transaction rolled back after its last test. Each test
-    runs in a savepoint inside it (pytest-django's ``db``), so none sees another's writes."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            outer.__exit__(*sys.exc_info())
-            raise
-    yield built
-    with django_db_blocker.unblock():
+    """Built once for the module, rolled back after its last test. Each test runs in a savepoint
+    inside it (pytest-django's ``db``), so none sees another's writes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
         transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
 
 
 # -- the URLs -----------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Agency, Plan
+from agreements.models import Agency, Locality, Plan
 from reports.services import report_save, report_start, report_submit
 from tasks.services import task_create
 from tests.factories import make_user
@@ -74,29 +75,53 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("page", "role"), CASES)
-def test_list_pages_query_count_is_fixed(client, coordinator, quang_tri, role, page):
-    reporting_round = open_round(coordinator)
-    users = {
-        "coordinator": coordinator,
-        "reporter": make_user(
-            "cong_thuong",
-            "reporter",
-            quang_tri,
-            Agency.objects.get(province=quang_tri, name="Sở Công thương"),
-        ),
-        "leader": make_user("lanh_dao", "leader", quang_tri, None),
-    }
-    client.force_login(users[role])
-    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
-    lead = Agency.objects.get(province=quang_tri, name="Sở Công thương")
-    url = {
-        "round": f"/rounds/{reporting_round.pk}/",
-        "plan": f"/plans/{plan.pk}/",
-        "timeline": f"/plans/{plan.pk}/timeline/",
-        "agency": f"/agencies/{lead.pk}/",
+def case_url(page: str, world: dict) -> str:
+    return {
+        "round": f"/rounds/{world['round'].pk}/",
+        "plan": f"/plans/{world['plan'].pk}/",
+        "timeline": f"/plans/{world['plan'].pk}/timeline/",
+        "agency": f"/agencies/{world['lead'].pk}/",
     }.get(page, page)
-    before, _ = queries(client, url)
-    grow(coordinator, reporting_round, 12)
-    after, sql = queries(client, url)
-    assert after == before, sql
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Every page counted once as the seed has it, then the data grown once for every case;
+    all rolled back after the module's last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        quang_tri = Locality.objects.get(name="Quảng Trị", country="VN")
+        coordinator = make_user(
+            "coordinator",
+            "coordinator",
+            quang_tri,
+            Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ"),
+        )
+        lead = Agency.objects.get(province=quang_tri, name="Sở Công thương")
+        world = {
+            "round": open_round(coordinator),
+            "plan": Plan.objects.get(province=quang_tri, number="165/QĐ-UBND"),
+            "lead": lead,
+            "users": {
+                "coordinator": coordinator,
+                "reporter": make_user("cong_thuong", "reporter", quang_tri, lead),
+                "leader": make_user("lanh_dao", "leader", quang_tri, None),
+            },
+        }
+        clients = {}
+        for role, user in world["users"].items():
+            clients[role] = Client()
+            clients[role].force_login(user)
+        world["before"] = {
+            (page, role): queries(clients[role], case_url(page, world)) for page, role in CASES
+        }
+        grow(coordinator, world["round"], 12)
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(("page", "role"), CASES)
+def test_list_pages_query_count_is_fixed(client, world, role, page):
+    client.force_login(world["users"][role])
+    before, sql_before = world["before"][(page, role)]
+    after, sql = queries(client, case_url(page, world))
+    assert after == before, f"{sql_before}\n\n-- with 12 more rows of each kind:\n{sql}"

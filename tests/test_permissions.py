@@ -3,9 +3,11 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import get_resolver
 
-from agreements.models import Agency, Agreement, Meeting, Plan
+from accounts.models import User
+from agreements.models import Agency, Agreement, Locality, Meeting, Plan
 from reports.models import DocumentJob, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tasks.models import Section
@@ -18,8 +20,30 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def world(coordinator, coordinator_kh, quang_tri):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module, rolled back after its last test; each test runs in a savepoint
+    inside it (pytest-django's ``db``). Read-only for the tests: re-read a row you compare."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world() -> dict:
+    quang_tri = Locality.objects.get(name="Quảng Trị", country="VN")
+    khanh_hoa = Locality.objects.get(name="Khánh Hòa", country="VN")
+    coordinator = make_user(
+        "coordinator",
+        "coordinator",
+        quang_tri,
+        Agency.objects.get(province=quang_tri, name="Sở Ngoại vụ"),
+    )
+    coordinator_kh = make_user(
+        "coordinator_kh",
+        "coordinator",
+        khanh_hoa,
+        Agency.objects.get(province=khanh_hoa, name="Sở Ngoại vụ"),
+    )
     reporting_round = open_round(coordinator)
     own = reporter_of(quang_tri, "Trường Chính trị Lê Duẩn", "own")
     other = reporter_of(quang_tri, "Sở Công thương", "other")
@@ -335,7 +359,7 @@ def test_people_pages_for_each_role(
     }
     client.force_login(users[PEOPLE_ROLES[role_index]])
     method, url = people_urls(world)[name]
-    target = world["users"]["other"]
+    target = User.objects.get(pk=world["users"]["other"].pk)
     before = (target.password, target.is_active)
     response = getattr(client, method)(url, {"active": "0"} if method == "post" else None)
     assert response.status_code == PEOPLE_EXPECTED[name][role_index], (
