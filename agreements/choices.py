@@ -3,6 +3,9 @@ edited, never Django's "---------" or "Chưa xác định" (a civil servant take
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +29,7 @@ def blank_choice_relabel(field: forms.Field | None, label=EDIT_EMPTY_LABEL) -> f
         if field.empty_label == DJANGO_DASH:
             field.empty_label = label
     elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
+        choices = list(cast(Iterable[tuple[Any, Any]], field.choices))
         if choices and choices[0][0] == "" and choices[0][1] == DJANGO_DASH:
             field.choices = [("", label), *choices[1:]]
     return field

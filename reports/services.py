@@ -500,7 +500,7 @@ def report_gaps(report: Report) -> list[tuple[int | None, str, str]]:
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, user) -> None:
+def attachment_remove(*, attachment: Attachment, user: User) -> None:
     """Take a file off a report that is still being written (draft or returned), by someone who
     may edit it; refused once the report is handed in or its round closed.
 
@@ -511,7 +511,7 @@ def attachment_remove(*, attachment: Attachment, user) -> None:
     report = _lock_editable(attachment.report, user, None)
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk, report=report)
     name, storage = attachment.file.name, attachment.file.storage
-    attachment._history_user = user
+    history_note(attachment, user=user)
     attachment.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
