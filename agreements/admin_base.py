@@ -112,12 +112,15 @@ class ScopedChoicesMixin(_AdminMixinBase):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-def _may_write(request) -> bool:
-    """Writes in the admin: superusers, and administrators of a province (model perms apply)."""
-    from accounts.permissions import may_enter_admin
+def _may_write(admin: Any, request) -> bool:
+    """Writes in the admin: superusers, and administrators of a province (model perms apply).
+
+    Who may enter the admin at all is the site's rule (``coopplan.admin``, from accounts'
+    permissions); it is asked again here through the site, so this app imports nothing above it.
+    """
     from agreements.permissions import may_coordinate
 
-    return may_enter_admin(request.user) and (
+    return admin.admin_site.has_permission(request) and (
         request.user.is_superuser or may_coordinate(request.user)
     )
 
@@ -129,13 +132,13 @@ class ScopedQuerysetMixin(ScopedChoicesMixin):
         return restrict(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request, *args, **kwargs):
-        return _may_write(request) and super().has_add_permission(request, *args, **kwargs)
+        return _may_write(self, request) and super().has_add_permission(request, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        return _may_write(request) and super().has_change_permission(request, obj)
+        return _may_write(self, request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _may_write(request) and super().has_delete_permission(request, obj)
+        return _may_write(self, request) and super().has_delete_permission(request, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects a missing row to the admin index with "doesn't exist"; here missing
