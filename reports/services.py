@@ -351,9 +351,9 @@ def report_save(
         locked.entered_by = user
     locked.version += 1
     history_note(locked, user=user)
-    # Checked in memory: the round and the agency are the locked row's own, the one entering it
-    # is the signed-in user, and neither the round nor the agency changes, so the one-report-
-    # per-agency rule cannot break here. Those checks cost a query each.
+    # The round and the agency are the locked row's own (unchanged, so the one-report-per-agency
+    # rule holds as before) and the one entering it is the signed-in user: their existence and
+    # uniqueness checks, a query each, are skipped; every field's own rules run.
     locked.full_clean(
         exclude=["reporting_round", "agency", "entered_by"],
         validate_unique=False,
