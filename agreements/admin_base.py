@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -218,6 +219,12 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, ScopedHistoryAdmin):
             for name, options in fieldsets
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if request.user.is_superuser or self.province_path != "province":
+            return form
+        return _province_forced(form, request.user.province_id)
+
     def save_model(self, request, obj, form, change):
         if self.province_path == "province" and not request.user.is_superuser:
             obj.province_id = request.user.province_id
@@ -230,6 +237,25 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, ScopedHistoryAdmin):
                 f for f in filters if (f[0] if isinstance(f, tuple) else f) != self.province_path
             ]
         return filters
+
+
+def _province_forced(form: type[forms.ModelForm], province_id: int | None) -> type:
+    """The form with the user's province set on its row before validation, and the province
+    kept in the unique checks although it is no field of the form: "one plan per number in a
+    province" is refused on the form with a message, not by the database with a 500."""
+
+    class ProvinceForcedForm(form):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.instance.province_id = province_id
+
+        def _get_validation_exclusions(self) -> set[str]:
+            exclude = super()._get_validation_exclusions()
+            exclude.discard("province")
+            return exclude
+
+    ProvinceForcedForm.__name__ = form.__name__
+    return ProvinceForcedForm
 
 
 def _without(fields, name: str) -> list:
