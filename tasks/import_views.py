@@ -217,6 +217,14 @@ def plan_import_preview(request):
             % {"what": LABEL[pending["converted_from"]]}
         )
     notes += source.notes()
+    if parsed.skipped:
+        notes.append(
+            _(
+                "Không đọc thành nhiệm vụ: %(tables)s (cùng số cột với bảng kế hoạch nhưng không "
+                "lặp tiêu đề, không có dòng (1) (2) (3) và số thứ tự không nối tiếp bảng trước)."
+            )
+            % {"tables": ", ".join(parsed.skipped)}
+        )
     return render(
         request,
         "tasks/import_preview.html",
