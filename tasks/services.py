@@ -132,6 +132,43 @@ def section_create(
     return section
 
 
+@transaction.atomic
+def sections_create_bulk(
+    *,
+    plan: Plan,
+    sections: Sequence[Section],
+    user: AbstractBaseUser | None | Any = REQUEST_USER,
+) -> list[Section]:
+    """Save new sections of ``plan`` (unsaved ``Section``s, a parent before its children, each
+    with its position) with their history: one statement per table and per level of the tree,
+    whatever their number. Validated in memory first (``section_create``'s rules); an invalid
+    one raises ``DraftError`` naming its index, saving nothing."""
+    depth: dict[int, int] = {}
+    for index, section in enumerate(sections):
+        section.plan = plan
+        try:
+            section.full_clean(exclude=("plan", "parent", "partner"), validate_unique=False)
+            if section.parent is not None and section.parent.plan_id != plan.pk:
+                raise ValidationError({"parent": _("Mục cha phải thuộc cùng kế hoạch.")})
+            if section.parent is not None and section.parent.pk is None:
+                if id(section.parent) not in depth:
+                    raise ValidationError({"parent": _("Mục cha phải đứng trước mục con.")})
+            if section.partner is not None and section.partner.pk is None:
+                raise ValidationError({"partner": _("Địa phương đối tác chưa có trong danh mục.")})
+        except ValidationError as error:
+            raise DraftError(index, error) from error
+        parent = section.parent
+        depth[id(section)] = depth.get(id(parent), -1) + 1 if parent is not None else 0
+        section.search_text = fold(" ".join(part for part in section.search_source() if part))
+        history_note(section, user=user)
+    for level in sorted(set(depth.values())):
+        batch = [section for section in sections if depth[id(section)] == level]
+        Section.objects.bulk_create(batch)
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            Section.history.bulk_history_create(batch, default_change_reason=None)
+    return list(sections)
+
+
 def task_set_leads(*, task: Task, agencies: Sequence[Agency]) -> None:
     """Replace the task's lead agencies, keeping the given order."""
     seen: set[int] = set()
@@ -214,9 +251,10 @@ class TaskDraft:
     origin: Task | None = None
 
 
-class TaskDraftError(ValidationError):
-    """A draft of ``tasks_create_bulk`` is not valid; ``index`` is its place in the list (0-based),
-    so the caller can name the row it came from. Nothing was saved."""
+class DraftError(ValidationError):
+    """A row given to ``tasks_create_bulk`` or ``sections_create_bulk`` is not valid; ``index``
+    is its place in the list (0-based), so the caller can name where it came from. Nothing was
+    saved."""
 
     def __init__(self, index: int, error: ValidationError) -> None:
         super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
@@ -284,7 +322,7 @@ def tasks_create_bulk(
     record per many-to-many field set (coordinating agencies, then partners) with its snapshot
     of both fields, as simple-history writes on ``.set()``; a creation record for each lead.
     Every record names ``user`` and ``reason`` (``history_note``). Drafts are validated in
-    memory first; an invalid one raises ``TaskDraftError`` naming its index, saving nothing.
+    memory first; an invalid one raises ``DraftError`` naming its index, saving nothing.
     """
     inherited: list[Locality] | None = None
     position = 0
@@ -297,7 +335,7 @@ def tasks_create_bulk(
         try:
             task = _draft_task(plan, draft, position)
         except ValidationError as error:
-            raise TaskDraftError(index, error) from error
+            raise DraftError(index, error) from error
         history_note(task, user=user, reason=reason)
         tasks.append(task)
     Task.objects.bulk_create(tasks)
@@ -313,10 +351,13 @@ def tasks_create_bulk(
         for order, agency in enumerate(draft.lead_agencies):
             if agency.pk not in seen:
                 seen.add(agency.pk)
-                leads.append(TaskLead(task=task, agency=agency, order=order))
+                leads.append(TaskLead(task_id=task.pk, agency_id=agency.pk, order=order))
                 history_note(leads[-1], user=user, reason=reason)
         coordinating.append(
-            [coordinating_model(task=task, agency=a) for a in _unique(draft.coordinating_agencies)]
+            [
+                coordinating_model(task_id=task.pk, agency_id=a.pk)
+                for a in _unique(draft.coordinating_agencies)
+            ]
         )
         chosen = draft.partners
         if chosen is None:
@@ -325,7 +366,9 @@ def tasks_create_bulk(
                 if inherited is None:
                     inherited = list(plan.partners.all())
                 chosen = inherited
-        partners.append([partners_model(task=task, locality=p) for p in _unique(chosen)])
+        partners.append(
+            [partners_model(task_id=task.pk, locality_id=p.pk) for p in _unique(chosen)]
+        )
     TaskLead.objects.bulk_create(leads)
     coordinating_model.objects.bulk_create([row for rows in coordinating for row in rows])
     partners_model.objects.bulk_create([row for rows in partners for row in rows])
@@ -333,6 +376,13 @@ def tasks_create_bulk(
         TaskLead.history.bulk_history_create(leads, default_change_reason=reason)
         _task_history_bulk(tasks, coordinating, partners)
     return tasks
+
+
+def _depth(section: Section) -> int:
+    depth, node = 0, section.parent
+    while node is not None:
+        depth, node = depth + 1, node.parent
+    return depth
 
 
 def _section_partner(section: Section | None) -> list[Locality] | None:
@@ -379,7 +429,7 @@ def _task_history_bulk(
         model.objects.bulk_create(
             [
                 model(
-                    history=row,
+                    history_id=row.pk,
                     id=through.pk,
                     task_id=through.task_id,
                     **{f"{link}_id": getattr(through, f"{link}_id")},
@@ -437,7 +487,9 @@ def plan_carry_forward(
         .order_by("position", "pk")
     )
     # Keyed as looked up: by a task's or section's parent id, which may be None (none found).
-    sections: dict[int | None, Section] = {s.pk: s for s in Section.objects.filter(plan=plan)}
+    sections: dict[int | None, Section] = {
+        s.pk: s for s in Section.objects.filter(plan=plan).select_related("partner")
+    }
     needed: set[int] = set()
     for task in open_tasks:
         node = sections.get(task.section_id)
@@ -448,8 +500,7 @@ def plan_carry_forward(
     for section in sorted(sections.values(), key=lambda s: (s.position, s.pk)):
         if section.pk not in needed:
             continue
-        copies[section.pk] = section_create(
-            plan=draft,
+        copies[section.pk] = Section(
             parent=copies.get(section.parent_id),
             kind=section.kind,
             number=section.number,
@@ -459,6 +510,9 @@ def plan_carry_forward(
             columns=section.columns,
             position=section.position,
         )
+    # Parents before children (the sort is stable: printed order within a level).
+    ordered = sorted(copies.values(), key=_depth)
+    sections_create_bulk(plan=draft, sections=ordered, user=REQUEST_USER)
     agencies = {lead.agency_id: lead for task in open_tasks for lead in task.leads.all()}
     lead_agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agencies)}
     tasks_create_bulk(

@@ -18,7 +18,7 @@ from agreements.services import AgencyIndex, agency_upsert, plan_issue
 from agreements.text import fold, normalize
 from agreements.timeframes import parse_timeframe
 from tasks.models import Section, Task
-from tasks.services import TaskDraft, TaskDraftError, section_create, tasks_create_bulk
+from tasks.services import DraftError, TaskDraft, sections_create_bulk, tasks_create_bulk
 
 from .parser import ParsedPlan, ParsedSection, ParsedTask, lead_agency_names, split_names
 from .reader import PlanImportError
@@ -187,8 +187,7 @@ def plan_import(
         for item in parsed.items:
             position += 10
             if isinstance(item, ParsedSection):
-                sections[id(item)] = section_create(
-                    plan=plan,
+                sections[id(item)] = Section(
                     number=item.number[:40],
                     title=item.title,
                     kind=item.kind,
@@ -200,9 +199,15 @@ def plan_import(
                 continue
             items.append(item)
             drafts.append(_task_draft(item, sections, resolver, position))
+        parsed_sections = parsed.sections
+        try:
+            sections_create_bulk(plan=plan, sections=list(sections.values()))
+        except DraftError as error:
+            where = parsed_sections[error.index].location
+            raise PlanImportError(f"{where}: {_messages(error, Section)}") from error
         try:
             tasks_create_bulk(plan=plan, drafts=drafts, user=REQUEST_USER if user is None else user)
-        except TaskDraftError as error:
+        except DraftError as error:
             where = items[error.index].location
             raise PlanImportError(f"{where}: {_messages(error, Task)}") from error
         if status == PlanStatus.ISSUED:
@@ -219,16 +224,21 @@ class _Resolver:
         self, province: Locality, index: AgencyIndex, mapping: dict[str, Agency], create: bool
     ) -> None:
         self.province, self.index, self.mapping, self.create = province, index, mapping, create
+        # A plan prints the same few names on hundreds of rows: each is folded and looked up once.
+        self.known: dict[str, Agency | None] = {}
 
     def resolve(self, name: str) -> Agency | None:
         """Known agencies only (AgencyIndex's interface, for ``lead_agency_names``)."""
-        return self.mapping.get(fold(name)) or self.index.resolve(name)
+        if name not in self.known:
+            self.known[name] = self.mapping.get(fold(name)) or self.index.resolve(name)
+        return self.known[name]
 
     def lead(self, name: str) -> Agency | None:
         agency = self.resolve(name)
         if agency is None and self.create:
             agency = agency_upsert(province=self.province, name=name, kind=AgencyKind.OTHER)
             self.index.add(agency)
+            self.known.clear()  # a new name may answer (or make ambiguous) another spelling
         return agency
 
 

@@ -18,10 +18,11 @@ from tasks.importers.reader import PlanImportError, read_document
 from tasks.importers.service import plan_import
 from tasks.models import Section, Task, TaskLead
 from tasks.services import (
+    DraftError,
     TaskDraft,
-    TaskDraftError,
     plan_carry_forward,
     section_create,
+    sections_create_bulk,
     task_create,
     tasks_create_bulk,
 )
@@ -179,13 +180,63 @@ def test_bulk_creation_leaves_what_task_create_leaves(plan_165, coordinator):
     assert {record[1] for row in actual for record in row["history"]} == {coordinator.pk}
 
 
+def test_sections_in_bulk_are_those_section_create_makes(plan_165, coordinator):
+    HistoricalRecords.context.request = RequestFactory().get("/")
+    HistoricalRecords.context.request.user = coordinator
+    try:
+        one_by_one, _ = empty_copy(plan_165, "905/KH-UBND")
+        in_bulk = Plan.objects.create(
+            province=plan_165.province,
+            number="906/KH-UBND",
+            title="x",
+            start_year=2020,
+            end_year=2022,
+        )
+        copies: dict[int, Section] = {}
+        for section in Section.objects.filter(plan=plan_165).order_by("position", "pk"):
+            copies[section.pk] = Section(
+                parent=copies.get(section.parent_id),
+                kind=section.kind,
+                number=section.number,
+                title=section.title,
+                partner=section.partner,
+                position=section.position,
+            )
+        sections_create_bulk(plan=in_bulk, sections=list(copies.values()))
+    finally:
+        del HistoricalRecords.context.request
+
+    def printed(plan):
+        rows = []
+        for section in Section.objects.filter(plan=plan).order_by("position", "pk"):
+            (record,) = section.history.all()
+            rows.append(
+                (
+                    section.number,
+                    section.title,
+                    section.kind,
+                    section.partner_id,
+                    section.position,
+                    section.search_text,
+                    section.parent.number if section.parent else None,
+                    record.history_type,
+                    record.history_user_id,
+                    record.history_change_reason,
+                )
+            )
+        return rows
+
+    assert printed(in_bulk) == printed(one_by_one)
+    assert len(printed(in_bulk)) == 6 and printed(in_bulk)[0][8] == coordinator.pk
+
+
 def test_an_invalid_draft_is_named_and_nothing_is_saved(plan_165):
     plan, sections = empty_copy(plan_165, "903/KH-UBND")
     drafts = drafts_of(plan_165, sections)
     drafts[7].content = ""
     before = (Task.objects.count(), TaskLead.objects.count(), Task.history.count())
 
-    with pytest.raises(TaskDraftError) as raised:
+    with pytest.raises(DraftError) as raised:
         tasks_create_bulk(plan=plan, drafts=drafts)
 
     assert raised.value.index == 7 and "content" in raised.value.message_dict
@@ -196,7 +247,7 @@ def test_a_section_of_another_plan_is_refused(plan_165):
     plan, _ = empty_copy(plan_165, "904/KH-UBND")
     foreign = Section.objects.filter(plan=plan_165).first()
 
-    with pytest.raises(TaskDraftError) as raised:
+    with pytest.raises(DraftError) as raised:
         tasks_create_bulk(plan=plan, drafts=[TaskDraft(content="Việc", section=foreign)])
 
     assert "section" in raised.value.message_dict
@@ -229,18 +280,22 @@ def assert_same_statements(small: list[dict], large: list[dict]) -> None:
 
 
 def import_file(tasks: int) -> bytes:
+    """A section (1., 2. …) every ten tasks (1.1, 1.2 …) under one part: more rows, more
+    sections."""
     rows = [HEADER, ["I", "HỢP TÁC", "", "", "", ""]]
-    rows += [
-        [
-            str(n),
-            f"Nhiệm vụ số {n}",
-            "Sở Ngoại vụ; Sở Công thương" if n % 2 else "Sở Nội vụ",
-            "Sở Tài chính; Sở Kế hoạch và Đầu tư",
-            "6/2024 - 12/2025",
-            "",
-        ]
-        for n in range(1, tasks + 1)
-    ]
+    for n in range(tasks):
+        if n % 10 == 0:
+            rows.append([f"{n // 10 + 1}.", f"Lĩnh vực {n // 10 + 1}", "", "", "", ""])
+        rows.append(
+            [
+                f"{n // 10 + 1}.{n % 10 + 1}",
+                f"Nhiệm vụ số {n}",
+                "Sở Ngoại vụ; Sở Công thương" if n % 2 else "Sở Nội vụ",
+                "Sở Tài chính; Sở Kế hoạch và Đầu tư",
+                "6/2024 - 12/2025",
+                "",
+            ]
+        )
     return xlsx_bytes(rows)
 
 
@@ -260,6 +315,7 @@ def test_import_statements_do_not_grow_with_rows(quang_tri, coordinator):
                 user=coordinator,
             )
         assert plan.tasks.count() == tasks
+        assert plan.sections.count() == 1 + tasks // 10
         assert TaskLead.objects.filter(task__plan=plan).count() == tasks + tasks // 2
         assert Task.history.filter(plan_id=plan.pk).count() == 3 * tasks
         captured.append(queries.captured_queries)
