@@ -187,7 +187,7 @@ def plan_import_preview(request):
                     },
                 )
             except PlanImportError as error:
-                messages.error(request, str(error))
+                messages.error(request, f"{pending['filename']}: {error}")
             else:
                 (_pending_dir() / pending["token"]).unlink(missing_ok=True)
                 del request.session[SESSION_KEY]

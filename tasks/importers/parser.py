@@ -509,10 +509,13 @@ def _is_numbering_row(cells: list[str]) -> bool:
 
 
 def _clean(grid: Grid) -> Grid:
+    # The readers give rectangular grids; the parser does not rely on it (every row as wide as
+    # the widest, as a ragged Word table is read).
+    width = max((len(row) for row in grid.rows), default=0)
     return Grid(
         name=grid.name,
         kind=grid.kind,
-        rows=[[clean_text(text) for text in row] for row in grid.rows],
+        rows=[[clean_text(text) for text in row] + [""] * (width - len(row)) for row in grid.rows],
         row_numbers=grid.row_numbers,
         preamble=[clean_text(text) for text in grid.preamble],
         title=grid.title,
