@@ -303,8 +303,11 @@ def _draft_task(plan: Plan, draft: TaskDraft, position: int) -> Task:
 
 
 def _unique(items: Iterable[Model]) -> list[Any]:
-    seen: set[Any] = set()
-    return [item for item in items if not (item.pk in seen or seen.add(item.pk))]
+    """``items`` without repeats, in order (``.set()`` links each once)."""
+    first: dict[Any, Model] = {}
+    for item in items:
+        first.setdefault(item.pk, item)
+    return list(first.values())
 
 
 @transaction.atomic
@@ -402,16 +405,16 @@ def _task_history_bulk(
     the set was not empty), each "~" with its snapshot of both fields at that moment."""
     historical = Task.history.model
     snapshot_models = {
-        "coordinating": historical.coordinating_agencies.model,  # type: ignore[attr-defined]
-        "partners": historical.partners.model,  # type: ignore[attr-defined]
+        "coordinating": historical.coordinating_agencies.model,
+        "partners": historical.partners.model,
     }
     records: list[Model] = []
     snapshots: list[tuple[Model, str, list[Any]]] = []
     for task, coordinated, partnered in zip(tasks, coordinating, partners, strict=True):
         base = {
-            "history_user": historical.get_default_history_user(task),  # type: ignore[attr-defined]
+            "history_user": historical.get_default_history_user(task),
             "history_change_reason": get_change_reason_from_object(task),
-            **{f.attname: getattr(task, f.attname) for f in historical.tracked_fields},  # type: ignore[attr-defined]
+            **{f.attname: getattr(task, f.attname) for f in historical.tracked_fields},
         }
         kinds = ["+"] + ["~"] * (bool(coordinated) + bool(partnered))
         rows = [historical(history_date=timezone.now(), history_type=k, **base) for k in kinds]
