@@ -171,3 +171,19 @@ def test_a_narrower_table_is_left_out_without_a_note():
     parsed = parse(buffer.getvalue())
 
     assert len(parsed.tasks) == 2 and parsed.skipped == []
+
+
+@pytest.mark.django_db
+def test_the_preview_names_the_table_left_out(coordinator_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = docx_tables(PLAN, NOT_CONTINUATIONS["budget"])
+    coordinator_client.post(
+        "/plans/import/",
+        {"file": SimpleUploadedFile("kh.docx", data), "number": "60/KH-UBND", "title": "Thử"},
+    )
+
+    page = coordinator_client.get("/plans/import/preview/").content.decode()
+
+    assert "Không đọc thành nhiệm vụ: bảng 2" in page
+    assert "Kinh phí đón đoàn" not in page
