@@ -3,8 +3,9 @@
 It lives in agreements, the lowest app, because meetings (here) and tasks (above) both read it.
 
 Plans print a task's timeframe as short free Vietnamese text: "2020 - 2022", "Quý II hoặc III năm
-2022", "quý IV/2023", "Thường xuyên", "định kỳ 02 năm/lần", "trước ngày 15/11/2022". Dashboards,
-deadlines and reports need dates, so this module turns that text into a start and an end.
+2022", "quý IV/2023", "6/2021 - 12/2022", "Thường xuyên", "định kỳ 02 năm/lần", "trước ngày
+15/11/2022". Dashboards, deadlines and reports need dates, so this module turns that text into a
+start and an end.
 
 It is a pure function (stdlib only, no Django) so it can be tested exhaustively, and it is strict on
 purpose: each form it knows is one regex matched against the *whole* text, and a text that matches
@@ -223,6 +224,10 @@ _POINTS: tuple[tuple[re.Pattern[str], _PointReader], ...] = tuple(
             rf"tháng (?P<items>[0-9]{{1,2}}(?:{_AND}(?:tháng )?[0-9]{{1,2}})*){_YEAR_AFTER}",
             _month_point,
         ),
+        # "6/2021", "06/2021", "T6/2021", "th6/2021": a month and its year without the word
+        # "tháng" (ranges "6/2021 - 12/2022" are two of these). A day needs its month too, so a
+        # number over 12 before the year is no month and the text is not read.
+        (r"(?:th?\.? ?)?(?P<items>[0-9]{1,2})/(?P<year>[0-9]{4})", _month_point),
         # "6 tháng đầu năm 2023", "6 tháng cuối năm 2023", "nửa đầu năm 2023"
         (r"(?:0?6 tháng|nửa) (?P<half>đầu|cuối) năm (?P<year>[0-9]{4})", _half_point),
         # "15/9/2022", "ngày 15/9/2022", "ngày 15 tháng 9 năm 2022"

@@ -187,7 +187,7 @@ def plan_import_preview(request):
                     },
                 )
             except PlanImportError as error:
-                messages.error(request, str(error))
+                messages.error(request, f"{pending['filename']}: {error}")
             else:
                 (_pending_dir() / pending["token"]).unlink(missing_ok=True)
                 del request.session[SESSION_KEY]
@@ -217,6 +217,14 @@ def plan_import_preview(request):
             % {"what": LABEL[pending["converted_from"]]}
         )
     notes += source.notes()
+    if parsed.skipped:
+        notes.append(
+            _(
+                "Không đọc thành nhiệm vụ: %(tables)s (cùng số cột với bảng kế hoạch nhưng không "
+                "lặp tiêu đề, không có dòng (1) (2) (3) và số thứ tự không nối tiếp bảng trước)."
+            )
+            % {"tables": ", ".join(parsed.skipped)}
+        )
     return render(
         request,
         "tasks/import_preview.html",

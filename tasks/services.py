@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import get_change_reason_from_object
 
 from agreements.history import (
+    REQUEST_USER,
     history_bulk_delete,
     history_bulk_record,
     history_note,
 )
 from agreements.models import Agency, Locality, Plan
+from agreements.text import fold
 
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
     from accounts.models import User
 
     from .selectors import PlanRow
@@ -129,6 +137,43 @@ def section_create(
     return section
 
 
+@transaction.atomic
+def sections_create_bulk(
+    *,
+    plan: Plan,
+    sections: Sequence[Section],
+    user: AbstractBaseUser | None | Any = REQUEST_USER,
+) -> list[Section]:
+    """Save new sections of ``plan`` (unsaved ``Section``s, a parent before its children, each
+    with its position) with their history: one statement per table and per level of the tree,
+    whatever their number. Validated in memory first (``section_create``'s rules); an invalid
+    one raises ``DraftError`` naming its index, saving nothing."""
+    depth: dict[int, int] = {}
+    for index, section in enumerate(sections):
+        section.plan = plan
+        try:
+            section.full_clean(exclude=("plan", "parent", "partner"), validate_unique=False)
+            if section.parent is not None and section.parent.plan_id != plan.pk:
+                raise ValidationError({"parent": _("Mục cha phải thuộc cùng kế hoạch.")})
+            if section.parent is not None and section.parent.pk is None:
+                if id(section.parent) not in depth:
+                    raise ValidationError({"parent": _("Mục cha phải đứng trước mục con.")})
+            if section.partner is not None and section.partner.pk is None:
+                raise ValidationError({"partner": _("Địa phương đối tác chưa có trong danh mục.")})
+        except ValidationError as error:
+            raise DraftError(index, error) from error
+        parent = section.parent
+        depth[id(section)] = depth.get(id(parent), -1) + 1 if parent is not None else 0
+        section.search_text = fold(" ".join(part for part in section.search_source() if part))
+        history_note(section, user=user)
+    for level in sorted(set(depth.values())):
+        batch = [section for section in sections if depth[id(section)] == level]
+        Section.objects.bulk_create(batch)
+        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            Section.history.bulk_history_create(batch, default_change_reason=None)
+    return list(sections)
+
+
 def task_set_leads(*, task: Task, agencies: Sequence[Agency]) -> None:
     """Replace the task's lead agencies, keeping the given order."""
     seen: set[int] = set()
@@ -187,6 +232,223 @@ def task_create(
     return task
 
 
+@dataclass
+class TaskDraft:
+    """One task to create with ``tasks_create_bulk``: the arguments of ``task_create``.
+
+    ``partners`` None means the section's partner, else the plan's (as ``task_create``);
+    ``position`` None means after the draft before it (the first after the plan's end).
+    """
+
+    content: str
+    section: Section | None = None
+    number: str = ""
+    lead_agencies: Sequence[Agency] = ()
+    lead_text: str = ""
+    coordinating_agencies: Sequence[Agency] = ()
+    coordinating_text: str = ""
+    partners: Sequence[Locality] | None = None
+    timeframe_text: str = ""
+    note: str = ""
+    field: str = ""
+    funding_source: str = ""
+    position: int | None = None
+    origin: Task | None = None
+
+
+class DraftError(ValidationError):
+    """A row given to ``tasks_create_bulk`` or ``sections_create_bulk`` is not valid; ``index``
+    is its place in the list (0-based), so the caller can name where it came from. Nothing was
+    saved."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+# Foreign keys a draft's task carries as objects already loaded: checked in memory below, so
+# full_clean() need not look each one up in the database.
+_TASK_RELATIONS = ("plan", "section", "origin")
+
+
+def _draft_task(plan: Plan, draft: TaskDraft, position: int) -> Task:
+    task = Task(
+        plan=plan,
+        section=draft.section,
+        number=draft.number,
+        content=draft.content,
+        lead_text=draft.lead_text,
+        coordinating_text=draft.coordinating_text,
+        timeframe_text=draft.timeframe_text,
+        note=draft.note,
+        field=draft.field,
+        funding_source=draft.funding_source,
+        origin=draft.origin,
+        position=position,
+    )
+    task.full_clean(exclude=_TASK_RELATIONS, validate_unique=False, validate_constraints=False)
+    errors: dict[str, str] = {}
+    if draft.section is not None and (draft.section.pk is None or draft.section.plan_id != plan.pk):
+        errors["section"] = _("Mục phải thuộc cùng kế hoạch với nhiệm vụ.")
+    if draft.origin is not None and draft.origin.pk is None:
+        errors["origin"] = _("Nhiệm vụ gốc chưa được lưu.")
+    unsaved = [a for a in (*draft.lead_agencies, *draft.coordinating_agencies) if a.pk is None]
+    if unsaved:
+        errors["lead_agencies"] = _("Cơ quan «%(name)s» chưa có trong danh mục.") % {
+            "name": unsaved[0].name
+        }
+    if any(locality.pk is None for locality in draft.partners or ()):
+        errors["partners"] = _("Địa phương đối tác chưa có trong danh mục.")
+    if errors:
+        raise ValidationError(errors)
+    # What Task.save() and SearchableModel.save() derive, which bulk_create does not call.
+    task.apply_timeframe()
+    task.search_text = fold(" ".join(part for part in task.search_source() if part))
+    return task
+
+
+def _unique(items: Iterable[Model]) -> list[Any]:
+    """``items`` without repeats, in order (``.set()`` links each once)."""
+    first: dict[Any, Model] = {}
+    for item in items:
+        first.setdefault(item.pk, item)
+    return list(first.values())
+
+
+@transaction.atomic
+def tasks_create_bulk(
+    *,
+    plan: Plan,
+    drafts: Sequence[TaskDraft],
+    user: AbstractBaseUser | None | Any = REQUEST_USER,
+    reason: str | None = None,
+) -> list[Task]:
+    """Create many tasks of one plan with a fixed number of statements, whatever their number.
+
+    The same rows as ``task_create`` called once per draft: tasks, ordered leads, coordinating
+    agencies, partners, and the same history: for each task a creation record, then one change
+    record per many-to-many field set (coordinating agencies, then partners) with its snapshot
+    of both fields, as simple-history writes on ``.set()``; a creation record for each lead.
+    Every record names ``user`` and ``reason`` (``history_note``). Drafts are validated in
+    memory first; an invalid one raises ``DraftError`` naming its index, saving nothing.
+    """
+    inherited: list[Locality] | None = None
+    position = 0
+    tasks: list[Task] = []
+    for index, draft in enumerate(drafts):
+        if draft.position is None:
+            position = position + 10 if position else plan_next_position(plan)
+        else:
+            position = draft.position
+        try:
+            task = _draft_task(plan, draft, position)
+        except ValidationError as error:
+            raise DraftError(index, error) from error
+        history_note(task, user=user, reason=reason)
+        tasks.append(task)
+    Task.objects.bulk_create(tasks)
+
+    leads: list[TaskLead] = []
+    coordinating_model = Task.coordinating_agencies.through
+    partners_model = Task.partners.through
+    coordinating: list[list[Any]] = []
+    partners: list[list[Any]] = []
+    for task, draft in zip(tasks, drafts, strict=True):
+        seen: set[int] = set()
+        # Numbered as task_set_leads numbers them: a repeated agency keeps its place's number.
+        for order, agency in enumerate(draft.lead_agencies):
+            if agency.pk not in seen:
+                seen.add(agency.pk)
+                leads.append(TaskLead(task_id=task.pk, agency_id=agency.pk, order=order))
+                history_note(leads[-1], user=user, reason=reason)
+        coordinating.append(
+            [
+                coordinating_model(task_id=task.pk, agency_id=a.pk)
+                for a in _unique(draft.coordinating_agencies)
+            ]
+        )
+        chosen = draft.partners
+        if chosen is None:
+            chosen = _section_partner(draft.section)
+            if chosen is None:
+                if inherited is None:
+                    inherited = list(plan.partners.all())
+                chosen = inherited
+        partners.append(
+            [partners_model(task_id=task.pk, locality_id=p.pk) for p in _unique(chosen)]
+        )
+    TaskLead.objects.bulk_create(leads)
+    coordinating_model.objects.bulk_create([row for rows in coordinating for row in rows])
+    partners_model.objects.bulk_create([row for rows in partners for row in rows])
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        TaskLead.history.bulk_history_create(leads, default_change_reason=reason)
+        _task_history_bulk(tasks, coordinating, partners)
+    return tasks
+
+
+def _depth(section: Section) -> int:
+    depth, node = 0, section.parent
+    while node is not None:
+        depth, node = depth + 1, node.parent
+    return depth
+
+
+def _section_partner(section: Section | None) -> list[Locality] | None:
+    node = section
+    while node is not None:
+        if node.partner is not None:
+            return [node.partner]
+        node = node.parent
+    return None
+
+
+def _task_history_bulk(
+    tasks: Sequence[Task], coordinating: Sequence[list[Any]], partners: Sequence[list[Any]]
+) -> None:
+    """The history ``task_create`` leaves, in three statements: a "+" record per task, a "~"
+    record after coordinating agencies are set and another after partners are (each only when
+    the set was not empty), each "~" with its snapshot of both fields at that moment."""
+    historical = Task.history.model
+    snapshot_models = {
+        "coordinating": historical.coordinating_agencies.model,
+        "partners": historical.partners.model,
+    }
+    records: list[Model] = []
+    snapshots: list[tuple[Model, str, list[Any]]] = []
+    for task, coordinated, partnered in zip(tasks, coordinating, partners, strict=True):
+        base = {
+            "history_user": historical.get_default_history_user(task),
+            "history_change_reason": get_change_reason_from_object(task),
+            **{f.attname: getattr(task, f.attname) for f in historical.tracked_fields},
+        }
+        kinds = ["+"] + ["~"] * (bool(coordinated) + bool(partnered))
+        rows = [historical(history_date=timezone.now(), history_type=k, **base) for k in kinds]
+        records += rows
+        if coordinated:
+            snapshots.append((rows[1], "coordinating", coordinated))
+        if partnered:
+            snapshots += [
+                (rows[-1], "coordinating", coordinated),
+                (rows[-1], "partners", partnered),
+            ]
+    historical.objects.bulk_create(records)
+    for name, model in snapshot_models.items():
+        link = "agency" if name == "coordinating" else "locality"
+        model.objects.bulk_create(
+            [
+                model(
+                    history_id=row.pk,
+                    id=through.pk,
+                    task_id=through.task_id,
+                    **{f"{link}_id": getattr(through, f"{link}_id")},
+                )
+                for row, kind, throughs in snapshots
+                if kind == name
+                for through in throughs
+            ]
+        )
+
+
 def task_inherited_partners(task: Task) -> list[Locality]:
     node = task.section
     while node is not None:
@@ -233,7 +495,9 @@ def plan_carry_forward(
         .order_by("position", "pk")
     )
     # Keyed as looked up: by a task's or section's parent id, which may be None (none found).
-    sections: dict[int | None, Section] = {s.pk: s for s in Section.objects.filter(plan=plan)}
+    sections: dict[int | None, Section] = {
+        s.pk: s for s in Section.objects.filter(plan=plan).select_related("partner")
+    }
     needed: set[int] = set()
     for task in open_tasks:
         node = sections.get(task.section_id)
@@ -244,8 +508,7 @@ def plan_carry_forward(
     for section in sorted(sections.values(), key=lambda s: (s.position, s.pk)):
         if section.pk not in needed:
             continue
-        copies[section.pk] = section_create(
-            plan=draft,
+        copies[section.pk] = Section(
             parent=copies.get(section.parent_id),
             kind=section.kind,
             number=section.number,
@@ -255,26 +518,34 @@ def plan_carry_forward(
             columns=section.columns,
             position=section.position,
         )
+    # Parents before children (the sort is stable: printed order within a level).
+    ordered = sorted(copies.values(), key=_depth)
+    sections_create_bulk(plan=draft, sections=ordered, user=REQUEST_USER)
     agencies = {lead.agency_id: lead for task in open_tasks for lead in task.leads.all()}
     lead_agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agencies)}
-    for task in open_tasks:
-        task_create(
-            plan=draft,
-            section=copies.get(task.section_id),
-            number=task.number,
-            content=task.content,
-            lead_agencies=[lead_agencies[lead.agency_id] for lead in task.leads.all()],
-            lead_text=task.lead_text,
-            coordinating_agencies=list(task.coordinating_agencies.all()),
-            coordinating_text=task.coordinating_text,
-            partners=list(task.partners.all()),
-            timeframe_text=task.timeframe_text,
-            note=task.note,
-            field=task.field,
-            funding_source=task.funding_source,
-            position=task.position,
-            origin=task,
-        )
+    tasks_create_bulk(
+        plan=draft,
+        drafts=[
+            TaskDraft(
+                section=copies.get(task.section_id),
+                number=task.number,
+                content=task.content,
+                lead_agencies=[lead_agencies[lead.agency_id] for lead in task.leads.all()],
+                lead_text=task.lead_text,
+                coordinating_agencies=list(task.coordinating_agencies.all()),
+                coordinating_text=task.coordinating_text,
+                partners=list(task.partners.all()),
+                timeframe_text=task.timeframe_text,
+                note=task.note,
+                field=task.field,
+                funding_source=task.funding_source,
+                position=task.position,
+                origin=task,
+            )
+            for task in open_tasks
+        ],
+        user=REQUEST_USER if user is None else user,
+    )
     return draft
 
 

@@ -106,6 +106,9 @@ class ParsedPlan:
     tables: list[Grid] = field(default_factory=list)  # the grids the tasks were read from
     hints: list[str] = field(default_factory=list)  # titles of sheets that head no section
     heading: list[str] = field(default_factory=list)  # the lines above the first table
+    # Word tables as wide as the plan table before them but not like it (a budget, signatures):
+    # left out, and named in the preview so the user sees what was not read.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def sections(self) -> list[ParsedSection]:
@@ -506,10 +509,13 @@ def _is_numbering_row(cells: list[str]) -> bool:
 
 
 def _clean(grid: Grid) -> Grid:
+    # The readers give rectangular grids; the parser does not rely on it (every row as wide as
+    # the widest, as a ragged Word table is read).
+    width = max((len(row) for row in grid.rows), default=0)
     return Grid(
         name=grid.name,
         kind=grid.kind,
-        rows=[[clean_text(text) for text in row] for row in grid.rows],
+        rows=[[clean_text(text) for text in row] + [""] * (width - len(row)) for row in grid.rows],
         row_numbers=grid.row_numbers,
         preamble=[clean_text(text) for text in grid.preamble],
         title=grid.title,
@@ -551,10 +557,12 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
         if id(grid) in skipped:
             continue
         if header is None:
-            if place is not None and place.header is not None and _continues(grid, place):
+            if place is not None and place.header is not None and _continues(grid, place, plan):
                 place.grid = grid
                 _parse_table(grid, place.header.continued(), plan, place)
                 plan.tables.append(grid)
+            elif _same_width(grid, place):
+                plan.skipped.append(grid.name)
             continue
         heading = grid.preamble + [_row_text(row) for row in grid.rows[: header.row]]
         if not plan.tables:
@@ -595,19 +603,100 @@ def parse_grids(grids: list[Grid]) -> ParsedPlan:
     return plan
 
 
-def _continues(grid: Grid, place: _Place) -> bool:
-    """A Word table with no header of its own, as wide as the plan table before it, whose rows
-    read as tasks: the rest of that table after a page break."""
+def _same_width(grid: Grid, place: _Place | None) -> bool:
+    header = place.header if place is not None else None
+    return (
+        header is not None
+        and grid.kind == "docx"
+        and bool(grid.rows)
+        and len(grid.rows[0]) == header.width
+        and any(any(row) for row in grid.rows)
+    )
+
+
+def _continues(grid: Grid, place: _Place, plan: ParsedPlan) -> bool:
+    """A Word table with no header of its own, as wide as the plan table before it, that looks
+    like it: it opens with the "(1) (2) (3)" row, or its first row is a row of the plan whose
+    number goes on from the last one printed (task 12 after 11, section II after I, 2.1 under
+    2.).
+    A table of the same width that does not (a budget, a signature block laid out in a table) is
+    not read as tasks."""
     header = place.header
     if grid.kind != "docx" or place.grid is None or place.grid.kind != "docx" or header is None:
         return False
     if not grid.rows or len(grid.rows[0]) != header.width:
         return False
-    content = header.columns[CONTENT]
-    return any(
-        row[content] and not _is_numbering_row(row) and row[content] != _row_text(row)
-        for row in grid.rows
-    )
+    rows = [row for row in grid.rows if any(row)]
+    if not rows:
+        return False
+    first = rows[0]
+    if _is_numbering_row([first[c] for c in header.table_columns if c < len(first)]):
+        return True
+    content = first[header.columns[CONTENT]]
+    if len(set(first)) == 1:  # a row merged across the table: a section heading
+        number, _title = split_label(first[0])
+    elif content and content != _row_text(first) and NUMBER in header.columns:
+        number = first[header.columns[NUMBER]]
+    else:
+        return False
+    return bool(number) and _follows(number, plan)
+
+
+def _number_parts(number: str) -> list[int] | None:
+    number = number.strip()
+    if _ARABIC.match(number):
+        return [int(part) for part in number.strip(".").split(".") if part]
+    if _ROMAN.match(number):
+        value = _roman_value(number.strip("."))
+        return None if value is None else [-value]  # negative: its own sequence, apart
+    return None
+
+
+def _roman_value(text: str) -> int | None:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for index, letter in enumerate(text):
+        value = values[letter]
+        following = values[text[index + 1]] if index + 1 < len(text) else 0
+        total += -value if value < following else value
+    return total if total > 0 else None
+
+
+def _follows(number: str, plan: ParsedPlan) -> bool:
+    """Whether ``number`` goes on from where the plan stopped: a higher number at the level of
+    the last task or of a section still open (3. or 7. after 2., II after I, 2. or 3.1 after
+    1.4), or the first under the last item printed (2.1 after the heading 2.). A list of its
+    own starts again at 1, and that is not a continuation."""
+    parts = _number_parts(number)
+    if parts is None or not plan.items:
+        return False
+    last = plan.items[-1]
+    before: list[str] = []
+    node: ParsedSection | None = last if isinstance(last, ParsedSection) else last.section
+    if isinstance(last, ParsedTask):
+        before.append(last.number)
+    while node is not None:
+        before.append(node.number)
+        node = node.parent
+    for printed in before:
+        previous = _number_parts(printed)
+        if previous is None:
+            continue
+        if printed == last.number and isinstance(last, ParsedSection) and parts == [1]:
+            return True  # "1." under the heading that ended the table before
+        if parts == [*previous, 1] and previous[0] > 0:
+            return True  # the first under the number before: 2.1 after 2.
+        if (previous[0] < 0) != (parts[0] < 0):
+            continue  # Roman and Arabic numbers are two sequences
+        for depth in range(min(len(previous), len(parts))):
+            if parts[:depth] != previous[:depth]:
+                break
+            ahead = (
+                -parts[depth] > -previous[depth] if parts[0] < 0 else parts[depth] > previous[depth]
+            )
+            if ahead and all(part == 1 for part in parts[depth + 1 :]):
+                return True
+    return False
 
 
 def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan, place: _Place) -> None:

@@ -7,17 +7,18 @@ from collections.abc import Mapping, Sequence
 from datetime import date as Date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from agreements.history import history_note
+from agreements.history import REQUEST_USER, history_note
 from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanKind, PlanStatus
 from agreements.services import AgencyIndex, agency_upsert, plan_issue
 from agreements.text import fold, normalize
 from agreements.timeframes import parse_timeframe
-from tasks.models import Section
-from tasks.services import section_create, task_create
+from tasks.models import Section, Task
+from tasks.services import DraftError, TaskDraft, sections_create_bulk, tasks_create_bulk
 
 from .parser import ParsedPlan, ParsedSection, ParsedTask, lead_agency_names, split_names
 from .reader import PlanImportError
@@ -97,10 +98,16 @@ def _years(parsed: ParsedPlan, date: Date | None) -> tuple[int, int]:
     return year, year
 
 
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-    return "; ".join(error.messages)
+def _messages(error: ValidationError, model: type[Model] = Plan) -> str:
+    """The error's messages, each after the Vietnamese name of its field ("nội dung công việc:
+    …"), not the field's name in the code."""
+    if not hasattr(error, "message_dict"):
+        return "; ".join(error.messages)
+    names = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
+    return "; ".join(
+        f"{names.get(k, k) if k != NON_FIELD_ERRORS else ''}: {' '.join(v)}".lstrip(": ")
+        for k, v in error.message_dict.items()
+    )
 
 
 @transaction.atomic
@@ -174,12 +181,13 @@ def plan_import(
         if everyone:
             plan.partners.add(*everyone)
         sections: dict[int, Section] = {}
+        items: list[ParsedTask] = []
+        drafts: list[TaskDraft] = []
         position = 0
         for item in parsed.items:
             position += 10
             if isinstance(item, ParsedSection):
-                sections[id(item)] = section_create(
-                    plan=plan,
+                sections[id(item)] = Section(
                     number=item.number[:40],
                     title=item.title,
                     kind=item.kind,
@@ -189,7 +197,19 @@ def plan_import(
                     position=position,
                 )
                 continue
-            _task_create(plan, item, sections, resolver, position)
+            items.append(item)
+            drafts.append(_task_draft(item, sections, resolver, position))
+        parsed_sections = parsed.sections
+        try:
+            sections_create_bulk(plan=plan, sections=list(sections.values()))
+        except DraftError as error:
+            where = parsed_sections[error.index].location
+            raise PlanImportError(f"{where}: {_messages(error, Section)}") from error
+        try:
+            tasks_create_bulk(plan=plan, drafts=drafts, user=REQUEST_USER if user is None else user)
+        except DraftError as error:
+            where = items[error.index].location
+            raise PlanImportError(f"{where}: {_messages(error, Task)}") from error
         if status == PlanStatus.ISSUED:
             plan_issue(plan=plan, user=user)
     except ValidationError as error:
@@ -204,22 +224,27 @@ class _Resolver:
         self, province: Locality, index: AgencyIndex, mapping: dict[str, Agency], create: bool
     ) -> None:
         self.province, self.index, self.mapping, self.create = province, index, mapping, create
+        # A plan prints the same few names on hundreds of rows: each is folded and looked up once.
+        self.known: dict[str, Agency | None] = {}
 
     def resolve(self, name: str) -> Agency | None:
         """Known agencies only (AgencyIndex's interface, for ``lead_agency_names``)."""
-        return self.mapping.get(fold(name)) or self.index.resolve(name)
+        if name not in self.known:
+            self.known[name] = self.mapping.get(fold(name)) or self.index.resolve(name)
+        return self.known[name]
 
     def lead(self, name: str) -> Agency | None:
         agency = self.resolve(name)
         if agency is None and self.create:
             agency = agency_upsert(province=self.province, name=name, kind=AgencyKind.OTHER)
             self.index.add(agency)
+            self.known.clear()  # a new name may answer (or make ambiguous) another spelling
         return agency
 
 
-def _task_create(
-    plan: Plan, item: ParsedTask, sections: dict[int, Section], resolver: _Resolver, position: int
-) -> None:
+def _task_draft(
+    item: ParsedTask, sections: dict[int, Section], resolver: _Resolver, position: int
+) -> TaskDraft:
     names = lead_agency_names(item.lead_text, resolver)
     leads = [agency for agency in (resolver.lead(name) for name in names) if agency]
     coordinating = []
@@ -228,20 +253,16 @@ def _task_create(
         agency = resolver.resolve(name) if name else None
         if agency is not None and agency not in coordinating:
             coordinating.append(agency)
-    try:
-        task_create(
-            plan=plan,
-            section=sections.get(id(item.section)) if item.section is not None else None,
-            number=item.number,
-            content=item.content,
-            lead_agencies=leads,
-            lead_text=item.lead_text,
-            coordinating_agencies=coordinating,
-            coordinating_text=item.coordinating_text,
-            timeframe_text=item.timeframe,
-            note=item.note,
-            field=item.field,
-            position=position,
-        )
-    except ValidationError as error:
-        raise PlanImportError(f"{item.location}: {_messages(error)}") from error
+    return TaskDraft(
+        section=sections.get(id(item.section)) if item.section is not None else None,
+        number=item.number,
+        content=item.content,
+        lead_agencies=leads,
+        lead_text=item.lead_text,
+        coordinating_agencies=coordinating,
+        coordinating_text=item.coordinating_text,
+        timeframe_text=item.timeframe,
+        note=item.note,
+        field=item.field,
+        position=position,
+    )

@@ -248,6 +248,57 @@ def test_text_is_kept_stripped_but_otherwise_as_printed():
 # --- what must not be read ------------------------------------------------------------------------
 
 
+# Month/year ranges as provincial files print them in a "Thời gian" or a "Bắt đầu | Kết thúc"
+# pair joined by the importer: with or without "tháng", padded or not, any dash or "đến".
+MONTH_YEAR_FORMS = [
+    ("6/2021 - 12/2022", "2021-06-01", "2022-12-31"),
+    ("6/2021-12/2022", "2021-06-01", "2022-12-31"),
+    ("06/2021–12/2022", "2021-06-01", "2022-12-31"),
+    ("06/2021 — 12/2022", "2021-06-01", "2022-12-31"),
+    ("tháng 6/2021 - tháng 12/2022", "2021-06-01", "2022-12-31"),
+    ("Tháng 6/2021 đến tháng 12/2022", "2021-06-01", "2022-12-31"),
+    ("Từ tháng 6/2021 đến hết tháng 12/2022", "2021-06-01", "2022-12-31"),
+    ("từ 6/2021 đến 12/2022", "2021-06-01", "2022-12-31"),
+    ("tháng 6 năm 2021 - tháng 12 năm 2022", "2021-06-01", "2022-12-31"),
+    ("T6/2021 - T12/2022", "2021-06-01", "2022-12-31"),
+    ("2/2020 - 2/2020", "2020-02-01", "2020-02-29"),
+    ("Quý I/2021 - Quý IV/2022", "2021-01-01", "2022-12-31"),
+    ("Quý I/2021 - 6/2022", "2021-01-01", "2022-06-30"),
+    ("2021 - 6/2022", "2021-01-01", "2022-06-30"),
+    ("6/2021 - 2022", "2021-06-01", "2022-12-31"),
+    ("2021-2022", "2021-01-01", "2022-12-31"),
+    ("Năm 2021", "2021-01-01", "2021-12-31"),
+    ("Tháng 3/2022", "2022-03-01", "2022-03-31"),
+    ("3/2022", "2022-03-01", "2022-03-31"),
+    ("03/2022", "2022-03-01", "2022-03-31"),
+    ("T3/2022", "2022-03-01", "2022-03-31"),
+    ("th.3/2022", "2022-03-01", "2022-03-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "start", "end"), MONTH_YEAR_FORMS)
+def test_month_year_forms(text, start, end):
+    result = parse_timeframe(text, period=PLAN)
+
+    assert result == Timeframe(text=text, start=d(start), end=d(end))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13/2022",  # no month 13: a day needs its month
+        "0/2022",
+        "12/2022 - 6/2021",  # backwards: a misprint, not swapped
+        "6/2022 - 2021",
+        "trước 9/2022",  # by 31 August or by 30 September? not read
+        "6/21 - 12/22",  # two-digit years are not read
+        "6/2021 - 12/20222",
+    ],
+)
+def test_month_year_forms_that_are_not_read(text):
+    assert_unparsed(parse_timeframe(text, period=PLAN), text)
+
+
 @pytest.mark.parametrize(
     "text",
     [

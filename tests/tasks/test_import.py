@@ -320,18 +320,16 @@ def test_duplicate_number_and_failure_midway_save_nothing(quang_tri, monkeypatch
         plan_import(parsed=parsed, province=quang_tri, number="165/QĐ-UBND", title="Trùng")
     from tasks.importers import service
 
-    calls = []
-    real = service.task_create
+    real = service.tasks_create_bulk
 
     def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            from django.core.exceptions import ValidationError
+        # The tasks are written, then something fails before the import ends.
+        real(**kwargs)
+        from django.core.exceptions import ValidationError
 
-            raise ValidationError({"content": "hỏng"})
-        return real(**kwargs)
+        raise ValidationError({"content": "hỏng"})
 
-    monkeypatch.setattr(service, "task_create", failing)
+    monkeypatch.setattr(service, "tasks_create_bulk", failing)
     with pytest.raises(PlanImportError):
         plan_import(parsed=parsed, province=quang_tri, number="96/KH-UBND", title="Thử")
     assert counts() == before
