@@ -82,12 +82,11 @@ class TaskForm(forms.ModelForm):
         return text
 
     def coordinating_agencies(self) -> list:
-        """Known agencies named in the printed coordinating cell (comma, semicolon or 'và')."""
+        """Known agencies named in the printed coordinating cell (comma, semicolon or 'và'
+        between them; a name holding them, "Sở Kế hoạch và Đầu tư", stays one name)."""
         found = []
-        text = self.cleaned_data["coordinating_text"]
-        for part in re.split(r"\s*(?:,|;|\n|\.|\bvà\b)\s*", text):
-            agency = self.index.resolve(part) if part else None
-            if agency and agency not in found:
+        for _start, _end, agency in self.index.find(self.cleaned_data["coordinating_text"]):
+            if agency not in found:
                 found.append(agency)
         return found
 

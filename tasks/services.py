@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agreements.history import history_note
 from agreements.models import Agency, Locality, Plan
+from agreements.services import AgencyIndex
 
 from .blocks import split_pasted
 from .models import OPEN_STATUSES, BlockPart, PlanBlock, Section, Task, TaskLead
@@ -148,6 +149,14 @@ def section_create(
     return section
 
 
+def task_agency_text(text: str, agencies: Iterable[Agency]) -> str:
+    """A printed lead or coordinating cell with the names of ``agencies`` in it written as
+    printed: typed without accents ("so cong thuong"), it still prints "Sở Công Thương"
+    (``agreements.services.AgencyIndex.respell``); other words stay as typed."""
+    agencies = list(agencies)
+    return AgencyIndex(agencies).respell(text) if text and agencies else text
+
+
 def task_set_leads(*, task: Task, agencies: Sequence[Agency]) -> None:
     """Replace the task's lead agencies, keeping the given order."""
     seen: set[int] = set()
@@ -187,8 +196,8 @@ def task_create(
         section=section,
         number=number,
         content=content,
-        lead_text=lead_text,
-        coordinating_text=coordinating_text,
+        lead_text=task_agency_text(lead_text, lead_agencies),
+        coordinating_text=task_agency_text(coordinating_text, coordinating_agencies),
         timeframe_text=timeframe_text,
         note=note,
         field=field,
@@ -348,9 +357,15 @@ def task_update(
     lead_agencies: Sequence[Agency],
     coordinating: Iterable[Agency] | None = None,
 ) -> Task:
-    """Save an edited task; the printed lead text becomes what the user typed."""
+    """Save an edited task; the printed lead text becomes what the user typed, the names of
+    the agencies in it written as printed (``task_agency_text``)."""
     for name, value in fields.items():
         setattr(task, name, value)
+    if "lead_text" in fields:
+        task.lead_text = task_agency_text(task.lead_text, lead_agencies)
+    if "coordinating_text" in fields:
+        named = coordinating if coordinating is not None else task.coordinating_agencies.all()
+        task.coordinating_text = task_agency_text(task.coordinating_text, named)
     history_note(task, user=user)
     task.full_clean()
     task.save()
