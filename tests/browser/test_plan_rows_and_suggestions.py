@@ -16,6 +16,7 @@ from agreements.models import Agency, Locality, Plan
 from devdata.seed import seed_load
 from tasks.models import Task
 from tasks.services import section_create
+from tests.browser.screens import axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-browser-17"
@@ -124,6 +125,8 @@ def test_the_task_filter_suggests_an_agency_typed_without_accents(new_page):
     option = page.get_by_role("option", name=re.compile("^Sở Công thương"))
     expect(option).to_be_visible()
     expect(page.get_by_role("listbox", name="Gợi ý").first).to_be_visible()
+    # The open list passes axe too (combobox, listbox and options named and wired).
+    assert axe_problems(page) == []
     option.click()
     expect(lead).to_have_value("Sở Công thương")
     expect(lead).to_be_focused()
