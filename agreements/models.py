@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .limits import TEXT_PARAGRAPH, TEXT_SHORT, text_limit
-from .text import fold
+from .text import fold, has_marks, normalize
 from .timeframes import parse_timeframe
 
 
@@ -132,6 +132,22 @@ class Agency(SearchableModel):
 
     def name_keys(self) -> set[str]:
         return {fold(n) for n in self.search_source() if n}
+
+    def printed_spelling(self, typed: str) -> str:
+        """How a name typed for this agency is printed: as typed when it is one of the agency's
+        spellings, or written as a document would write it (capitals and marks); otherwise the
+        stored spelling it stands for ("so cong thuong" → "Sở Công Thương", "bch bdbp tinh" →
+        "BCH BĐBP tỉnh"), the full name first."""
+        typed = normalize(typed)
+        key = fold(typed)
+        spellings = [name for name in self.search_source() if name and fold(name) == key]
+        if not spellings or typed in spellings:
+            return typed
+        if has_marks(typed) and typed != typed.lower():
+            return typed
+        # A stored spelling that is itself a bare search key ("so cong thuong") is no better.
+        printed = [name for name in spellings if name != fold(name)]
+        return printed[0] if printed else self.name
 
     @property
     def display_name(self) -> str:

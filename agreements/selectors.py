@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -14,9 +15,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from .filters import AgreementFilter, MeetingFilter
-from .models import Agreement, Meeting, Plan, PlanKind
-from .permissions import AnyUser, agreements_visible_to, meetings_visible_to
+from .models import Agency, Agreement, Meeting, Plan, PlanKind
+from .permissions import (
+    AnyUser,
+    agencies_visible_to,
+    agreements_visible_to,
+    meetings_visible_to,
+    plans_visible_to,
+)
 from .services import plan_status_choices
+from .text import fold, search_terms
 
 # -- lists ------------------------------------------------------------------------------------
 
@@ -263,3 +271,104 @@ def plan_chain(
         ChainStep(_("Văn bản chỉ đạo"), [_plan_link(p) for p in plan.directives.all()]),
         ChainStep(_("Giai đoạn sau"), [_plan_link(p) for p in plan.successors.all()]),
     )
+
+
+# -- suggestions as the user types (agencies, plans) ------------------------------------------
+
+# At most this many suggestions, read from at most this much of what was typed (a few words).
+SUGGEST_LIMIT = 12
+SUGGEST_QUERY_MAX = 80
+SUGGEST_WORDS_MAX = 8
+
+
+def _suggest_words(query: str) -> list[str]:
+    return search_terms(query[:SUGGEST_QUERY_MAX])[:SUGGEST_WORDS_MAX]
+
+
+def _best_first(queryset: QuerySet, query: str, *order: str) -> QuerySet:
+    """What starts with the typed text first ("so cong" → "Sở Công thương" before "Sở Khoa
+    học và Công nghệ"), then by ``order``."""
+    typed = " ".join(_suggest_words(query))
+    return queryset.annotate(
+        starts=models.Case(
+            models.When(search_text__startswith=typed, then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+    ).order_by("starts", *order)
+
+
+def agency_suggestions(*, user: AnyUser, query: str, active_only: bool = False) -> list[Agency]:
+    """Agencies the user may see whose full name, short name or alias holds every typed word,
+    accents and case aside ("so cong" finds "Sở Công thương"); none for an empty query."""
+    words = _suggest_words(query)
+    if not words:
+        return []
+    queryset = agencies_visible_to(user).select_related("province")
+    if active_only:
+        queryset = queryset.filter(active=True)
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return list(_best_first(queryset, query, "name", "province__name")[:SUGGEST_LIMIT])
+
+
+def plan_suggestions(*, user: AnyUser, query: str) -> list[Plan]:
+    """Plans the user may see whose number or title holds every typed word (newest first)."""
+    words = _suggest_words(query)
+    if not words:
+        return []
+    queryset = plans_visible_to(user).select_related("province")
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return list(_best_first(queryset, query, "-date", "number")[:SUGGEST_LIMIT])
+
+
+def suggestion_label(item: Agency | Plan, *, with_province: bool) -> str:
+    """What a suggestion puts in the field, read back by ``choice_from_text``: the name (or a
+    plan's number), with its province in brackets for someone who sees several provinces."""
+    text = item.name if isinstance(item, Agency) else item.number
+    return f"{text} ({item.province.name})" if with_province else text
+
+
+_PROVINCE_SUFFIX = re.compile(r"^(?P<text>.*?)\s*\((?P<province>[^()]*)\)\s*$")
+
+
+def choice_from_text(queryset: QuerySet, text: str) -> Any:
+    """The one agency or plan of ``queryset`` that typed ``text`` names, or None.
+
+    An id (a link from the dashboard), a spelling of the name (accent-free; an agency's short
+    name and aliases too, a plan's number), maybe followed by "(province)" as a suggestion
+    writes it for someone who sees several provinces. A text that names several, or none, is
+    None: the form then asks to pick from the suggestions.
+    """
+    text = (text or "").strip()[:SUGGEST_QUERY_MAX]
+    if text.isdigit():
+        found = queryset.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    province = ""
+    match = _PROVINCE_SUFFIX.match(text)
+    if match:
+        text, province = match["text"], fold(match["province"])
+    words = _suggest_words(text)
+    if not words:
+        return None
+    matching = queryset.select_related("province")
+    for word in words:
+        matching = matching.filter(search_text__contains=word)
+    candidates = [
+        item
+        for item in matching[: SUGGEST_LIMIT * 4]
+        if not province or fold(item.province.name) == province
+    ]
+    key = fold(text)
+    exact = [item for item in candidates if key in _name_keys(item)]
+    if len(exact) == 1:
+        return exact[0]
+    return candidates[0] if len(candidates) == 1 and not exact else None
+
+
+def _name_keys(item: Any) -> set[str]:
+    if isinstance(item, Agency):
+        return item.name_keys()
+    return {fold(item.number)}

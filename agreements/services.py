@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,57 @@ class AgencyIndex:
         if key in self.ambiguous:
             return None
         return self._by_key.get(key)
+
+    def find(self, text: str) -> list[tuple[int, int, Agency]]:
+        """Where ``text`` names known agencies: (start, end, agency), in the order written.
+
+        The text is cut at commas, semicolons, full stops, new lines and "và"; the longest run
+        of pieces that names an agency wins, so "Sở Văn hóa, Thể thao và Du lịch" is one name
+        and "Sở Ngoại vụ, Cục Hải quan tỉnh và các đơn vị liên quan" two and some words.
+        """
+        pieces = _name_pieces(text or "")
+        found: list[tuple[int, int, Agency]] = []
+        i = 0
+        while i < len(pieces):
+            for j in range(min(len(pieces), i + _MAX_PIECES), i, -1):
+                start, end = pieces[i][0], pieces[j - 1][1]
+                agency = self.resolve(text[start:end])
+                if agency is not None:
+                    found.append((start, end, agency))
+                    i = j
+                    break
+            else:
+                i += 1
+        return found
+
+    def respell(self, text: str) -> str:
+        """``text`` with each agency it names written as printed (``Agency.printed_spelling``):
+        "so cong thuong; BCH BĐBP tỉnh" → "Sở Công Thương; BCH BĐBP tỉnh"; the rest unchanged."""
+        out, last = [], 0
+        for start, end, agency in self.find(text):
+            out += [text[last:start], agency.printed_spelling(text[start:end])]
+            last = end
+        return "".join([*out, text[last:]]) if out else text
+
+
+# What separates the names of a printed list of agencies (see AgencyIndex.find).
+_NAME_SEPARATOR = re.compile(r"[,;.\n]|\b(?:và|va)\b", re.IGNORECASE)
+# "Sở Văn hóa, Thể thao và Du lịch" is three pieces; no agency name runs to more than this.
+_MAX_PIECES = 6
+
+
+def _name_pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words between separators, spaces around them left out."""
+    pieces, last = [], 0
+    for match in [*_NAME_SEPARATOR.finditer(text), None]:
+        stop = match.start() if match is not None else len(text)
+        chunk = text[last:stop]
+        if chunk.strip():
+            start = last + len(chunk) - len(chunk.lstrip())
+            pieces.append((start, start + len(chunk.strip())))
+        if match is not None:
+            last = match.end()
+    return pieces
 
 
 @transaction.atomic

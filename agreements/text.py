@@ -31,6 +31,11 @@ def normalize(text: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def has_marks(text: str | None) -> bool:
+    """Whether ``text`` carries any Vietnamese mark (a tone, a vowel mark, "đ")."""
+    return fold(text) != _SPACES.sub(" ", (text or "").lower()).strip()
+
+
 def search_terms(query: str) -> list[str]:
     """Folded words of a query; every word must match somewhere."""
     return [word for word in fold(query).split(" ") if word]

@@ -19,4 +19,6 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/status/", views.plan_status, name="plan_status"),
     path("plans/<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("agencies/suggest/", views.agency_suggest, name="agency_suggest"),
+    path("plans/suggest/", views.plan_suggest, name="plan_suggest"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
 from .forms import AgreementForm, MeetingForm, PlanForm, PlanStatusForm
-from .models import Agreement, Meeting, Plan, PlanKind, PlanStatus
+from .models import Agency, Agreement, Meeting, Plan, PlanKind, PlanStatus
 
 
 def _province_for_new(request):
@@ -412,3 +412,40 @@ def plan_history(request, pk: int):
             "history": selectors.history_changes(plan, created=_("Tạo văn bản")),
         },
     )
+
+
+# -- suggestions as the user types (agreements/suggest.py) ------------------------------------
+
+
+@login_required
+def agency_suggest(request):
+    """Up to a dozen agencies the user may see matching what was typed, accent-free, as the
+    options of a listbox (htmx partial); ``active=1``: only those still active (a task's lead)."""
+    agencies = selectors.agency_suggestions(
+        user=request.user,
+        query=request.GET.get("q", ""),
+        active_only=request.GET.get("active") == "1",
+    )
+    return _suggestions(request, agencies)
+
+
+@login_required
+def plan_suggest(request):
+    """Up to a dozen plans the user may see whose number or title matches what was typed."""
+    plans = selectors.plan_suggestions(user=request.user, query=request.GET.get("q", ""))
+    return _suggestions(request, plans)
+
+
+def _suggestions(request, items):
+    with_province = request.user.is_superuser
+    options = []
+    for item in items:
+        value = selectors.suggestion_label(item, with_province=with_province)
+        if isinstance(item, Agency):
+            detail = item.short_name if item.short_name != item.name else ""
+            if not item.active:
+                detail = " · ".join(part for part in (detail, _("không còn hoạt động")) if part)
+        else:
+            detail = item.title
+        options.append({"value": value, "detail": detail})
+    return render(request, "agreements/_suggestions.html", {"options": options})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.choices import AnyYesNoSelect
 from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
 from agreements.permissions import agencies_visible_to, plans_visible_to
+from agreements.suggest import SuggestChoiceFilter, agency_widget, plan_widget
 from agreements.text import search_terms
 
 from .models import Task, TaskLead, TaskStatus
@@ -20,17 +21,26 @@ from .permissions import tasks_visible_to
 
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm (không cần dấu)"), method="filter_search")
-    plan = django_filters.ModelChoiceFilter(label=_("Kế hoạch"), queryset=Plan.objects.none())
+    # Agencies and plans are typed with server suggestions: a national list has thousands.
+    plan = SuggestChoiceFilter(
+        label=_("Kế hoạch"), queryset=Plan.objects.none(), widget=plan_widget()
+    )
     partner = django_filters.ModelChoiceFilter(
         label=_("Đối tác"), queryset=Locality.objects.none(), method="filter_partner"
     )
     field = django_filters.ChoiceFilter(label=_("Lĩnh vực"), choices=[], method="filter_field")
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=TaskStatus.choices)
-    lead = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị chủ trì"), queryset=Agency.objects.none(), method="filter_lead"
+    lead = SuggestChoiceFilter(
+        label=_("Đơn vị chủ trì"),
+        queryset=Agency.objects.none(),
+        method="filter_lead",
+        widget=agency_widget(),
     )
-    coordinating = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị phối hợp"), queryset=Agency.objects.none(), method="filter_coordinating"
+    coordinating = SuggestChoiceFilter(
+        label=_("Đơn vị phối hợp"),
+        queryset=Agency.objects.none(),
+        method="filter_coordinating",
+        widget=agency_widget(),
     )
     due_before = django_filters.DateFilter(
         label=_("Hạn trước ngày"), field_name="end_date", lookup_expr="lte"
@@ -66,19 +76,15 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        plans = plans_visible_to(user).order_by("-date")
-        cast(django_filters.ModelChoiceFilter, self.filters["plan"]).queryset = plans
+        plans = plans_visible_to(user)
+        agencies = agencies_visible_to(user)
+        for name, queryset in (("plan", plans), ("lead", agencies), ("coordinating", agencies)):
+            choice = cast(SuggestChoiceFilter, self.filters[name])
+            choice.queryset = queryset
+            # Someone who sees several provinces picks "Sở Ngoại vụ (Quảng Trị)".
+            choice.extra["with_province"] = bool(user.is_superuser)
         cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
-        )
-        cast(django_filters.ModelChoiceFilter, self.filters["lead"]).queryset = (
-            agencies_visible_to(user).filter(leads__isnull=False).distinct().order_by("name")
-        )
-        cast(django_filters.ModelChoiceFilter, self.filters["coordinating"]).queryset = (
-            agencies_visible_to(user)
-            .filter(coordinated_tasks__isnull=False)
-            .distinct()
-            .order_by("name")
         )
         fields = tasks_visible_to(user).exclude(field="").values_list("field", flat=True).distinct()
         self.filters["field"].extra["choices"] = sorted({(f, f) for f in fields})

@@ -15,6 +15,7 @@ from agreements.limits import TEXT_PASTE
 from agreements.models import Country, Locality, Plan, PlanStatus
 from agreements.numbers import IdChoiceField, WholeNumberField, number_formfield
 from agreements.services import AgencyIndex
+from agreements.suggest import agency_widget
 
 from .importers.parser import ParsedSection
 from .importers.reader import MAX_FILE_SIZE
@@ -30,7 +31,7 @@ class TaskForm(forms.ModelForm):
         help_text=_(
             "Nhiều đơn vị cách nhau bằng dấu chấm phẩy; gõ tên đầy đủ, tên tắt hoặc không dấu."
         ),
-        widget=forms.TextInput(attrs={"list": "agency-names", "autocomplete": "off"}),
+        widget=agency_widget(separators=";", active_only=True),
     )
 
     class Meta:
@@ -48,7 +49,8 @@ class TaskForm(forms.ModelForm):
         ]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
-            "coordinating_text": forms.Textarea(attrs={"rows": 2}),
+            # One line, so that it can be a combobox: names are suggested as they are typed.
+            "coordinating_text": agency_widget(separators=",;", active_only=True),
             "note": forms.Textarea(attrs={"rows": 1}),
         }
 
@@ -82,12 +84,11 @@ class TaskForm(forms.ModelForm):
         return text
 
     def coordinating_agencies(self) -> list:
-        """Known agencies named in the printed coordinating cell (comma, semicolon or 'và')."""
+        """Known agencies named in the printed coordinating cell (comma, semicolon or 'và'
+        between them; a name holding them, "Sở Kế hoạch và Đầu tư", stays one name)."""
         found = []
-        text = self.cleaned_data["coordinating_text"]
-        for part in re.split(r"\s*(?:,|;|\n|\.|\bvà\b)\s*", text):
-            agency = self.index.resolve(part) if part else None
-            if agency and agency not in found:
+        for _start, _end, agency in self.index.find(self.cleaned_data["coordinating_text"]):
+            if agency not in found:
                 found.append(agency)
         return found
 

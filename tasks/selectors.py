@@ -74,41 +74,55 @@ PlanRow = SectionRow | TaskRow
 
 
 def plan_rows(plan: Plan) -> list[PlanRow]:
-    """The plan's sections and tasks in printed order (sections and tasks share one sequence)."""
+    """The plan's sections and tasks in printed order: the one ordering rule of the plan page,
+    the timeline and every export (four queries, see ``task_queryset_full``).
+
+    The tree decides where a row is printed: a task under its own section, a sub-section under
+    its parent, whatever their positions say, so that a task never lands under another
+    appendix. ``position`` only orders the rows of one level: first the tasks outside every
+    section (their table comes before the appendices), then the top-level sections; inside a
+    section its tasks and sub-sections by position (a task before a sub-section of the same
+    position), the older row first when positions tie.
+    """
     sections = list(Section.objects.filter(plan=plan).select_related("partner", "parent"))
     tasks = list(task_queryset_full(Task.objects.filter(plan=plan)))
-    by_id = {s.pk: s for s in sections}
-
-    def depth_and_top(section: Section) -> tuple[int, Section]:
-        depth, node = 0, section
-        while node.parent_id:
-            node = by_id[node.parent_id]
-            depth += 1
-        return depth, node
-
-    rows: list[tuple[int, int, PlanRow]] = []
-    top: Section | None
+    children: dict[int | None, list[Section | Task]] = {}
+    known = {section.pk for section in sections}
     for section in sections:
-        depth, top = depth_and_top(section)
-        rows.append((section.position, 0, SectionRow(depth, section=section, appendix=top)))
+        # A parent outside the plan (only the admin could do that) prints as a top-level section.
+        parent = section.parent_id if section.parent_id in known else None
+        children.setdefault(parent, []).append(section)
     for task in tasks:
-        depth, top = depth_and_top(task.section) if task.section is not None else (-1, None)
-        rows.append(
-            (
-                task.position,
-                1,
-                TaskRow(depth + 1, task=task, section=task.section, appendix=top),
-            )
-        )
-    rows.sort(key=lambda item: (item[0], item[1], _tiebreak(item[2])))
-    return [row for _, _, row in rows]
+        owner = task.section_id if task.section_id in known else None
+        children.setdefault(owner, []).append(task)
 
+    def sibling_key(item: Section | Task) -> tuple[int, int, int]:
+        return (item.position, 0 if isinstance(item, Task) else 1, item.pk)
 
-def _tiebreak(row: PlanRow) -> int:
-    """Rows of one position: a section by its pk, a task by its section's (or its own)."""
-    if row.kind == "section":
-        return row.section.pk
-    return row.section.pk if row.section is not None else row.task.pk
+    top_level = children.get(None, [])
+    top_level.sort(key=lambda item: (0 if isinstance(item, Task) else 1, *sibling_key(item)))
+    rows: list[PlanRow] = []
+    placed: set[int] = set()
+
+    def walk(
+        items: list[Section | Task], depth: int, parent: Section | None, top: Section | None
+    ) -> None:
+        for item in items:
+            if isinstance(item, Task):
+                rows.append(TaskRow(depth, task=item, section=parent, appendix=top))
+                continue
+            if item.pk in placed:
+                continue
+            placed.add(item.pk)
+            appendix = top or item
+            rows.append(SectionRow(depth, section=item, appendix=appendix))
+            walk(sorted(children.get(item.pk, []), key=sibling_key), depth + 1, item, appendix)
+
+    walk(top_level, 0, None, None)
+    # Sections caught in a parent loop (never reachable from the top): last, as top-level ones.
+    stray = [section for section in sections if section.pk not in placed]
+    walk(sorted(stray, key=sibling_key), 0, None, None)
+    return rows
 
 
 def section_path(section: Section | None, by_id: dict[int, Section] | None = None) -> list[Section]:

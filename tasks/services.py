@@ -22,6 +22,7 @@ from agreements.history import (
     history_note,
 )
 from agreements.models import Agency, Locality, Plan
+from agreements.services import AgencyIndex
 from agreements.text import fold
 
 from .blocks import split_pasted
@@ -36,48 +37,71 @@ if TYPE_CHECKING:
 
 
 def plan_next_position(plan: Plan) -> int:
-    """Sections and tasks share one printed-order sequence inside a plan."""
+    """A position after every row of the plan (a new top-level section goes last)."""
     section_max = Section.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0
     task_max = Task.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0
     return max(section_max, task_max) + 10
 
 
-def _position_after(plan: Plan, is_anchor: Callable[[PlanRow], bool]) -> int:
+def _renumber(items: Sequence[Section | Task]) -> None:
+    """Positions 10, 20, … in the given (printed) order, written without history: a position
+    means nothing on its own, and the printed order does not change."""
+    sections: list[Section] = []
+    tasks: list[Task] = []
+    for number, item in enumerate(items, start=1):
+        if item.position == number * 10:
+            continue
+        item.position = number * 10
+        (sections if isinstance(item, Section) else tasks).append(item)  # type: ignore[arg-type]
+    Section.objects.bulk_update(sections, ["position"])
+    Task.objects.bulk_update(tasks, ["position"])
+
+
+def _position_after(
+    plan: Plan, is_anchor: Callable[[PlanRow], bool], *, else_first: bool = False
+) -> int:
     """A position for a new row right after the last row of ``plan`` for which ``is_anchor(row)``
-    holds (the plan's end if none does). Where the next row leaves no room, the plan is
-    renumbered 10, 20, … in printed order first (positions carry no meaning of their own)."""
+    holds; when none does, before the plan's first row (``else_first``) or after its last.
+
+    Positions follow the printed order of ``tasks.selectors.plan_rows`` (the tree decides where a
+    row prints, positions only order the rows of one level). Where they do not, or the next row
+    leaves no room, the plan is renumbered 10, 20, … in printed order first, so that the one
+    sequence also orders tasks across the plan in lists and reports."""
     from .selectors import plan_rows
 
     rows = plan_rows(plan)
-    index = max((i for i, row in enumerate(rows) if is_anchor(row)), default=None)
-    if index is None:
-        return plan_next_position(plan)
     items = [row.section if row.kind == "section" else row.task for row in rows]
+    if not items:
+        return 10
+    index = max((i for i, row in enumerate(rows) if is_anchor(row)), default=None)
+    if index is None and not else_first:
+        return plan_next_position(plan)
+    in_order = all(a.position < b.position for a, b in zip(items, items[1:], strict=False))
+    if index is None:
+        if not in_order or items[0].position < 2:
+            _renumber(items)
+        return items[0].position - 1
     anchor = items[index]
     following = items[index + 1] if index + 1 < len(items) else None
-    if following is not None and following.position < anchor.position + 2:
-        sections: list[Section] = []
-        tasks: list[Task] = []
-        for number, item in enumerate(items, start=1):
-            item.position = number * 10
-            if isinstance(item, Section):
-                sections.append(item)
-            else:
-                tasks.append(item)
-        Section.objects.bulk_update(sections, ["position"])
-        Task.objects.bulk_update(tasks, ["position"])
+    if not in_order or (following is not None and following.position < anchor.position + 2):
+        _renumber(items)
     return anchor.position + 1
 
 
 def task_position_new(*, plan: Plan, section: Section | None) -> int:
     """A new task's place: after the last task of its section (right under the heading when it
-    has none, so before its sub-sections); a task outside any section after the last such.
+    has none, so before its sub-sections); a task outside any section after the last such (the
+    first row of the plan when there is none: that table prints before the appendices).
 
     The one rule for every way a task comes in: the plan page, htmx, the admin (a task added with
     no position). May renumber the plan to make room: call it inside the creating transaction.
     """
     if section is None:
-        return _position_after(plan, lambda row: row.kind == "task" and row.task.section_id is None)
+        return _position_after(
+            plan,
+            lambda row: row.kind == "task" and row.section is None,
+            else_first=True,
+        )
     return _position_after(
         plan,
         lambda row: (
@@ -174,6 +198,14 @@ def sections_create_bulk(
     return list(sections)
 
 
+def task_agency_text(text: str, agencies: Iterable[Agency]) -> str:
+    """A printed lead or coordinating cell with the names of ``agencies`` in it written as
+    printed: typed without accents ("so cong thuong"), it still prints "Sở Công Thương"
+    (``agreements.services.AgencyIndex.respell``); other words stay as typed."""
+    agencies = list(agencies)
+    return AgencyIndex(agencies).respell(text) if text and agencies else text
+
+
 def task_set_leads(*, task: Task, agencies: Sequence[Agency]) -> None:
     """Replace the task's lead agencies, keeping the given order."""
     seen: set[int] = set()
@@ -213,8 +245,8 @@ def task_create(
         section=section,
         number=number,
         content=content,
-        lead_text=lead_text,
-        coordinating_text=coordinating_text,
+        lead_text=task_agency_text(lead_text, lead_agencies),
+        coordinating_text=task_agency_text(coordinating_text, coordinating_agencies),
         timeframe_text=timeframe_text,
         note=note,
         field=field,
@@ -277,8 +309,8 @@ def _draft_task(plan: Plan, draft: TaskDraft, position: int) -> Task:
         section=draft.section,
         number=draft.number,
         content=draft.content,
-        lead_text=draft.lead_text,
-        coordinating_text=draft.coordinating_text,
+        lead_text=task_agency_text(draft.lead_text, draft.lead_agencies),
+        coordinating_text=task_agency_text(draft.coordinating_text, draft.coordinating_agencies),
         timeframe_text=draft.timeframe_text,
         note=draft.note,
         field=draft.field,
@@ -664,9 +696,15 @@ def task_update(
     lead_agencies: Sequence[Agency],
     coordinating: Iterable[Agency] | None = None,
 ) -> Task:
-    """Save an edited task; the printed lead text becomes what the user typed."""
+    """Save an edited task; the printed lead text becomes what the user typed, the names of
+    the agencies in it written as printed (``task_agency_text``)."""
     for name, value in fields.items():
         setattr(task, name, value)
+    if "lead_text" in fields:
+        task.lead_text = task_agency_text(task.lead_text, lead_agencies)
+    if "coordinating_text" in fields:
+        named = coordinating if coordinating is not None else task.coordinating_agencies.all()
+        task.coordinating_text = task_agency_text(task.coordinating_text, named)
     history_note(task, user=user)
     task.full_clean()
     task.save()
@@ -738,17 +776,7 @@ def section_move(*, section: Section, direction: str) -> bool:
         return False
     order[index], order[other] = order[other], order[index]
     ordered = prefix + [row for key in order for row in blocks[key]] + suffix
-    sections: list[Section] = []
-    tasks: list[Task] = []
-    for number, row in enumerate(ordered, start=1):
-        item = row.section if row.kind == "section" else row.task
-        item.position = number * 10
-        if isinstance(item, Section):
-            sections.append(item)
-        else:
-            tasks.append(item)
-    Section.objects.bulk_update(sections, ["position"])
-    Task.objects.bulk_update(tasks, ["position"])
+    _renumber([row.section if row.kind == "section" else row.task for row in ordered])
     return True
 
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("tasks/<int:pk>/delete/", views.task_delete, name="task_delete"),
     path("tasks/<int:pk>/move/", views.task_move, name="task_move"),
     path("plans/<int:plan_pk>/tasks/new/", views.task_new, name="task_new"),
-    path("agencies/suggest/", views.agency_suggest, name="agency_suggest"),
     path("plans/import/", import_views.plan_import_upload, name="plan_import_upload"),
     path("plans/import/preview/", import_views.plan_import_preview, name="plan_import_preview"),
     path("plans/<int:pk>/carry-forward/", views.plan_carry_forward, name="plan_carry_forward"),

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from agreements.models import Plan
 from agreements.permissions import (
-    agencies_visible_to,
     may_coordinate,
     plan_get_for_user,
     plans_visible_to,
@@ -25,7 +24,6 @@ from agreements.selectors import (
     plan_chain,
     plan_header_context,
 )
-from agreements.text import search_terms
 
 from . import permissions, services
 from .downloads import export_response
@@ -299,20 +297,6 @@ def task_move(request, pk: int):
             {"plan": plan, "rows": plan_rows(plan), "can_edit": True},
         )
     return redirect("tasks:plan_detail", pk=task.plan_id)
-
-
-@login_required
-def agency_suggest(request):
-    """<option> list for the agency datalist: full names, short names and aliases, accent-free."""
-    words = search_terms(request.GET.get("q", ""))
-    agencies = agencies_visible_to(request.user).filter(active=True)
-    for word in words:
-        agencies = agencies.filter(search_text__contains=word)
-    agencies = agencies.order_by("name")
-    # The page loads every agency once (a province has about a hundred); typing narrows it.
-    return render(
-        request, "tasks/_agency_options.html", {"agencies": agencies[:20] if words else agencies}
-    )
 
 
 @login_required

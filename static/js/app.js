@@ -191,3 +191,179 @@
     }
   });
 })();
+
+/* Suggestions as the user types (agreements/suggest.py): an input with data-suggest is an ARIA
+ * combobox whose listbox the server fills (accent-free, only what the user may see, a dozen at
+ * most). ↓ ↑ move through the suggestions, Enter or a click puts one in the field, Escape
+ * closes. With data-suggest-separators the field holds several names and a suggestion
+ * completes the one being typed. Without JavaScript the typed text is matched on the server.
+ */
+(function () {
+  "use strict";
+
+  var DELAY_MS = 200;
+  var timer = null;
+  var asked = 0;
+
+  function parts(input) {
+    return input.closest(".suggest");
+  }
+
+  function listbox(input) {
+    return document.getElementById(input.getAttribute("aria-controls"));
+  }
+
+  // The name being typed: after the last separator when the field holds several.
+  function current(input) {
+    var separators = input.dataset.suggestSeparators || "";
+    var value = input.value;
+    var cut = -1;
+    for (var i = 0; i < separators.length; i++) {
+      cut = Math.max(cut, value.lastIndexOf(separators[i]));
+    }
+    return { head: value.slice(0, cut + 1), term: value.slice(cut + 1).trim() };
+  }
+
+  function options(input) {
+    return Array.prototype.slice.call(listbox(input).querySelectorAll('[role="option"]'));
+  }
+
+  function close(input) {
+    var list = listbox(input);
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function activate(input, index) {
+    var all = options(input);
+    all.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === index ? "true" : "false");
+    });
+    if (index >= 0 && all[index]) {
+      input.setAttribute("aria-activedescendant", all[index].id);
+      all[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function pick(input, option) {
+    var typed = current(input);
+    var head = typed.head ? typed.head.replace(/\s*$/, " ") : "";
+    input.value = head + option.dataset.value;
+    close(input);
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function announce(input, count) {
+    var status = parts(input).querySelector("[data-suggest-status]");
+    if (status) {
+      status.textContent = count ? status.dataset.some.replace("%(n)s", count) : status.dataset.none;
+    }
+  }
+
+  function ask(input) {
+    var term = current(input).term;
+    var list = listbox(input);
+    if (!term) {
+      list.innerHTML = "";
+      close(input);
+      return;
+    }
+    var url = new URL(input.dataset.suggest, window.location.href);
+    url.searchParams.set("q", term);
+    var mine = ++asked;
+    fetch(url.toString(), {
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "HX-Current-URL": window.location.href },
+    })
+      .then(function (response) {
+        var redirect = response.headers.get("HX-Redirect");
+        if (redirect) {
+          window.location.assign(redirect); // the session expired: log in, then come back
+          return null;
+        }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null || mine !== asked || document.activeElement !== input) {
+          return;
+        }
+        list.innerHTML = html;
+        var all = options(input);
+        all.forEach(function (option, i) {
+          option.id = list.id + "-" + i;
+        });
+        list.hidden = all.length === 0;
+        input.setAttribute("aria-expanded", all.length ? "true" : "false");
+        input.removeAttribute("aria-activedescendant");
+        announce(input, all.length);
+      })
+      .catch(function () {
+        close(input);
+      });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggest) {
+      return;
+    }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      ask(input);
+    }, DELAY_MS);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggest) {
+      return;
+    }
+    var all = options(input);
+    var open = input.getAttribute("aria-expanded") === "true";
+    var index = all.findIndex(function (option) {
+      return option.getAttribute("aria-selected") === "true";
+    });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!all.length) {
+        return;
+      }
+      event.preventDefault();
+      if (!open) {
+        listbox(input).hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      activate(input, (index + step + all.length) % all.length);
+    } else if (event.key === "Enter" && open && index >= 0) {
+      event.preventDefault(); // picks the suggestion; the next Enter sends the form
+      pick(input, all[index]);
+    } else if (event.key === "Escape" && open) {
+      event.preventDefault();
+      close(input);
+    } else if (event.key === "Tab") {
+      close(input);
+    }
+  });
+
+  // mousedown, not click: the input keeps the focus (no blur closing the list first).
+  document.addEventListener("mousedown", function (event) {
+    var option = event.target.closest ? event.target.closest('.suggest [role="option"]') : null;
+    if (!option) {
+      return;
+    }
+    event.preventDefault();
+    var input = parts(option).querySelector("input[data-suggest]");
+    pick(input, option);
+    input.focus();
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.dataset.suggest) {
+      close(input);
+    }
+  });
+})();
