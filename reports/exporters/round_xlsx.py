@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agreements.official import date_short
+from agreements.official import date_text
 from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
@@ -111,11 +111,11 @@ def _intro(sheet: Sheet, summary, today) -> None:
     sheet.title("BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ HỢP TÁC")
     sheet.title(
         f"Theo {request_reference(rr)}; kỳ báo cáo {period_text(rr)}; "
-        f"hạn gửi báo cáo {date_short(rr.deadline)}",
+        f"hạn gửi báo cáo {date_text(rr.deadline)}",
         font=ITALIC,
     )
     generated = timezone.localtime(summary.generated_at)
-    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_short(today)}", font=ITALIC)
+    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_text(today)}", font=ITALIC)
     sheet.append([])
 
 

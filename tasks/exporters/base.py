@@ -25,6 +25,15 @@ class Export:
     content: bytes
 
 
+class ExportRefused(Exception):
+    """The document has nothing to say (a reminder when nobody owes a report): the message,
+    in Vietnamese, tells the user why no file is made."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 Renderer = Callable[[object], Export]
 _REGISTRY: dict[tuple[str, str], Renderer] = {}
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agreements.official import date_line
+from agreements.official import date_line, document_number
 from agreements.text import fold
 from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
 from tasks.selectors import PlanRow, plan_rows
 
 NUMBER, CONTENT, LEAD, COORDINATING = "number", "content", "lead", "coordinating"
 TIMEFRAME, NOTE, FIELD, PARTNERS, OTHER = "timeframe", "note", "field", "partners", "other"
+FUNDING = "funding"
 
 # Folded header → key: the first rule whose words occur wins, so "Thời gian thực hiện" is a
 # time even though "Cơ quan/đơn vị phối hợp thực hiện" also says "thực hiện".
@@ -27,6 +28,7 @@ _RULES: list[tuple[str, tuple[str, ...]]] = [
     (NOTE, ("ghi chu",)),
     (FIELD, ("linh vuc",)),
     (PARTNERS, ("doi tac", "dia phuong ban", "tinh ban")),
+    (FUNDING, ("kinh phi", "nguon von")),
     (CONTENT, ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
 ]
 _NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "s tt"}
@@ -41,9 +43,14 @@ WIDTHS = {
     NOTE: 16,
     FIELD: 16,
     PARTNERS: 16,
+    FUNDING: 16,
     OTHER: 14,
 }
-CENTRED = {NUMBER, TIMEFRAME}
+# How a cell's text sits, the same in PDF, Word and Excel: the number centred, the content
+# justified like body text, every short text (agencies, time, note …) left-aligned, because a
+# justified line of two words stretches across the cell.
+ALIGN = {NUMBER: "center", CONTENT: "justify"}
+CENTRED = {NUMBER}
 
 # Control characters other than tab and newline are not allowed in XML (Word and Excel files).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,6 +65,11 @@ class Column:
     @property
     def centred(self) -> bool:
         return self.key in CENTRED
+
+    @property
+    def align(self) -> str:
+        """ "center", "justify" or "left"."""
+        return ALIGN.get(self.key, "left")
 
 
 def column_key(header: str) -> str:
@@ -112,6 +124,8 @@ def task_cell(task: Task, column_key: str) -> str:
         value = task.field
     elif column_key == PARTNERS:
         value = "; ".join(partner.name for partner in task.partners.all())
+    elif column_key == FUNDING:
+        value = task.get_funding_source_display() if task.funding_source else ""
     else:
         value = ""
     return clean_text(value)
@@ -198,7 +212,8 @@ def issuer_short(plan) -> str:
 
 def attachment_line(plan, verb: str = "Kèm theo") -> str:
     """ "(Kèm theo Quyết định số 165/QĐ-UBND ngày 15 tháng 01 năm 2020 của UBND tỉnh Quảng Trị)"."""
-    parts = [f"{verb} {KIND_NAMES.get(plan.kind, 'văn bản')} số {plan.number}"]
+    number = document_number(plan.number)
+    parts = [f"{verb} {KIND_NAMES.get(plan.kind, 'văn bản')} số {number}"]
     if plan.date:
         parts.append(date_line("", plan.date))
     parts.append(f"của {issuer_short(plan)}")
