@@ -22,6 +22,7 @@ from agreements.official import date_text
 from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
+from tasks.exporters.xlsx_rows import set_row_height
 
 from .document import missing_states, task_cells
 from .official import heading, period_text, request_reference, round_filename
@@ -41,6 +42,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_ALIGN = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
 class Sheet:
@@ -51,6 +53,7 @@ class Sheet:
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.columns = len(widths)
+        self.widths = list(widths)
         self.rows = 0
         setup = self.ws.page_setup
         setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -70,13 +73,16 @@ class Sheet:
             fill=fill,
         )
 
-    def append(self, values) -> None:
-        xlsx_row(self.ws, values)
+    def append(self, values, *, merged: bool = False) -> None:
+        """A row, as tall as its text wrapped in its columns needs (``xlsx_rows``)."""
         self.rows += 1
+        if values:
+            set_row_height(self.ws, self.rows, values, self.widths, merged=merged)
+        xlsx_row(self.ws, values)
 
     def title(self, text: str, font=TITLE) -> None:
-        """A line across the sheet's columns (merged)."""
-        self.append([self.cell(text, font=font)])
+        """A line across the sheet's columns (merged), wrapped and as tall as its text."""
+        self.append([self.cell(text, font=font, align=TITLE_ALIGN)], merged=True)
         if self.columns > 1:
             row = self.rows
             self.ws.merged_cells.add(f"A{row}:{get_column_letter(self.columns)}{row}")

@@ -99,6 +99,27 @@ def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def field_name(task: Task, sections: dict[int, Section]) -> str:
+    """The field ("Lĩnh vực") of a task: as typed, else the nearest heading below the appendix
+    (165's "II. Hợp tác về Kinh tế …" groups its tasks by field), the rule of the round summary's
+    "Theo lĩnh vực" (``reports.summary``). ``sections``: the plan's sections by id."""
+    if task.field:
+        return clean_text(task.field)
+    node = sections.get(task.section_id) if task.section_id else None
+    while node is not None:
+        parent = sections.get(node.parent_id) if node.parent_id else None
+        if node.kind != SectionKind.APPENDIX and node.title:
+            if parent is None or parent.kind == SectionKind.APPENDIX:
+                return clean_text(node.title)
+        node = parent
+    return ""
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """ "10." → (10,), "2.1" → (2, 1): the order of printed numbers ("10." after "2.")."""
+    return tuple(int(part) for part in re.findall(r"\d+", number or "")) or (0,)
+
+
 def lead_names(task: Task) -> str:
     """Full names of the lead agencies in order (uses the prefetch of task_queryset_full)."""
     return "; ".join(lead.agency.name for lead in task.leads.all())

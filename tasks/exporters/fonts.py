@@ -35,3 +35,43 @@ def text_width(text: str, size: float, *, bold: bool = False, italic: bool = Fal
         * size
         / per_em
     )
+
+
+@lru_cache(maxsize=4)
+def _line_factor(face: str) -> float:
+    """One line of text, in ems: ascent + descent + line gap of the shipped face."""
+    from fontTools.ttLib import TTFont
+
+    path = Path(settings.BASE_DIR) / "static" / "fonts" / f"Tinos-{face}.ttf"
+    with TTFont(path, lazy=True) as font:
+        hhea = font["hhea"]
+        return (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm
+
+
+def wrapped_lines(
+    text: str, width: float, size: float, *, bold: bool = False, italic: bool = False
+) -> int:
+    """How many lines ``text`` takes in a box ``width`` wide (the unit of ``size``), wrapped at
+    spaces as a spreadsheet or word processor does; a word longer than the box is cut."""
+    count = 0
+    space = text_width(" ", size, bold=bold, italic=italic)
+    for paragraph in text.split("\n"):
+        count += 1
+        line = 0.0
+        for word in paragraph.split():
+            advance = text_width(word, size, bold=bold, italic=italic)
+            if line and line + space + advance > width:
+                count += 1
+                line = 0.0
+            if line:
+                line += space
+            while advance > width > 0:  # a word wider than the box breaks inside itself
+                count += 1
+                advance -= width
+            line += advance
+    return max(count, 1)
+
+
+def line_height(size: float, *, bold: bool = False, italic: bool = False) -> float:
+    face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    return _line_factor(face) * size
