@@ -61,6 +61,21 @@ def heading(reporting_round, symbol: str, today: date) -> Heading:
     )
 
 
+def summary_readers(user, reporting_round) -> bool:
+    """Round documents show every agency's figures: those who see summaries
+    (``reports.permissions.may_see_summaries``) of a round they may open."""
+    from reports.permissions import may_see_summaries, rounds_visible_to
+
+    return (
+        may_see_summaries(user) and rounds_visible_to(user).filter(pk=reporting_round.pk).exists()
+    )
+
+
+SUMMARY_READERS = (
+    "điều phối, lãnh đạo, quản trị của tỉnh có đợt báo cáo (không phải cơ quan báo cáo)"
+)
+
+
 def pdf_heading_context(head: Heading, subject="") -> dict:
     """What the one PDF header and signature partials (``templates/tasks/pdf/``) read."""
     return {

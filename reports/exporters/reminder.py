@@ -11,7 +11,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
 from .letter import reminder_letter as build_letter
-from .official import html_nobreak, pdf_heading_context, round_filename
+from .official import (
+    SUMMARY_READERS,
+    html_nobreak,
+    pdf_heading_context,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "cong-van-don-doc"
 
@@ -32,7 +38,7 @@ def reminder_html(reporting_round, *, today=None) -> str:
     )
 
 
-@register("reminder", "pdf")
+@register("reminder", "pdf", may_use=summary_readers, audience=SUMMARY_READERS)
 def reminder_pdf(reporting_round) -> Export:
     from tasks.exporters.pdf import render_pdf
 
@@ -76,7 +82,7 @@ def reminder_document(reporting_round, *, today=None) -> bytes:
     return buffer.getvalue()
 
 
-@register("reminder", "docx")
+@register("reminder", "docx", may_use=summary_readers, audience=SUMMARY_READERS)
 def reminder_docx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "docx"),

@@ -41,7 +41,7 @@ from tasks.exporters.word import (
 from .charts import text_width
 from .document import Figure, Para, Table, summary_document
 from .document import task_cells as _task_cells
-from .official import MOTTO, NATION, Heading, round_filename
+from .official import MOTTO, NATION, SUMMARY_READERS, Heading, round_filename, summary_readers
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT = "Times New Roman"
@@ -405,7 +405,7 @@ def round_document(summary, *, today=None) -> bytes:
     return buffer.getvalue()
 
 
-@register("round", "docx")
+@register("round", "docx", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_docx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "docx"),

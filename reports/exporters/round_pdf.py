@@ -12,7 +12,13 @@ from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
 from .document import Figure, Para, SummaryDocument, Table, summary_document, task_cells
-from .official import html_nobreak, pdf_heading_context, round_filename
+from .official import (
+    SUMMARY_READERS,
+    html_nobreak,
+    pdf_heading_context,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 
@@ -52,7 +58,7 @@ def round_summary_html(summary, *, today=None) -> str:
     )
 
 
-@register("round", "pdf")
+@register("round", "pdf", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_pdf(reporting_round) -> Export:
     from tasks.exporters.pdf import render_pdf
 

@@ -25,7 +25,14 @@ from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.xlsx_rows import set_row_height
 
 from .document import missing_states, task_cells
-from .official import heading, period_text, request_reference, round_filename
+from .official import (
+    SUMMARY_READERS,
+    heading,
+    period_text,
+    request_reference,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT_NAME = "Times New Roman"
@@ -311,7 +318,7 @@ def round_workbook(summary, *, today=None) -> bytes:
     return buffer.getvalue()
 
 
-@register("round", "xlsx")
+@register("round", "xlsx", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_xlsx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "xlsx"),

@@ -23,7 +23,7 @@ from docx.table import Table, _Cell
 
 from agreements.official import date_line, document_kind_label, document_number
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import PlanText, block_label, is_centred, number_is_bold, plan_text, top_section
 from .columns import (
     KIND_NAMES,
@@ -51,7 +51,7 @@ BODY_STYLE = "Văn bản"
 TABLE_STYLE = "Chữ trong bảng"
 
 
-@register("plan", "docx")
+@register("plan", "docx", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_docx(plan) -> Export:
     document = Document()
     number = document_number(plan.number)

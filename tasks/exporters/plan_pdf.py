@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from agreements import official
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import block_label, is_centred, number_is_bold, plan_text, top_section
 from .columns import attachment_line, clean_text, plan_tables, section_label, task_cell
 from .pdf import render_pdf
@@ -180,7 +180,7 @@ def render_plan_html(plan) -> str:
     return render_to_string(TEMPLATE, plan_context(plan))
 
 
-@register("plan", "pdf")
+@register("plan", "pdf", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_pdf(plan) -> Export:
     return Export(
         filename=plan_filename(plan, "pdf"),

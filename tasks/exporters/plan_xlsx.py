@@ -26,7 +26,7 @@ from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from tasks.models import BudgetLine, Task
 from tasks.selectors import plan_rows
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .columns import (
     PlanTable,
     appendix_label,
@@ -93,7 +93,7 @@ ROLE_COLUMNS = [
 LEAD_ROLE, COORDINATING_ROLE = "Chủ trì", "Phối hợp"
 
 
-@register("plan", "xlsx")
+@register("plan", "xlsx", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_xlsx(plan) -> Export:
     rows = plan_rows(plan)
     tables = plan_tables(plan, rows)
