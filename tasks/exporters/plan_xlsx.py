@@ -58,7 +58,8 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 JUSTIFY = Alignment(horizontal="justify", vertical="center", wrap_text=True)
 ALIGNMENTS = {"center": CENTRE, "justify": JUSTIFY, "left": LEFT}
-DATA_ALIGN = Alignment(vertical="top")
+# Data rows wrap too: a clipped cell hides text on screen and on paper.
+DATA_ALIGN = Alignment(vertical="top", wrap_text=True)
 
 DATA_COLUMNS = [
     # header, width
@@ -292,15 +293,18 @@ def _data_cell(ws, value):
 
 
 def _write_data(ws: Worksheet, plan, tables: list[PlanTable], sections) -> None:
-    """One flat row per task, one line each (no wrapping: a row per record, for filters)."""
+    """One flat row per task (a record for filters and pivot tables), as tall as its text."""
     budgets = _budget_totals(plan)
     _data_sheet(ws, DATA_COLUMNS, sum(len(table.tasks) for table in tables))
+    widths = [width for _, width in DATA_COLUMNS]
     order = 0
     for table in tables:
         for task in table.tasks:
             order += 1
             values = _data_values(plan, table, task, order, budgets, sections)
-            xlsx_row(ws, [_data_cell(ws, value) for value in values])
+            cells = [_data_cell(ws, value) for value in values]
+            set_row_height(ws, order + 1, cells, widths)
+            xlsx_row(ws, cells)
 
 
 def _write_roles(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
@@ -322,5 +326,8 @@ def _write_roles(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
                     ]
                 )
     _data_sheet(ws, ROLE_COLUMNS, len(rows))
-    for values in rows:
-        xlsx_row(ws, [_data_cell(ws, value) for value in values])
+    widths = [width for _, width in ROLE_COLUMNS]
+    for index, values in enumerate(rows, start=2):
+        cells = [_data_cell(ws, value) for value in values]
+        set_row_height(ws, index, cells, widths)
+        xlsx_row(ws, cells)
