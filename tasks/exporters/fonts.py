@@ -48,18 +48,28 @@ def _line_factor(face: str) -> float:
         return (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm
 
 
+@lru_cache(maxsize=65536)
+def _word_units(word: str, face: str) -> float:
+    """A word's advance in font units (words repeat: a workbook measures each once)."""
+    widths, per_em = _advances(face)
+    fallback = widths.get(ord("n"), per_em / 2)
+    return float(sum(widths.get(ord(c), fallback) for c in unicodedata.normalize("NFC", word)))
+
+
 def wrapped_lines(
     text: str, width: float, size: float, *, bold: bool = False, italic: bool = False
 ) -> int:
     """How many lines ``text`` takes in a box ``width`` wide (the unit of ``size``), wrapped at
     spaces as a spreadsheet or word processor does; a word longer than the box is cut."""
     count = 0
-    space = text_width(" ", size, bold=bold, italic=italic)
+    face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    scale = size / _advances(face)[1]
+    space = _word_units(" ", face) * scale
     for paragraph in text.split("\n"):
         count += 1
         line = 0.0
         for word in paragraph.split():
-            advance = text_width(word, size, bold=bold, italic=italic)
+            advance = _word_units(word, face) * scale
             if line and line + space + advance > width:
                 count += 1
                 line = 0.0
