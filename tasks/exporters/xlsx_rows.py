@@ -55,10 +55,36 @@ def row_height(cells: Sequence, widths: Sequence[float], *, merged: bool = False
         value = getattr(cell, "value", cell)
         if value is None or value == "":
             continue
-        font = getattr(cell, "font", None)
-        alignment = getattr(cell, "alignment", None)
-        tallest = max(tallest, cell_height(value, width, font, alignment))
+        size, bold, italic, wrap = _text_style(cell)
+        text = str(value)
+        if wrap:
+            lines = wrapped_lines(text, column_points(width), size, bold=bold, italic=italic)
+        else:
+            lines = text.count("\n") + 1
+        height = lines * line_height(size, bold=bold, italic=italic) + ROW_PADDING_PT
+        tallest = max(tallest, height)
     return round(min(tallest, MAX_HEIGHT), 2)
+
+
+def _text_style(cell) -> tuple[float, bool, bool, bool]:
+    """(size, bold, italic, wraps) of a cell, looked up once per style of a workbook: reading
+    ``cell.font`` builds a proxy object each time."""
+    style = getattr(cell, "_style", None)
+    parent = getattr(cell, "parent", None)
+    if style is None or parent is None:
+        return DEFAULT_SIZE, False, False, False
+    cache: dict = parent.parent.__dict__.setdefault("_coopplan_text_styles", {})
+    key = (style.fontId, style.alignmentId)
+    found = cache.get(key)
+    if found is None:
+        font, alignment = cell.font, cell.alignment
+        found = cache[key] = (
+            float(font.sz) if font.sz else DEFAULT_SIZE,
+            bool(font.b),
+            bool(font.i),
+            bool(alignment.wrap_text),
+        )
+    return found
 
 
 def set_row_height(ws, row: int, cells: Sequence, widths: Sequence[float], **kwargs) -> None:
