@@ -14,6 +14,7 @@ A test (tests/test_xlsx_writer.py) fails if another module builds cells itself.
 from __future__ import annotations
 
 from copy import copy
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,14 +59,10 @@ def xlsx_cell(
         if value == "":
             value = None
     cell = WriteOnlyCell(ws, value=value)
-    if (
-        font is not None
-        or alignment is not None
-        or border is not None
-        or fill is not None
-        or (number_format)
-    ):
-        cell._style = copy(_style_ids(ws, font, alignment, border, fill, number_format or None))
+    if any(part is not None for part in (font, alignment, border, fill)) or number_format:
+        # StyleableObject keeps its indexes in ``_style`` (not in openpyxl's type stubs).
+        styled: Any = cell
+        styled._style = copy(_style_ids(ws, font, alignment, border, fill, number_format or None))
     if guarded:
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
         cell.quotePrefix = True  # and Excel would re-read "+…", "-…", "@…" as one on edit
@@ -98,7 +95,8 @@ def _style_ids(ws, font, alignment, border, fill, number_format) -> StyleArray:
         if number_format:
             probe.number_format = number_format
         # The parts are kept alive with the array, so their ids are never reused for others.
-        found = cache[key] = (probe._style, (font, alignment, border, fill))
+        styles: Any = probe
+        found = cache[key] = (styles._style, (font, alignment, border, fill))
     return found[0]
 
 
