@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 
@@ -17,6 +18,29 @@ def date_line(place: str, day: date | None) -> str:
 def date_short(day: date | None) -> str:
     """ "15/01/2020" (in running text: "ngày 15/01/2020")."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
+
+
+def date_text(day: date | None) -> str:
+    """ "15/9/2022": a date inside running text, as the provinces write it (no leading zeros)."""
+    return f"{day.day}/{day.month}/{day.year}" if day else ""
+
+
+_NUMBER_HEAD = re.compile(r"^(\d+)(?=/)")
+# Word joiners around "/" and non-breaking hyphens keep "05/KH-UBND" on one line in any office
+# suite (a line may otherwise break after "/" or "-").
+NOBREAK_SLASH = "/\u2060"
+NOBREAK_HYPHEN = "\u2011"
+
+
+def document_number(number: str) -> str:
+    """ "5/KH-UBND" → "05/KH-UBND": numbers under 10 take a leading zero (Nghị định 30)."""
+    number = (number or "").strip()
+    return _NUMBER_HEAD.sub(lambda match: f"{int(match.group(1)):02d}", number, count=1)
+
+
+def nobreak(text: str) -> str:
+    """``text`` that no line break may split (a document number such as "6452/UBND-ĐN")."""
+    return text.replace("/", NOBREAK_SLASH).replace("-", NOBREAK_HYPHEN)
 
 
 def money(amount) -> str:

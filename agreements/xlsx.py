@@ -13,9 +13,13 @@ A test (tests/test_xlsx_writer.py) fails if another module builds cells itself.
 
 from __future__ import annotations
 
+from copy import copy
+from typing import Any
+
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles.cell_style import StyleArray
 
 # What a spreadsheet may read as the start of a formula (OWASP "CSV injection" list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,20 +59,45 @@ def xlsx_cell(
         if value == "":
             value = None
     cell = WriteOnlyCell(ws, value=value)
+    if any(part is not None for part in (font, alignment, border, fill)) or number_format:
+        # StyleableObject keeps its indexes in ``_style`` (not in openpyxl's type stubs).
+        styled: Any = cell
+        styled._style = copy(_style_ids(ws, font, alignment, border, fill, number_format or None))
     if guarded:
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
         cell.quotePrefix = True  # and Excel would re-read "+…", "-…", "@…" as one on edit
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if fill is not None:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
     return cell
+
+
+def _style_ids(ws, font, alignment, border, fill, number_format) -> StyleArray:
+    """The style of a cell with these parts, built once per workbook and then reused.
+
+    Assigning ``cell.font = …`` makes openpyxl hash the whole Font (every attribute) to find it
+    in the workbook's list, for every cell; a workbook of 10,000 tasks has hundreds of thousands
+    of such assignments. Our style objects are module constants, so their ids key a cache kept
+    on the workbook; the first cell with a combination pays the hashing, the others copy the
+    resulting array of indexes.
+    """
+    workbook = ws.parent
+    cache: dict = workbook.__dict__.setdefault("_coopplan_styles", {})
+    key = (id(font), id(alignment), id(border), id(fill), number_format)
+    found = cache.get(key)
+    if found is None:
+        probe = WriteOnlyCell(ws)
+        if font is not None:
+            probe.font = font
+        if alignment is not None:
+            probe.alignment = alignment
+        if border is not None:
+            probe.border = border
+        if fill is not None:
+            probe.fill = fill
+        if number_format:
+            probe.number_format = number_format
+        # The parts are kept alive with the array, so their ids are never reused for others.
+        styles: Any = probe
+        found = cache[key] = (styles._style, (font, alignment, border, fill))
+    return found[0]
 
 
 def xlsx_row(ws, values) -> None:

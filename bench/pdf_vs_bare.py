@@ -53,7 +53,7 @@ def bare_html(plan) -> str:
     Importable from other scripts (bench/run.py) once Django is set up."""
     from django.utils.html import escape
 
-    from tasks.exporters.plan_pdf import column_key, task_cell
+    from tasks.exporters.columns import column_key, task_cell
     from tasks.selectors import plan_rows
 
     tables: dict[int, list[str]] = {}

@@ -24,7 +24,7 @@ from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
 from tasks.downloads import export_response
-from tasks.exporters.base import exporter_for
+from tasks.exporters.base import ExportRefused, exporter_for
 from tasks.models import Task
 from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
@@ -352,9 +352,12 @@ def _round_document(request, pk: int, kind: str, fmt: str):
         selectors.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
         and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
     ):
-        return export_response(
-            jobs.document_inline(reporting_round=reporting_round, kind=kind, fmt=fmt)
-        )
+        try:
+            export = jobs.document_inline(reporting_round=reporting_round, kind=kind, fmt=fmt)
+        except ExportRefused as refused:  # nothing to write (no agency to remind): say why
+            messages.error(request, refused.message)
+            return redirect("reports:round_detail", pk=pk)
+        return export_response(export)
     job = jobs.document_request(
         reporting_round=reporting_round, kind=kind, fmt=fmt, user=request.user
     )

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from agreements.official import date_short
+from agreements.official import date_text
 from reports.dashboard import PANELS
 from tasks.exporters.base import CONTENT_TYPES, Export
 from tasks.models import TaskStatus
@@ -96,7 +96,7 @@ def dashboard_xlsx(data, *, panel: str = "") -> Export:
 
 def _intro(sheet: Sheet, data, title: str) -> None:
     sheet.title(title, font=TITLE)
-    sheet.title(_("Số liệu ngày %(date)s") % {"date": date_short(data["today"])}, font=ITALIC)
+    sheet.title(_("Số liệu ngày %(date)s") % {"date": date_text(data["today"])}, font=ITALIC)
     for line in data["filters"].describe():
         sheet.title(line, font=ITALIC)
     sheet.append([])
@@ -198,7 +198,7 @@ def _round_sheet(wb, data) -> None:
         _("Đợt %(number)s, hạn nộp %(deadline)s")
         % {
             "number": reporting_round.request_number,
-            "deadline": date_short(reporting_round.deadline),
+            "deadline": date_text(reporting_round.deadline),
         },
         font=BOLD,
     )
@@ -254,7 +254,7 @@ def dashboard_html(data, *, panel: str = "") -> str:
                 Truncator(task.content).chars(300),
                 _leads(task),
                 task.timeframe_text,
-                date_short(task.end_date) if task.end_date else "",
+                date_text(task.end_date) if task.end_date else "",
                 labels.get(task.status, task.status),
             ]
             for task in tasks[:PDF_TASK_LIMIT]

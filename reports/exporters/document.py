@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
-from agreements.official import date_line, date_short, money
+from agreements.official import date_line, date_text, money
 from reports.selectors import round_report_statuses
 
 from .official import (
@@ -96,6 +96,10 @@ SUMMARY_RECIPIENTS = [
 ]
 SUMMARY_SIGNER = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 CHART_LIMIT = 15
+NO_REPORTS_OWED = "Đợt báo cáo này không có cơ quan, đơn vị nào phải báo cáo."
+NO_REPORTS_YET = (
+    "Đợt báo cáo chưa có báo cáo nào: các số liệu dưới đây chưa phản ánh kết quả thực hiện."
+)
 
 
 def task_cells(row) -> list[str]:
@@ -144,16 +148,21 @@ def summary_document(summary, today: date) -> SummaryDocument:
         ),
         Para("I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ", "heading"),
     ]
-    reported = (
-        f"Có {vn_int(owing)} cơ quan, đơn vị chủ trì nhiệm vụ phải báo cáo; đến ngày "
-        f"{date_short(today)} đã có {vn_int(handed)}/{vn_int(owing)} cơ quan, đơn vị gửi báo "
-        f"cáo, {vn_int(missing)} cơ quan, đơn vị chưa báo cáo"
-        + (" (danh sách tại mục V)." if missing else ".")
-        + f" Hạn gửi báo cáo: ngày {date_short(rr.deadline)}."
-    )
+    if owing == 0:
+        reported = NO_REPORTS_OWED
+    else:
+        reported = (
+            f"Có {vn_int(owing)} cơ quan, đơn vị chủ trì nhiệm vụ phải báo cáo; đến ngày "
+            f"{date_text(today)} đã có {vn_int(handed)}/{vn_int(owing)} cơ quan, đơn vị gửi báo "
+            f"cáo, {vn_int(missing)} cơ quan, đơn vị chưa báo cáo"
+            + (" (danh sách tại mục V)." if missing else ".")
+            + f" Hạn gửi báo cáo: ngày {date_text(rr.deadline)}."
+        )
     extra = summary.reports_handed_in - handed
     if extra > 0:
         reported += f" Ngoài ra có {vn_int(extra)} báo cáo của cơ quan, đơn vị phối hợp."
+    if summary.reports_handed_in == 0:
+        reported += " " + NO_REPORTS_YET
     blocks.append(Para(reported))
 
     blocks += [
@@ -220,7 +229,7 @@ def summary_document(summary, today: date) -> SummaryDocument:
         states = missing_states(rr, summary.missing_agencies)
         blocks += [
             Para(
-                f"Đến ngày {date_short(today)}, còn {vn_int(missing)} cơ quan, đơn vị chưa gửi "
+                f"Đến ngày {date_text(today)}, còn {vn_int(missing)} cơ quan, đơn vị chưa gửi "
                 "báo cáo:"
             ),
             Table(
@@ -233,6 +242,8 @@ def summary_document(summary, today: date) -> SummaryDocument:
                 align=["center", "left", "left"],
             ),
         ]
+    elif owing == 0:
+        blocks.append(Para(NO_REPORTS_OWED))
     else:
         blocks.append(Para("Tất cả các cơ quan, đơn vị chủ trì nhiệm vụ đã gửi báo cáo."))
     blocks.append(

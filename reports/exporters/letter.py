@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from agreements.official import date_short
+from django.utils.translation import gettext_lazy
+
+from agreements.official import date_text
 from reports.selectors import round_missing_agencies
+from tasks.exporters.base import ExportRefused
 
 from .official import (
     LETTER_SYMBOL,
@@ -26,7 +29,18 @@ LETTER_SIGNER = ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
 LETTER_RECIPIENTS = ["- Như trên;", "- Chủ tịch, các PCT UBND tỉnh (b/c);", "- Sở Ngoại vụ;"]
 LETTER_RECIPIENTS_LAST = "- Lưu: VT, ĐN."
 DATE_BLANK = "……/……/………"  # the new time limit, for the clerk to fill in
-NO_ADDRESSEE = "- ……………………………;"
+NOBODY_OWES = gettext_lazy(
+    "Không tạo công văn đôn đốc cho đợt %(number)s: không còn cơ quan, đơn vị nào phải báo "
+    "cáo mà chưa gửi."
+)
+
+
+def addressee_lines(names: list[str]) -> list[str]:
+    """ "- Sở …;" under "Kính gửi:", the last line closed with a full stop."""
+    lines = [f"- {name};" for name in names]
+    if lines:
+        lines[-1] = lines[-1][:-1] + "."
+    return lines
 
 
 @dataclass
@@ -41,26 +55,31 @@ class Letter:
 
 
 def reminder_letter(reporting_round, today: date) -> Letter:
-    """The letter as of ``today``, to every agency that has not reported (a blank line for the
-    clerk when there is none)."""
+    """The letter as of ``today``, to every agency that has not reported.
+
+    Nobody to remind: :class:`~tasks.exporters.base.ExportRefused` with a message that says so,
+    never a letter addressed to a blank line.
+    """
     rr = reporting_round
     head = heading(rr, LETTER_SYMBOL, today)
     reference = request_reference(rr)
     kind = document_kind(rr.request_number)
     subject = request_subject(rr)
     agencies = list(round_missing_agencies(rr))
+    if not agencies:
+        raise ExportRefused(str(NOBODY_OWES) % {"number": rr.request_number})
     late = (today - rr.deadline).days
     if late > 0:
-        status = f" mặc dù đã quá hạn gửi báo cáo (ngày {date_short(rr.deadline)})"
+        status = f" mặc dù đã quá hạn gửi báo cáo (ngày {date_text(rr.deadline)})"
     else:
-        status = f" (hạn gửi báo cáo là ngày {date_short(rr.deadline)})"
+        status = f" (hạn gửi báo cáo là ngày {date_text(rr.deadline)})"
     paragraphs = [
-        f"Ngày {date_short(rr.request_date)}, {head.issuer_short} ban hành {kind} số "
+        f"Ngày {date_text(rr.request_date)}, {head.issuer_short} ban hành {kind} số "
         f"{rr.request_number}" + (f" về việc {subject}" if subject else "") + ", trong đó đề "
         "nghị các cơ quan, đơn vị báo cáo kết quả thực hiện các nhiệm vụ được giao trong kỳ "
         f"báo cáo {period_text(rr)} và gửi về UBND tỉnh (thông qua Sở Ngoại vụ để tổng hợp) "
-        f"trước ngày {date_short(rr.deadline)}.",
-        f"Đến ngày {date_short(today)}, UBND tỉnh chưa nhận được báo cáo của các cơ quan, đơn "
+        f"trước ngày {date_text(rr.deadline)}.",
+        f"Đến ngày {date_text(today)}, UBND tỉnh chưa nhận được báo cáo của các cơ quan, đơn "
         f"vị nêu trên{status}, làm ảnh hưởng đến việc tổng hợp, báo cáo chung của tỉnh.",
         "Để kịp thời tổng hợp, báo cáo cấp có thẩm quyền, UBND tỉnh đề nghị Thủ trưởng các cơ "
         "quan, đơn vị khẩn trương hoàn thành báo cáo theo đúng nội dung yêu cầu tại "
@@ -70,7 +89,7 @@ def reminder_letter(reporting_round, today: date) -> Letter:
     return Letter(
         heading=head,
         subject=f"V/v đôn đốc báo cáo kết quả thực hiện nhiệm vụ hợp tác theo {reference}",
-        addressees=[f"- {agency.name};" for agency in agencies] or [NO_ADDRESSEE],
+        addressees=addressee_lines([agency.name for agency in agencies]),
         paragraphs=paragraphs,
         recipients=[*LETTER_RECIPIENTS, LETTER_RECIPIENTS_LAST],
         signer_lines=LETTER_SIGNER,

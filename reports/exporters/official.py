@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from agreements.official import date_line, date_short, province_title
+from agreements.official import date_line, date_text, province_title
 from tasks.exporters.base import slugify_vi
 
 ISSUER = "ỦY BAN NHÂN DÂN"
@@ -61,6 +61,32 @@ def heading(reporting_round, symbol: str, today: date) -> Heading:
     )
 
 
+def summary_readers(user, reporting_round) -> bool:
+    """Round documents show every agency's figures: those who see summaries
+    (``reports.permissions.may_see_summaries``) of a round they may open."""
+    from reports.permissions import may_see_summaries, rounds_visible_to
+
+    return (
+        may_see_summaries(user) and rounds_visible_to(user).filter(pk=reporting_round.pk).exists()
+    )
+
+
+SUMMARY_READERS = (
+    "điều phối, lãnh đạo, quản trị của tỉnh có đợt báo cáo (không phải cơ quan báo cáo)"
+)
+
+
+def pdf_heading_context(head: Heading, subject="") -> dict:
+    """What the one PDF header and signature partials (``templates/tasks/pdf/``) read."""
+    return {
+        "issuer_lines": list(head.issuer_lines),
+        "number_line": head.number_line,
+        "blank_number": True,
+        "date_line": head.date_line,
+        "subject": subject,
+    }
+
+
 def document_kind(number: str) -> str:
     """ "6452/UBND-ĐN" → "Công văn"; "165/QĐ-UBND" → "Quyết định"."""
     symbol = number.split("/", 1)[1] if "/" in number else ""
@@ -75,8 +101,7 @@ def request_reference(reporting_round) -> str:
     """ "Công văn số 6452/UBND-ĐN ngày 31/12/2021"."""
     kind = document_kind(reporting_round.request_number)
     return (
-        f"{kind} số {reporting_round.request_number} "
-        f"ngày {date_short(reporting_round.request_date)}"
+        f"{kind} số {reporting_round.request_number} ngày {date_text(reporting_round.request_date)}"
     )
 
 
@@ -89,8 +114,8 @@ def request_subject(reporting_round) -> str:
 
 def period_text(reporting_round) -> str:
     return (
-        f"từ ngày {date_short(reporting_round.period_start)} "
-        f"đến ngày {date_short(reporting_round.period_end)}"
+        f"từ ngày {date_text(reporting_round.period_start)} "
+        f"đến ngày {date_text(reporting_round.period_end)}"
     )
 
 

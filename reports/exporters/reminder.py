@@ -11,7 +11,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
 from .letter import reminder_letter as build_letter
-from .official import html_nobreak, round_filename
+from .official import (
+    SUMMARY_READERS,
+    html_nobreak,
+    pdf_heading_context,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "cong-van-don-doc"
 
@@ -24,16 +30,15 @@ def reminder_html(reporting_round, *, today=None) -> str:
             "reporting_round": reporting_round,
             "letter": letter,
             "paragraphs": [html_nobreak(text) for text in letter.paragraphs],
-            "heading": letter.heading,
-            "subject": html_nobreak(letter.subject),
+            **pdf_heading_context(letter.heading, html_nobreak(letter.subject)),
             "recipients": letter.recipients,
             "signer_lines": letter.signer_lines,
-            "signer_name": letter.signer_name,
+            "signer": letter.signer_name,
         },
     )
 
 
-@register("reminder", "pdf")
+@register("reminder", "pdf", may_use=summary_readers, audience=SUMMARY_READERS)
 def reminder_pdf(reporting_round) -> Export:
     from tasks.exporters.pdf import render_pdf
 
@@ -58,7 +63,9 @@ def reminder_document(reporting_round, *, today=None) -> bytes:
 
     letter = build_letter(reporting_round, today or timezone.localdate())
     head = letter.heading
-    doc = new_document(f"Công văn đôn đốc {reporting_round.request_number}", head.issuer_short)
+    doc = new_document(
+        f"Công văn đôn đốc {reporting_round.request_number}", head.issuer_short, letter.subject
+    )
     official_header(doc, head, subject=letter.subject)
     para(doc, size=8)
     table = _plain_table(doc, [4.2, PORTRAIT_TEXT_CM - 4.2])
@@ -75,7 +82,7 @@ def reminder_document(reporting_round, *, today=None) -> bytes:
     return buffer.getvalue()
 
 
-@register("reminder", "docx")
+@register("reminder", "docx", may_use=summary_readers, audience=SUMMARY_READERS)
 def reminder_docx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "docx"),

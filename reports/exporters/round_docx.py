@@ -30,11 +30,18 @@ from lxml import etree
 
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
+from tasks.exporters.word import (
+    DOCUMENT_NUMBER,
+    WORD_JOINER,
+    add_text,
+    core_properties,
+    page_numbers,
+)
 
 from .charts import text_width
 from .document import Figure, Para, Table, summary_document
 from .document import task_cells as _task_cells
-from .official import MOTTO, NATION, Heading, round_filename
+from .official import MOTTO, NATION, SUMMARY_READERS, Heading, round_filename, summary_readers
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT = "Times New Roman"
@@ -44,23 +51,8 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 TWIPS_PER_CM = 567
 PORTRAIT_TEXT_CM = 16.5  # A4 21 cm − 3 cm left − 1.5 cm right
-LANDSCAPE_TEXT_CM = 26.2  # A4 29.7 cm − 2 cm − 1.5 cm
+LANDSCAPE_TEXT_CM = 25.2  # A4 29.7 cm − 3 cm − 1.5 cm (the same margins as portrait pages)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-# Children of w:sectPr that come after w:pgNumType (ECMA-376 order).
-_SECT_PR_AFTER_PG_NUM = (
-    "w:cols",
-    "w:formProt",
-    "w:vAlign",
-    "w:noEndnote",
-    "w:titlePg",
-    "w:textDirection",
-    "w:bidi",
-    "w:rtlGutter",
-    "w:docGrid",
-    "w:printerSettings",
-    "w:sectPrChange",
-)
 
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
@@ -69,7 +61,7 @@ CENTER = WD_ALIGN_PARAGRAPH.CENTER
 # -- document and paragraphs ------------------------------------------------------------------
 
 
-def new_document(title: str, author: str) -> DocxDocument:
+def new_document(title: str, author: str, subject: str = "") -> DocxDocument:
     """A4 portrait with the official margins; Times New Roman 14 for every script."""
     doc = Document()
     normal = doc.styles["Normal"]
@@ -83,36 +75,17 @@ def new_document(title: str, author: str) -> DocxDocument:
     normal.paragraph_format.line_spacing = 1.0
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.header_distance = Cm(1)
+    official_margins(section)
     page_numbers(section)
-    doc.core_properties.title = title
-    doc.core_properties.author = author
-    doc.core_properties.language = "vi-VN"
+    core_properties(doc, title=title, subject=subject or title, creator=author)
     return doc
 
 
-def page_numbers(section, *, restart: bool = False) -> None:
-    """Page number top centre, none on the section's first page."""
-    section.different_first_page_header_footer = True
-    header = section.header
-    header.is_linked_to_previous = False
-    paragraph = header.paragraphs[0]
-    paragraph.alignment = CENTER
-    paragraph._p.append(
-        parse_xml(
-            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="26"/>'
-            "</w:rPr><w:t>1</w:t></w:r></w:fldSimple>"
-        )
-    )
-    section.first_page_header.is_linked_to_previous = False
-    if restart:
-        number_type = section._sectPr.find(qn("w:pgNumType"))
-        if number_type is None:
-            number_type = parse_xml(f"<w:pgNumType {nsdecls('w')}/>")
-            section._sectPr.insert_element_before(number_type, *_SECT_PR_AFTER_PG_NUM)
-        number_type.set(qn("w:start"), "1")
+def official_margins(section) -> None:
+    """Nghị định 30/2020: top and bottom 20 mm, binding side 30 mm, other side 15 mm."""
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    section.header_distance = Cm(1)
 
 
 def clean(text: str) -> str:
@@ -131,8 +104,10 @@ def para(
     before: float = 0,
     after: float = 0,
     keep_next: bool = False,
+    nobreak: bool = True,
 ):
-    """A paragraph in one run; line breaks in ``text`` become breaks."""
+    """A paragraph in one run; line breaks in ``text`` become breaks; document numbers are kept
+    on one line unless ``nobreak`` is off (text a user typed)."""
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(before)
@@ -144,15 +119,7 @@ def para(
     if align is not None:
         paragraph.alignment = align
     if text:
-        run = paragraph.add_run()
-        for index, line in enumerate(clean(text).split("\n")):
-            if index:
-                run.add_break()
-            run.add_text(line)
-        run.bold = bold or None
-        run.italic = italic or None
-        if size is not None:
-            run.font.size = Pt(size)
+        add_text(paragraph, clean(text), bold=bold, italic=italic, size=size, nobreak=nobreak)
     return paragraph
 
 
@@ -197,11 +164,14 @@ def _first_paragraph(cell, text: str = "", **kwargs):
     if kwargs.get("align") is not None:
         paragraph.alignment = kwargs["align"]
     if text:
-        run = paragraph.add_run(clean(text))
-        run.bold = kwargs.get("bold") or None
-        run.italic = kwargs.get("italic") or None
-        if kwargs.get("size"):
-            run.font.size = Pt(kwargs["size"])
+        add_text(
+            paragraph,
+            clean(text),
+            bold=bool(kwargs.get("bold")),
+            italic=bool(kwargs.get("italic")),
+            size=kwargs.get("size"),
+            nobreak=True,
+        )
     return paragraph
 
 
@@ -252,12 +222,20 @@ def signature(doc, recipients: list[str], signer_lines: list[str], signer_name: 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def _cell_xml(text: str, width: int, align: str, size_half_points: int, bold: bool) -> str:
+def _cell_xml(
+    text: str, width: int, align: str, size_half_points: int, bold: bool, nobreak: bool = False
+) -> str:
     runs = []
     for index, line in enumerate(clean(text).split("\n")):
         if index:
             runs.append("<w:br/>")
-        runs.append(f'<w:t xml:space="preserve">{escape(line)}</w:t>')
+        position = 0
+        for match in DOCUMENT_NUMBER.finditer(line) if nobreak else ():
+            runs.append(f'<w:t xml:space="preserve">{escape(line[position : match.start()])}</w:t>')
+            pieces = match.group(0).replace("/", "/" + WORD_JOINER).split("-")
+            runs.append("<w:noBreakHyphen/>".join(f"<w:t>{escape(p)}</w:t>" for p in pieces))
+            position = match.end()
+        runs.append(f'<w:t xml:space="preserve">{escape(line[position:])}</w:t>')
     bold_xml = "<w:b/>" if bold else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
@@ -276,8 +254,11 @@ def grid_table(
     *,
     size: float = 12,
     total: list[str] | None = None,
+    nobreak_columns: tuple[int, ...] = (),
 ):
-    """A bordered table, its header row repeated on each page; rows may be a generator."""
+    """A bordered table, its header row repeated on each page, no row split across pages;
+    rows may be a generator. ``nobreak_columns`` hold document numbers kept on one line."""
+    keep = [index in nobreak_columns for index in range(len(widths_cm))]
     twips = [round(w * TWIPS_PER_CM) for w in widths_cm]
     half_points = round(size * 2)
     parts = [
@@ -304,8 +285,8 @@ def grid_table(
         parts.append(
             "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             + "".join(
-                _cell_xml(str(v), w, a, half_points, False)
-                for v, w, a in zip(row, twips, align, strict=True)
+                _cell_xml(str(v), w, a, half_points, False, k)
+                for v, w, a, k in zip(row, twips, align, keep, strict=True)
             )
             + "</w:tr>"
         )
@@ -372,8 +353,15 @@ def _body(doc, blocks) -> None:
                 )
             elif block.style == "note":
                 para(doc, block.text, italic=True, align=JUSTIFY, indent=True, before=6)
-            else:
-                para(doc, block.text, align=JUSTIFY, indent=True, before=6)
+            else:  # an "item" quotes what a reporter typed: as typed
+                para(
+                    doc,
+                    block.text,
+                    align=JUSTIFY,
+                    indent=True,
+                    before=6,
+                    nobreak=block.style != "item",
+                )
 
 
 def round_document(summary, *, today=None) -> bytes:
@@ -381,7 +369,9 @@ def round_document(summary, *, today=None) -> bytes:
     doc_text = summary_document(summary, today)
     head = doc_text.heading
     doc = new_document(
-        f"Báo cáo tổng hợp {summary.reporting_round.request_number}", head.issuer_short
+        f"Báo cáo tổng hợp {summary.reporting_round.request_number}",
+        head.issuer_short,
+        doc_text.title,
     )
     official_header(doc, head)
     para(doc, "BÁO CÁO", bold=True, align=CENTER, before=18)
@@ -393,8 +383,7 @@ def round_document(summary, *, today=None) -> bytes:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(1.5)
-    section.left_margin, section.right_margin = Cm(2), Cm(1.5)
+    official_margins(section)
     page_numbers(section, restart=True)
     para(doc, doc_text.appendix_number, bold=True, align=CENTER)
     para(doc, doc_text.appendix_title, bold=True, align=CENTER)
@@ -407,15 +396,16 @@ def round_document(summary, *, today=None) -> bytes:
         doc_text.task_headers,
         (_task_cells(row) for row in doc_text.tasks),
         widths,
-        ["center", "center", "justify", "center", "center", "justify"],
+        ["center", "center", "justify", "left", "center", "justify"],
         size=12,
+        nobreak_columns=(0,),
     )
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-@register("round", "docx")
+@register("round", "docx", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_docx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "docx"),

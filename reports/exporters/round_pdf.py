@@ -12,7 +12,13 @@ from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 
 from .document import Figure, Para, SummaryDocument, Table, summary_document, task_cells
-from .official import html_nobreak, round_filename
+from .official import (
+    SUMMARY_READERS,
+    html_nobreak,
+    pdf_heading_context,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 
@@ -40,19 +46,19 @@ def round_summary_html(summary, *, today=None) -> str:
         {
             "reporting_round": summary.reporting_round,
             "doc": doc,
-            "heading": doc.heading,
+            **pdf_heading_context(doc.heading),
             "title": html_nobreak(doc.title),
             "attached": html_nobreak(doc.appendix_attached),
             "blocks": _blocks(doc),
             "task_rows": [task_cells(row) for row in doc.tasks],
             "recipients": doc.recipients,
             "signer_lines": doc.signer_lines,
-            "signer_name": doc.signer_name,
+            "signer": doc.signer_name,
         },
     )
 
 
-@register("round", "pdf")
+@register("round", "pdf", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_pdf(reporting_round) -> Export:
     from tasks.exporters.pdf import render_pdf
 

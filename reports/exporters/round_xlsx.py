@@ -18,13 +18,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agreements.official import date_short
+from agreements.official import date_text
 from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
+from tasks.exporters.xlsx_rows import set_row_height
 
 from .document import missing_states, task_cells
-from .official import heading, period_text, request_reference, round_filename
+from .official import (
+    SUMMARY_READERS,
+    heading,
+    period_text,
+    request_reference,
+    round_filename,
+    summary_readers,
+)
 
 FILENAME_PREFIX = "bao-cao-tong-hop"
 FONT_NAME = "Times New Roman"
@@ -41,6 +49,7 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_ALIGN = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
 class Sheet:
@@ -51,6 +60,7 @@ class Sheet:
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         self.columns = len(widths)
+        self.widths = list(widths)
         self.rows = 0
         setup = self.ws.page_setup
         setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -70,13 +80,16 @@ class Sheet:
             fill=fill,
         )
 
-    def append(self, values) -> None:
-        xlsx_row(self.ws, values)
+    def append(self, values, *, merged: bool = False) -> None:
+        """A row, as tall as its text wrapped in its columns needs (``xlsx_rows``)."""
         self.rows += 1
+        if values:
+            set_row_height(self.ws, self.rows, values, self.widths, merged=merged)
+        xlsx_row(self.ws, values)
 
     def title(self, text: str, font=TITLE) -> None:
-        """A line across the sheet's columns (merged)."""
-        self.append([self.cell(text, font=font)])
+        """A line across the sheet's columns (merged), wrapped and as tall as its text."""
+        self.append([self.cell(text, font=font, align=TITLE_ALIGN)], merged=True)
         if self.columns > 1:
             row = self.rows
             self.ws.merged_cells.add(f"A{row}:{get_column_letter(self.columns)}{row}")
@@ -111,11 +124,11 @@ def _intro(sheet: Sheet, summary, today) -> None:
     sheet.title("BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ HỢP TÁC")
     sheet.title(
         f"Theo {request_reference(rr)}; kỳ báo cáo {period_text(rr)}; "
-        f"hạn gửi báo cáo {date_short(rr.deadline)}",
+        f"hạn gửi báo cáo {date_text(rr.deadline)}",
         font=ITALIC,
     )
     generated = timezone.localtime(summary.generated_at)
-    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_short(today)}", font=ITALIC)
+    sheet.title(f"Số liệu tại thời điểm {generated:%H:%M} ngày {date_text(today)}", font=ITALIC)
     sheet.append([])
 
 
@@ -305,7 +318,7 @@ def round_workbook(summary, *, today=None) -> bytes:
     return buffer.getvalue()
 
 
-@register("round", "xlsx")
+@register("round", "xlsx", may_use=summary_readers, audience=SUMMARY_READERS)
 def round_xlsx(reporting_round) -> Export:
     return Export(
         filename=round_filename(FILENAME_PREFIX, reporting_round, "xlsx"),

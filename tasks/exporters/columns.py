@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agreements.official import date_line
+from agreements.official import date_line, document_number
 from agreements.text import fold
 from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
 from tasks.selectors import PlanRow, plan_rows
 
 NUMBER, CONTENT, LEAD, COORDINATING = "number", "content", "lead", "coordinating"
 TIMEFRAME, NOTE, FIELD, PARTNERS, OTHER = "timeframe", "note", "field", "partners", "other"
+FUNDING = "funding"
 
 # Folded header → key: the first rule whose words occur wins, so "Thời gian thực hiện" is a
 # time even though "Cơ quan/đơn vị phối hợp thực hiện" also says "thực hiện".
@@ -27,6 +28,7 @@ _RULES: list[tuple[str, tuple[str, ...]]] = [
     (NOTE, ("ghi chu",)),
     (FIELD, ("linh vuc",)),
     (PARTNERS, ("doi tac", "dia phuong ban", "tinh ban")),
+    (FUNDING, ("kinh phi", "nguon von")),
     (CONTENT, ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
 ]
 _NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "s tt"}
@@ -41,9 +43,14 @@ WIDTHS = {
     NOTE: 16,
     FIELD: 16,
     PARTNERS: 16,
+    FUNDING: 16,
     OTHER: 14,
 }
-CENTRED = {NUMBER, TIMEFRAME}
+# How a cell's text sits, the same in PDF, Word and Excel: the number centred, the content
+# justified like body text, every short text (agencies, time, note …) left-aligned, because a
+# justified line of two words stretches across the cell.
+ALIGN = {NUMBER: "center", CONTENT: "justify"}
+CENTRED = {NUMBER}
 
 # Control characters other than tab and newline are not allowed in XML (Word and Excel files).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,6 +65,11 @@ class Column:
     @property
     def centred(self) -> bool:
         return self.key in CENTRED
+
+    @property
+    def align(self) -> str:
+        """ "center", "justify" or "left"."""
+        return ALIGN.get(self.key, "left")
 
 
 def column_key(header: str) -> str:
@@ -87,6 +99,27 @@ def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def field_name(task: Task, sections: dict[int, Section]) -> str:
+    """The field ("Lĩnh vực") of a task: as typed, else the nearest heading below the appendix
+    (165's "II. Hợp tác về Kinh tế …" groups its tasks by field), the rule of the round summary's
+    "Theo lĩnh vực" (``reports.summary``). ``sections``: the plan's sections by id."""
+    if task.field:
+        return clean_text(task.field)
+    node = sections.get(task.section_id) if task.section_id else None
+    while node is not None:
+        parent = sections.get(node.parent_id) if node.parent_id else None
+        if node.kind != SectionKind.APPENDIX and node.title:
+            if parent is None or parent.kind == SectionKind.APPENDIX:
+                return clean_text(node.title)
+        node = parent
+    return ""
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """ "10." → (10,), "2.1" → (2, 1): the order of printed numbers ("10." after "2.")."""
+    return tuple(int(part) for part in re.findall(r"\d+", number or "")) or (0,)
+
+
 def lead_names(task: Task) -> str:
     """Full names of the lead agencies in order (uses the prefetch of task_queryset_full)."""
     return "; ".join(lead.agency.name for lead in task.leads.all())
@@ -112,6 +145,8 @@ def task_cell(task: Task, column_key: str) -> str:
         value = task.field
     elif column_key == PARTNERS:
         value = "; ".join(partner.name for partner in task.partners.all())
+    elif column_key == FUNDING:
+        value = task.get_funding_source_display() if task.funding_source else ""
     else:
         value = ""
     return clean_text(value)
@@ -198,7 +233,8 @@ def issuer_short(plan) -> str:
 
 def attachment_line(plan, verb: str = "Kèm theo") -> str:
     """ "(Kèm theo Quyết định số 165/QĐ-UBND ngày 15 tháng 01 năm 2020 của UBND tỉnh Quảng Trị)"."""
-    parts = [f"{verb} {KIND_NAMES.get(plan.kind, 'văn bản')} số {plan.number}"]
+    number = document_number(plan.number)
+    parts = [f"{verb} {KIND_NAMES.get(plan.kind, 'văn bản')} số {number}"]
     if plan.date:
         parts.append(date_line("", plan.date))
     parts.append(f"của {issuer_short(plan)}")

@@ -35,3 +35,53 @@ def text_width(text: str, size: float, *, bold: bool = False, italic: bool = Fal
         * size
         / per_em
     )
+
+
+@lru_cache(maxsize=4)
+def _line_factor(face: str) -> float:
+    """One line of text, in ems: ascent + descent + line gap of the shipped face."""
+    from fontTools.ttLib import TTFont
+
+    path = Path(settings.BASE_DIR) / "static" / "fonts" / f"Tinos-{face}.ttf"
+    with TTFont(path, lazy=True) as font:
+        hhea = font["hhea"]
+        return (hhea.ascent - hhea.descent + hhea.lineGap) / font["head"].unitsPerEm
+
+
+@lru_cache(maxsize=65536)
+def _word_units(word: str, face: str) -> float:
+    """A word's advance in font units (words repeat: a workbook measures each once)."""
+    widths, per_em = _advances(face)
+    fallback = widths.get(ord("n"), per_em / 2)
+    return float(sum(widths.get(ord(c), fallback) for c in unicodedata.normalize("NFC", word)))
+
+
+def wrapped_lines(
+    text: str, width: float, size: float, *, bold: bool = False, italic: bool = False
+) -> int:
+    """How many lines ``text`` takes in a box ``width`` wide (the unit of ``size``), wrapped at
+    spaces as a spreadsheet or word processor does; a word longer than the box is cut."""
+    count = 0
+    face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    scale = size / _advances(face)[1]
+    space = _word_units(" ", face) * scale
+    for paragraph in text.split("\n"):
+        count += 1
+        line = 0.0
+        for word in paragraph.split():
+            advance = _word_units(word, face) * scale
+            if line and line + space + advance > width:
+                count += 1
+                line = 0.0
+            if line:
+                line += space
+            while advance > width > 0:  # a word wider than the box breaks inside itself
+                count += 1
+                advance -= width
+            line += advance
+    return max(count, 1)
+
+
+def line_height(size: float, *, bold: bool = False, italic: bool = False) -> float:
+    face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    return _line_factor(face) * size

@@ -21,18 +21,21 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 
-from agreements.official import date_line, document_kind_label
+from agreements.official import date_line, document_kind_label, document_number
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import PlanText, block_label, is_centred, number_is_bold, plan_text, top_section
 from .columns import (
+    KIND_NAMES,
     PlanTable,
     clean_text,
+    issuer_short,
     plan_tables,
     section_label,
     table_heading,
     task_cell,
 )
+from .word import add_text, cant_split, core_properties, page_numbers
 
 FONT_NAME = "Times New Roman"
 PAGE_SHORT, PAGE_LONG = Cm(21.0), Cm(29.7)
@@ -41,20 +44,27 @@ MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
 PORTRAIT_WIDTH = PAGE_SHORT - MARGIN_LEFT - MARGIN_RIGHT
 LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT
 
-MIN_WIDTHS = {"number": Cm(1.2), "timeframe": Cm(2.0)}
+# "STT" in bold 12 pt and "10." on one line with the cell margins; "Thường xuyên" likewise.
+MIN_WIDTHS = {"number": Cm(1.4), "timeframe": Cm(2.4)}
 
 BODY_STYLE = "Văn bản"
 TABLE_STYLE = "Chữ trong bảng"
 
 
-@register("plan", "docx")
+@register("plan", "docx", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_docx(plan) -> Export:
     document = Document()
+    number = document_number(plan.number)
+    core_properties(
+        document,
+        title=f"{KIND_NAMES.get(plan.kind, 'Văn bản')} số {number}",
+        subject=clean_text(plan.summary or plan.title),
+        creator=issuer_short(plan),
+    )
     styles = _setup_styles(document)
     first = document.sections[0]
     _page(first, landscape=False)
-    first.different_first_page_header_footer = True
-    _page_number_header(first)
+    page_numbers(first)
 
     _national_header(document, plan)
     text = plan_text(plan)
@@ -68,7 +78,10 @@ def render_plan_docx(plan) -> Export:
             continue  # no table to attach, or the text already holds it
         section = document.add_section(WD_SECTION.NEW_PAGE)
         _page(section, landscape=True)
-        section.different_first_page_header_footer = False
+        # As in the PDF: an appendix starts again at 1 with no number on its first page; a
+        # plan's own table runs on with the document's numbers.
+        appendix = table.appendix is not None
+        page_numbers(section, restart=appendix, first_page=not appendix)
         for line in table_heading(plan, table):
             _centred(document, line.text, bold=line.bold, italic=line.italic)
         document.add_paragraph()
@@ -152,42 +165,13 @@ def _page(section, *, landscape: bool) -> None:
     section.header_distance = section.footer_distance = Cm(1)
 
 
-def _page_number_header(section) -> None:
-    """Arabic page numbers, top centre, not on page 1; later sections inherit this header."""
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # A complex field: begin, instruction, separator, cached result, end, each in its own run.
-    for kind, instruction, cached in (
-        ("begin", None, None),
-        (None, " PAGE ", None),
-        ("separate", None, None),
-        (None, None, "1"),
-        ("end", None, None),
-    ):
-        run = paragraph.add_run(cached)
-        run.font.size = Pt(13)
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-            run._r.append(element)
-        elif instruction:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = instruction
-            run._r.append(element)
-
-
 # -- paragraphs ---------------------------------------------------------------------------
 
 
-def _format(paragraph, text: str, *, bold=False, italic=False, size=None, align=None):
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
-    if size:
-        run.font.size = Pt(size)
+def _format(
+    paragraph, text: str, *, bold=False, italic=False, size=None, align=None, nobreak=False
+):
+    add_text(paragraph, text, bold=bold, italic=italic, size=size, nobreak=nobreak)
     if align is not None:
         paragraph.alignment = align
     return paragraph
@@ -200,6 +184,7 @@ def _styled(paragraph, style):
 
 
 def _centred(container, text: str, *, bold=False, italic=False, size=None):
+    """A heading line the application writes ("PHỤ LỤC I", "(Kèm theo … số 165/QĐ-UBND …)")."""
     return _format(
         container.add_paragraph(),
         text,
@@ -207,6 +192,7 @@ def _centred(container, text: str, *, bold=False, italic=False, size=None):
         italic=italic,
         size=size,
         align=WD_ALIGN_PARAGRAPH.CENTER,
+        nobreak=True,
     )
 
 
@@ -268,7 +254,12 @@ def _national_header(document, plan) -> None:
     _format(_fill(right, False), "Độc lập - Tự do - Hạnh phúc", bold=True, align=centre)
     _rule(right, right_width, Cm(6.2))
 
-    number = _format(_fill(number_cell), f"Số: {clean_text(plan.number)}", align=centre)
+    number = _format(
+        _fill(number_cell),
+        f"Số: {document_number(clean_text(plan.number))}",
+        align=centre,
+        nobreak=True,
+    )
     number.paragraph_format.space_before = Pt(6)
     if plan.kind == "directive" and plan.summary:
         subject = f"V/v {clean_text(plan.summary)}"
@@ -350,10 +341,8 @@ def _signature(document, plan) -> None:
 
 def _mark_header_row(row) -> None:
     """Repeat the row at the top of every page and never split it."""
-    tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
-        element = OxmlElement(tag)
-        tr_pr.append(element)
+    cant_split(row)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _write_cell(cell: _Cell, text: str, style, *, bold=False, italic=False, align=None) -> None:
@@ -389,7 +378,12 @@ def _plan_table(document, table: PlanTable, styles, *, width=LANDSCAPE_WIDTH) ->
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     style = styles["table"]
-    centre, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    aligns = {
+        "center": centre,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+    }
 
     header = grid.add_row()
     _mark_header_row(header)
@@ -397,7 +391,9 @@ def _plan_table(document, table: PlanTable, styles, *, width=LANDSCAPE_WIDTH) ->
         _write_cell(cell, clean_text(column.header), style, bold=True, align=centre)
 
     for row in table.rows:
-        cells = grid.add_row().cells
+        added = grid.add_row()
+        cant_split(added)
+        cells = added.cells
         if row.kind == "section":
             merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
             deep = table.level(row) > 1
@@ -405,4 +401,4 @@ def _plan_table(document, table: PlanTable, styles, *, width=LANDSCAPE_WIDTH) ->
             continue
         for cell, column in zip(cells, columns, strict=True):
             text = task_cell(row.task, column.key)
-            _write_cell(cell, text, style, align=centre if column.centred else justify)
+            _write_cell(cell, text, style, align=aligns[column.align])

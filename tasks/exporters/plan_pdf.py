@@ -20,115 +20,29 @@ from django.template.loader import render_to_string
 
 from agreements import official
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
-from agreements.text import fold
-from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
-from tasks.selectors import plan_rows
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import block_label, is_centred, number_is_bold, plan_text, top_section
+from .columns import attachment_line, clean_text, plan_tables, section_label, task_cell
 from .pdf import render_pdf
 
 TEMPLATE = "tasks/pdf/plan.html"
 
-# Column header (folded) → task attribute, by meaning. First match wins, so "chủ trì" and
-# "phối hợp" are looked for before the generic "nội dung"/"thực hiện" words.
-_COLUMN_RULES: list[tuple[tuple[str, ...], str]] = [
-    (("stt", "so tt", "so thu tu", "tt"), "number"),
-    (("chu tri",), "lead"),
-    (("phoi hop",), "coordinating"),
-    (("thoi gian", "thoi han", "tien do"), "timeframe"),
-    (("ghi chu",), "note"),
-    (("linh vuc",), "field"),
-    (("kinh phi", "nguon von"), "funding"),
-    (("noi dung", "nhiem vu", "cong viec"), "content"),
-]
-# Relative widths of a landscape table's columns.
-_COLUMN_WEIGHTS = {
-    "number": 5,
-    "content": 36,
-    "lead": 15,
-    "coordinating": 19,
-    "timeframe": 10,
-    "note": 11,
-    "field": 11,
-    "funding": 11,
-    None: 10,
-}
-
-
-def column_key(header: str) -> str | None:
-    """ "ĐƠN VỊ CHỦ TRÌ" → "lead"; "Cơ quan/đơn vị phối hợp thực hiện" → "coordinating"."""
-    folded = fold(header)
-    words = folded.replace("/", " ").replace(".", " ").split()
-    for needles, key in _COLUMN_RULES:
-        for needle in needles:
-            if " " in needle and needle in folded:
-                return key
-            if " " not in needle and needle in words:
-                return key
-    return None
-
-
-def lead_cell(task: Task) -> str:
-    if task.lead_text:
-        return task.lead_text
-    return "; ".join(lead.agency.name for lead in task.leads.all())
-
-
-def task_cell(task: Task, key: str | None) -> str:
-    if key == "number":
-        return task.number
-    if key == "content":
-        return task.content
-    if key == "lead":
-        return lead_cell(task)
-    if key == "coordinating":
-        return task.coordinating_text
-    if key == "timeframe":
-        return task.timeframe_text
-    if key == "note":
-        return task.note
-    if key == "field":
-        return task.field
-    if key == "funding":
-        return task.get_funding_source_display() if task.funding_source else ""
-    return ""
-
-
-def issuer_short(plan) -> str:
-    """ "ỦY BAN NHÂN DÂN / TỈNH QUẢNG TRỊ" → "UBND tỉnh Quảng Trị" (for "Kèm theo … của …")."""
-    lines = [line.strip() for line in (plan.issuing_body or "").splitlines() if line.strip()]
-    province = plan.province.name
-    if not lines or fold(lines[0]) == "uy ban nhan dan":
-        unit = "tỉnh"
-        if len(lines) > 1 and fold(lines[1]).endswith(fold(province)):
-            unit = lines[1][: len(lines[1]) - len(province)].strip().lower() or "tỉnh"
-        return f"UBND {unit} {province}"
-    return " ".join(lines)
-
-
-def attached_line(plan, verb: str = "Kèm theo") -> str:
-    """ "(Kèm theo Quyết định số 165/QĐ-UBND ngày 15 tháng 01 năm 2020 của UBND tỉnh Quảng Trị)"."""
-    kind = {"decision": "Quyết định", "plan": "Kế hoạch", "directive": "Công văn"}.get(
-        plan.kind, "văn bản"
-    )
-    day = official.date_line("", plan.date)
-    return f"({verb} {kind} số {plan.number} {day} của {issuer_short(plan)})"
-
 
 @dataclass
-class Column:
+class PdfColumn:
     header: str
-    key: str | None
-    width: float
+    key: str
+    width: float  # per cent of the table
+    align: str
 
 
 @dataclass
 class Row:
     kind: str  # "section" | "task"
-    depth: int = 0
+    depth: int = 0  # below the table's own heading (columns.PlanTable.level)
     label: str = ""
-    cells: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
+    cells: list[tuple[str, str]] = field(default_factory=list)  # (css classes, text)
 
 
 @dataclass
@@ -137,64 +51,56 @@ class TableBlock:
     number: str
     title: str
     subtitle: str
-    columns: list[Column]
+    columns: list[PdfColumn]
     rows: list[Row] = field(default_factory=list)
-    has_tasks: bool = False
     top_pk: int | None = None
 
 
-def make_columns(headers: list[str]) -> list[Column]:
-    keys = [column_key(header) for header in headers]
-    weights = [_COLUMN_WEIGHTS.get(key, _COLUMN_WEIGHTS[None]) for key in keys]
-    total = sum(weights) or 1
-    return [
-        Column(header, key, round(100 * weight / total, 2))
-        for header, key, weight in zip(headers, keys, weights, strict=True)
-    ]
-
-
 def table_blocks(plan) -> list[TableBlock]:
-    """The plan's rows cut into tables: loose tasks first, then one per top-level section."""
-    loose = TableBlock(False, "", "", "", make_columns(DEFAULT_COLUMNS))
-    blocks: list[TableBlock] = []
-    by_top: dict[int, TableBlock] = {}
-
-    def block_for(top: Section) -> TableBlock:
-        if top.pk not in by_top:
-            block = TableBlock(
-                appendix=top.kind == SectionKind.APPENDIX,
-                number=top.number,
-                title=top.title,
-                subtitle=top.subtitle,
-                columns=make_columns(top.table_columns),
-                top_pk=top.pk,
+    """The plan's tables (``columns.plan_tables``: the same columns and cells as Word and Excel)."""
+    blocks = []
+    for table in plan_tables(plan):
+        if not table.tasks:
+            continue  # a plan without tasks prints no empty table
+        total = sum(column.width for column in table.columns) or 1
+        columns = [
+            PdfColumn(
+                clean_text(column.header),
+                column.key,
+                round(100 * column.width / total, 2),
+                column.align,
             )
-            by_top[top.pk] = block
-            blocks.append(block)
-        return by_top[top.pk]
-
-    for row in plan_rows(plan):
-        if row.kind == "section":
-            block = block_for(row.appendix)
-            if row.depth == 0:
-                continue
-            label = " ".join(part for part in (row.section.number, row.section.title) if part)
-            block.rows.append(Row("section", row.depth, label))
-            continue
-        block = block_for(row.appendix) if row.appendix is not None else loose
-        block.has_tasks = True
-        block.rows.append(
-            Row(
-                "task",
-                row.depth,
-                cells=[
-                    # A cell prints at most what the task form accepts (older rows may hold more).
-                    (col.key or "other", printable(task_cell(row.task, col.key), TEXT_CELL))
-                    for col in block.columns
-                ],
-            )
+            for column in table.columns
+        ]
+        block = TableBlock(
+            appendix=table.appendix is not None,
+            number=clean_text(table.top.number) if table.top else "",
+            title=clean_text(table.top.title) if table.top else "",
+            subtitle=clean_text(table.top.subtitle) if table.top else "",
+            columns=columns,
+            top_pk=table.top.pk if table.top else None,
         )
-    return [block for block in [loose, *blocks] if block.has_tasks]
+        for row in table.rows:
+            if row.kind == "section":
+                block.rows.append(Row("section", table.level(row), section_label(row.section)))
+                continue
+            block.rows.append(
+                Row(
+                    "task",
+                    table.level(row),
+                    cells=[
+                        # A cell prints at most what the task form accepts (older rows may hold
+                        # more).
+                        (
+                            f"{column.key} {column.align}",
+                            printable(task_cell(row.task, column.key), TEXT_CELL),
+                        )
+                        for column in table.columns
+                    ],
+                )
+            )
+        blocks.append(block)
+    return blocks
 
 
 @dataclass
@@ -254,6 +160,8 @@ def plan_context(plan) -> dict:
     return {
         "plan": plan,
         "issuer_lines": [line.upper() for line in body_lines],
+        "number_line": f"Số: {official.document_number(plan.number)}",
+        "subject": f"V/v {plan.summary}" if kind == "directive" and plan.summary else "",
         "date_line": official.date_line(plan.place, plan.date),
         "kind_label": official.document_kind_label(kind) if kind != "directive" else "",
         "is_directive": kind == "directive",
@@ -263,7 +171,7 @@ def plan_context(plan) -> dict:
         "signer_lines": [line.upper() for line in signer_lines],
         "signer": plan.signer,
         "recipients": recipients,
-        "attached_line": attached_line(plan),
+        "attached_line": attachment_line(plan),
         "tables": [table for table in tables if table.top_pk not in placed],
     }
 
@@ -272,7 +180,7 @@ def render_plan_html(plan) -> str:
     return render_to_string(TEMPLATE, plan_context(plan))
 
 
-@register("plan", "pdf")
+@register("plan", "pdf", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_pdf(plan) -> Export:
     return Export(
         filename=plan_filename(plan, "pdf"),

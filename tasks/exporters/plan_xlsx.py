@@ -10,7 +10,6 @@ Written in openpyxl's write-only mode: everything about a sheet that is stored b
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from io import BytesIO
 from typing import cast
@@ -27,23 +26,24 @@ from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
 from tasks.models import BudgetLine, Task
 from tasks.selectors import plan_rows
 
-from .base import CONTENT_TYPES, Export, plan_filename, register
+from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .columns import (
     PlanTable,
     appendix_label,
     clean_text,
+    field_name,
     lead_names,
     plan_tables,
     section_label,
     table_heading,
     task_cell,
 )
+from .xlsx_rows import set_row_height
 
 FONT_NAME = "Times New Roman"
 TABLE_SHEET = "Kế hoạch"
 DATA_SHEET = "Dữ liệu"
 CM = 1 / 2.54  # openpyxl page margins are in inches
-POINTS_PER_LINE = 17.5  # one line of 13 pt text
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 _THIN = Side(style="thin")
@@ -57,7 +57,9 @@ DATA = Font(name=FONT_NAME, size=12)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 JUSTIFY = Alignment(horizontal="justify", vertical="center", wrap_text=True)
-DATA_ALIGN = Alignment(vertical="top")
+ALIGNMENTS = {"center": CENTRE, "justify": JUSTIFY, "left": LEFT}
+# Data rows wrap too: a clipped cell hides text on screen and on paper.
+DATA_ALIGN = Alignment(vertical="top", wrap_text=True)
 
 DATA_COLUMNS = [
     # header, width
@@ -65,8 +67,10 @@ DATA_COLUMNS = [
     ("Phụ lục", 12),
     ("Mục", 36),
     ("STT", 7),
+    ("Thứ tự", 8),  # the printed order: sorts "10." after "2."
     ("Nội dung", 70),
     ("Đơn vị chủ trì", 32),
+    ("Chủ trì thứ nhất", 28),  # joint leads: one value per task for a pivot table
     ("Đơn vị phối hợp", 36),
     ("Thời gian", 16),
     ("Bắt đầu", 12),
@@ -78,17 +82,29 @@ DATA_COLUMNS = [
     ("Kinh phí", 16),
     ("Trạng thái", 16),
 ]
+ROLES_SHEET = "Chủ trì - phối hợp"
+ROLE_COLUMNS = [
+    ("Kế hoạch", 16),
+    ("Thứ tự", 8),
+    ("STT", 7),
+    ("Nội dung", 70),
+    ("Cơ quan, đơn vị", 36),
+    ("Vai trò", 12),
+]
+LEAD_ROLE, COORDINATING_ROLE = "Chủ trì", "Phối hợp"
 
 
-@register("plan", "xlsx")
+@register("plan", "xlsx", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_xlsx(plan) -> Export:
     rows = plan_rows(plan)
     tables = plan_tables(plan, rows)
     workbook = xlsx_workbook()
-    names = _SheetNames(reserved=[DATA_SHEET])
+    names = _SheetNames(reserved=[DATA_SHEET, ROLES_SHEET])
     for table in tables:
         _write_table(workbook.create_sheet(names.take(_sheet_title(table, tables))), plan, table)
-    _write_data(workbook.create_sheet(DATA_SHEET), plan, tables)
+    sections = {row.section.pk: row.section for row in rows if row.kind == "section"}
+    _write_data(workbook.create_sheet(DATA_SHEET), plan, tables, sections)
+    _write_roles(workbook.create_sheet(ROLES_SHEET), plan, tables)
     buffer = BytesIO()
     workbook.save(buffer)
     return Export(
@@ -130,13 +146,6 @@ def _cell(ws, value, font=TEXT, alignment=LEFT, border=BORDER, number_format=Non
     )
 
 
-def _lines_needed(text: str, width_chars: float, factor: float) -> int:
-    """A merged cell never grows by itself: estimate how many lines its text wraps to."""
-    return sum(
-        max(1, math.ceil(len(part) * factor / max(width_chars, 1))) for part in text.split("\n")
-    )
-
-
 def _page_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -161,7 +170,7 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
     columns = table.columns
     span = len(columns)
     last = get_column_letter(span)
-    total_width = sum(column.width for column in columns)
+    widths = [column.width for column in columns]
     heading = table_heading(plan, table)
     header_row = len(heading) + 2  # a blank row between the headings and the table
 
@@ -172,49 +181,37 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
 
     row_index = 0
 
-    def merged_row(cells, height_text: str, factor: float) -> None:
+    def row(cells, *, merged: bool = False) -> None:
+        """Append a row as tall as its text wrapped in its columns (merged: all of them)."""
         nonlocal row_index
         row_index += 1
-        lines = _lines_needed(height_text, total_width, factor)
-        if lines > 1:
-            ws.row_dimensions[row_index].height = lines * POINTS_PER_LINE
-        if span > 1:
+        set_row_height(ws, row_index, cells, widths, merged=merged)
+        if merged and span > 1:
             ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
         xlsx_row(ws, cells)
 
     for line in heading:
         font = BOLD_ITALIC if line.bold and line.italic else BOLD if line.bold else ITALIC
-        cells = [_cell(ws, line.text, font=font, alignment=CENTRE, border=None)]
-        merged_row(cells, line.text, 1.35 if line.bold else 1.15)
+        row([_cell(ws, line.text, font=font, alignment=CENTRE, border=None)], merged=True)
     row_index += 1
     xlsx_row(ws, [])
 
-    row_index += 1
-    xlsx_row(
-        ws,
-        [_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns],
-    )
+    row([_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns])
 
-    for row in table.rows:
-        if row.kind == "section":
-            label = section_label(row.section)
-            font = BOLD if table.level(row) <= 1 else BOLD_ITALIC
+    for plan_row in table.rows:
+        if plan_row.kind == "section":
+            label = section_label(plan_row.section)
+            font = BOLD if table.level(plan_row) <= 1 else BOLD_ITALIC
             # Every cell of the merged range keeps its border, or the grid shows gaps.
             cells = [_cell(ws, label, font=font, alignment=LEFT)]
             cells += [_cell(ws, None, font=font) for _ in columns[1:]]
-            merged_row(cells, label, 1.25)
+            row(cells, merged=True)
             continue
-        row_index += 1
-        xlsx_row(
-            ws,
+        row(
             [
-                _cell(
-                    ws,
-                    task_cell(row.task, column.key),
-                    alignment=CENTRE if column.centred else JUSTIFY,
-                )
+                _cell(ws, task_cell(plan_row.task, column.key), alignment=ALIGNMENTS[column.align])
                 for column in columns
-            ],
+            ]
         )
 
 
@@ -228,23 +225,42 @@ def _budget_totals(plan) -> dict[int, int]:
     return {row["task_id"]: int(row["total"]) for row in sums}
 
 
-def _data_values(plan, table: PlanTable, task: Task, budgets: dict[int, int]) -> list:
+def _agency_roles(task: Task) -> list[tuple[str, str]]:
+    """(agency, role) of a task: its lead agencies, then the coordinating ones; the printed text
+    stands in when no agency is linked."""
+    leads = [lead.agency.name for lead in task.leads.all()]
+    if not leads and task.lead_text:
+        leads = [clean_text(task.lead_text)]
+    coordinating = [agency.name for agency in task.coordinating_in_printed_order()]
+    if not coordinating and task.coordinating_text:
+        coordinating = [clean_text(task.coordinating_text)]
+    return [(name, LEAD_ROLE) for name in leads] + [
+        (name, COORDINATING_ROLE) for name in coordinating
+    ]
+
+
+def _data_values(
+    plan, table: PlanTable, task: Task, order: int, budgets: dict[int, int], sections
+) -> list:
     section = task.section
     if section is not None and section == table.appendix:
         section = None
+    first_lead = next(iter(task.leads.all()), None)
     return [
         clean_text(plan.number),
         appendix_label(table.appendix) if table.appendix is not None else "",
         section_label(section) if section is not None else "",
         clean_text(task.number),
+        order,
         clean_text(task.content),
         clean_text(lead_names(task) or task.lead_text),
+        first_lead.agency.name if first_lead else clean_text(task.lead_text).split(";")[0].strip(),
         task_cell(task, "coordinating"),
         clean_text(task.timeframe_text),
         task.start_date,
         task.end_date,
         "Có" if task.ongoing else "Không",
-        clean_text(task.field),
+        field_name(task, sections),
         task_cell(task, "partners"),
         clean_text(task.note),
         budgets.get(task.pk),
@@ -252,35 +268,66 @@ def _data_values(plan, table: PlanTable, task: Task, budgets: dict[int, int]) ->
     ]
 
 
-def _write_data(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
-    budgets = _budget_totals(plan)
-    count = sum(len(table.tasks) for table in tables)
-    for index, (_, width) in enumerate(DATA_COLUMNS, start=1):
+def _data_sheet(ws: Worksheet, columns: list[tuple[str, int]], count: int) -> None:
+    for index, (_, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     _page_setup(ws, header_row=1)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(DATA_COLUMNS))}{count + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    header = [_cell(ws, name, font=HEADER, alignment=CENTRE) for name, _ in columns]
+    set_row_height(ws, 1, header, [width for _, width in columns])
+    xlsx_row(ws, header)
 
-    xlsx_row(ws, [_cell(ws, header, font=HEADER, alignment=CENTRE) for header, _ in DATA_COLUMNS])
+
+def _data_cell(ws, value):
+    number_format = (
+        "dd/mm/yyyy"
+        if isinstance(value, date)
+        else "#,##0"
+        if isinstance(value, int) and not isinstance(value, bool)
+        else None
+    )
+    return _cell(
+        ws, value, font=DATA, alignment=DATA_ALIGN, border=None, number_format=number_format
+    )
+
+
+def _write_data(ws: Worksheet, plan, tables: list[PlanTable], sections) -> None:
+    """One flat row per task (a record for filters and pivot tables), as tall as its text."""
+    budgets = _budget_totals(plan)
+    _data_sheet(ws, DATA_COLUMNS, sum(len(table.tasks) for table in tables))
+    widths = [width for _, width in DATA_COLUMNS]
+    order = 0
     for table in tables:
         for task in table.tasks:
-            cells = []
-            for value in _data_values(plan, table, task, budgets):
-                number_format = (
-                    "dd/mm/yyyy"
-                    if isinstance(value, date)
-                    else "#,##0"
-                    if isinstance(value, int)
-                    else None
-                )
-                cells.append(
-                    _cell(
-                        ws,
-                        value,
-                        font=DATA,
-                        alignment=DATA_ALIGN,
-                        border=None,
-                        number_format=number_format,
-                    )
-                )
+            order += 1
+            values = _data_values(plan, table, task, order, budgets, sections)
+            cells = [_data_cell(ws, value) for value in values]
+            set_row_height(ws, order + 1, cells, widths)
             xlsx_row(ws, cells)
+
+
+def _write_roles(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
+    """Long format, one row per task × agency × role: joint leads count for each in a pivot."""
+    rows = []
+    order = 0
+    for table in tables:
+        for task in table.tasks:
+            order += 1
+            for agency, role in _agency_roles(task):
+                rows.append(
+                    [
+                        clean_text(plan.number),
+                        order,
+                        clean_text(task.number),
+                        clean_text(task.content),
+                        agency,
+                        role,
+                    ]
+                )
+    _data_sheet(ws, ROLE_COLUMNS, len(rows))
+    widths = [width for _, width in ROLE_COLUMNS]
+    for index, values in enumerate(rows, start=2):
+        cells = [_data_cell(ws, value) for value in values]
+        set_row_height(ws, index, cells, widths)
+        xlsx_row(ws, cells)

@@ -26,7 +26,7 @@ from reports.exporters.round_pdf import round_summary_html
 from reports.models import ReportingRound
 from reports.services import round_open
 from reports.summary import Breakdown, round_summary
-from tasks.exporters.base import exporter_for
+from tasks.exporters.base import ExportRefused, exporter_for
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,9 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
 def flat(text: str) -> str:
-    """NFC, one space between words: table cells and justified lines break text anywhere."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC, one space between words: table cells and justified lines break text anywhere; the
+    (invisible) word joiner that keeps a document number on one line is left out."""
+    return " ".join(unicodedata.normalize("NFC", text.replace("\u2060", "")).split())
 
 
 def pdf_text(content: bytes) -> str:
@@ -236,7 +237,7 @@ def test_reminder_docx(demo_round, summary):
         "V/v đôn đốc báo cáo",
         "theo Công văn số 6452/UBND-ĐN ngày 31/12/2021",
         date_line("Quảng Trị", timezone.localdate()),
-        "trước ngày 15/09/2022",
+        "trước ngày 15/9/2022",
         "thông qua Sở Ngoại vụ",
         "TL. CHỦ TỊCH",
         "CHÁNH VĂN PHÒNG",
@@ -246,9 +247,11 @@ def test_reminder_docx(demo_round, summary):
         assert flat(expected) in text, expected
     addressed = next(t for t in document.tables if t.rows[0].cells[0].text == "Kính gửi:")
     lines = addressed.rows[0].cells[1].text.split("\n")
-    assert lines == [f"- {a.name};" for a in summary.missing_agencies]
+    # Each "- Sở …;" line, the last one closed with a full stop.
+    names = [a.name for a in summary.missing_agencies]
+    assert lines == [f"- {name};" for name in names[:-1]] + [f"- {names[-1]}."]
     for name in ["Sở Ngoại vụ", "Ban Quản lý các Khu kinh tế tỉnh", *reported_agencies(summary)]:
-        assert f"- {name};" not in lines
+        assert f"- {name};" not in lines and f"- {name}." not in lines
 
 
 def test_reminder_pdf(demo_round, summary):
@@ -258,8 +261,10 @@ def test_reminder_pdf(demo_round, summary):
     for expected in [NATION, MOTTO, "/UBND-ĐN", "V/v đôn đốc báo cáo", "TL. CHỦ TỊCH"]:
         assert flat(expected) in text, expected
     addressed = text.split("Kính gửi:", 1)[1].split("Ngày 31/12/2021", 1)[0]
-    for agency in summary.missing_agencies:
+    *others, last = summary.missing_agencies
+    for agency in others:
         assert flat(f"- {agency.name};") in addressed, agency.name
+    assert addressed.strip().endswith(flat(f"- {last.name}.")), "the last line ends with '.'"
     for name in ["Sở Ngoại vụ", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", *reported_agencies(summary)]:
         assert flat(f"- {name};") not in addressed
     html = reminder_html(demo_round)
@@ -285,11 +290,16 @@ def test_a_round_without_tasks_or_reports_still_renders(quang_tri, coordinator):
         period_end=today,
         deadline=today + timedelta(days=10),
     )
-    for kind, fmt in [("round", "pdf"), ("round", "xlsx"), ("round", "docx"), ("reminder", "docx")]:
+    for kind, fmt in [("round", "pdf"), ("round", "xlsx"), ("round", "docx")]:
         assert exporter_for(kind, fmt)(empty).content
-    text = pdf_text(exporter_for("reminder", "pdf")(empty).content)
-    assert "Kính gửi: - ……" in text  # no agency owes anything: a blank for the clerk
+    # Nobody owes a report: the summary says so plainly instead of "0/0"; no reminder is made.
+    text = pdf_text(exporter_for("round", "pdf")(empty).content)
+    assert flat("Đợt báo cáo này không có cơ quan, đơn vị nào phải báo cáo.") in text
+    assert "0/0" not in text
     assert "Chưa có dữ liệu" in round_summary_html(round_summary(empty))
+    for fmt in ("pdf", "docx"):
+        with pytest.raises(ExportRefused, match="không còn cơ quan, đơn vị nào phải báo cáo"):
+            exporter_for("reminder", fmt)(empty)
 
 
 # -- charts -----------------------------------------------------------------------------------

@@ -342,11 +342,15 @@ def test_the_letter_and_the_mails_go_to_the_agencies_that_have_not_reported(
 
     letter = reminder_letter(reporting_round, today)
     mailed = reminder_agencies(reporting_round, today=today)
-    assert letter.addressees == [f"- {agency.name};" for agency in mailed]
-    assert "- Sở Văn hóa, Thể thao và Du lịch;" in letter.addressees  # returned: still owes
-    assert "- Công an tỉnh;" in letter.addressees  # no report at all
-    assert "- Sở Công thương;" not in letter.addressees  # handed in
-    assert "- Sở Thử nghiệm tỉnh Khánh Hòa;" not in letter.addressees  # another province
+    # Under "Kính gửi:" one "- …;" line per agency, the last one closed with a full stop.
+    assert [line.rstrip(";.") for line in letter.addressees] == [f"- {a.name}" for a in mailed]
+    assert letter.addressees[-1].endswith(".")
+    assert all(line.endswith(";") for line in letter.addressees[:-1])
+    names = [line.rstrip(";.") for line in letter.addressees]
+    assert "- Sở Văn hóa, Thể thao và Du lịch" in names  # returned: still owes
+    assert "- Công an tỉnh" in names  # no report at all
+    assert "- Sở Công thương" not in names  # handed in
+    assert "- Sở Thử nghiệm tỉnh Khánh Hòa" not in names  # another province
 
     # On purpose, the job mails an agency once a day; the letter still names it.
     run("--date", "2022-04-05")

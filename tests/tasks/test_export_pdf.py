@@ -18,14 +18,9 @@ from pypdf import PdfReader
 from agreements import official
 from agreements.models import Plan
 from tasks.exporters import pdf as pdf_module
+from tasks.exporters.columns import attachment_line, column_key, task_cell
 from tasks.exporters.pdf import RefusedURL, StaticOnlyFetcher, render_pdf, resolve_static_url
-from tasks.exporters.plan_pdf import (
-    attached_line,
-    column_key,
-    lead_cell,
-    render_plan_html,
-    render_plan_pdf,
-)
+from tasks.exporters.plan_pdf import render_plan_html, render_plan_pdf
 from tasks.models import Task
 from tasks.selectors import plan_rows
 
@@ -125,7 +120,7 @@ def test_every_seed_plan_prints_its_tasks_and_header(rendered, province, number)
     tasks = [row.task for row in plan_rows(plan) if row.kind == "task"]
     for task in tasks:
         assert squash(task.content[:40]) in flat, task.content[:40]
-        lead = lead_cell(task)
+        lead = task_cell(task, "lead")
         if lead:
             assert squash(lead) in flat, lead
 
@@ -287,12 +282,12 @@ def test_column_headers_map_by_meaning_without_accents():
     assert column_key("Thời gian thực hiện") == "timeframe"
     assert column_key("GHI CHÚ") == "note"
     assert column_key("Lĩnh vực") == "field"
-    assert column_key("Cột lạ") is None
+    assert column_key("Cột lạ") == "other"
 
 
 def test_attached_line_is_built_from_the_plan():
     plan = get_plan("Khánh Hòa", "592/KH-UBND")
-    assert attached_line(plan) == (
+    assert attachment_line(plan) == (
         "(Kèm theo Kế hoạch số 592/KH-UBND ngày 30 tháng 6 năm 2022 của UBND tỉnh Khánh Hòa)"
     )
 
@@ -305,7 +300,7 @@ def test_lead_falls_back_to_lead_agencies():
     )
     task.lead_text = ""
     names = [lead.agency.name for lead in task.leads.all()]
-    assert lead_cell(task) == "; ".join(names)
+    assert task_cell(task, "lead") == "; ".join(names)
 
 
 # --- Safety: nothing typed by a user is fetched; the fetcher serves only our static files ----

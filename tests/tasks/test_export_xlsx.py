@@ -13,7 +13,7 @@ from agreements.models import Plan
 from agreements.text import fold
 from tasks.exporters.base import CONTENT_TYPES
 from tasks.exporters.columns import column_key, columns_for, task_cell
-from tasks.exporters.plan_xlsx import DATA_SHEET, render_plan_xlsx
+from tasks.exporters.plan_xlsx import DATA_SHEET, ROLES_SHEET, render_plan_xlsx
 from tasks.models import BudgetLine, Section
 from tasks.selectors import plan_get_by_number, plan_rows
 from tasks.services import section_create, task_create
@@ -32,8 +32,10 @@ DATA_HEADERS = [
     "Phụ lục",
     "Mục",
     "STT",
+    "Thứ tự",
     "Nội dung",
     "Đơn vị chủ trì",
+    "Chủ trì thứ nhất",
     "Đơn vị phối hợp",
     "Thời gian",
     "Bắt đầu",
@@ -74,7 +76,7 @@ def header_row_of(ws) -> int:
 
 
 def table_sheets(wb):
-    return [wb[name] for name in wb.sheetnames if name != DATA_SHEET]
+    return [wb[name] for name in wb.sheetnames if name not in (DATA_SHEET, ROLES_SHEET)]
 
 
 def column_of(ws, header_row: int, key: str) -> int:
@@ -104,7 +106,7 @@ def test_every_task_is_printed_in_order_with_its_lead(number, province):
 def test_every_table_sheet_prints_like_the_appendix(number, province):
     plan = seed_plan(number, province)
     wb = workbook_of(plan)
-    assert wb.sheetnames[-1] == DATA_SHEET
+    assert wb.sheetnames[-2:] == [DATA_SHEET, ROLES_SHEET]
     for ws in table_sheets(wb):
         header = header_row_of(ws)
         last = get_column_letter(ws.max_column)
@@ -133,7 +135,7 @@ def test_every_table_sheet_prints_like_the_appendix(number, province):
 def test_165_sheets_headings_and_merged_section_rows():
     plan = seed_plan("165/QĐ-UBND", "Quảng Trị")
     wb = workbook_of(plan)
-    assert wb.sheetnames == ["Phụ lục I", "Phụ lục II", DATA_SHEET]
+    assert wb.sheetnames == ["Phụ lục I", "Phụ lục II", DATA_SHEET, ROLES_SHEET]
     ws = wb["Phụ lục I"]
     assert [ws.cell(row, 1).value for row in range(1, 5)] == [
         "PHỤ LỤC I",
@@ -182,7 +184,7 @@ def test_165_sheets_headings_and_merged_section_rows():
 def test_592_prints_its_own_columns_with_the_field():
     plan = seed_plan("592/KH-UBND", "Khánh Hòa")
     wb = workbook_of(plan)
-    assert wb.sheetnames == ["Kế hoạch", DATA_SHEET]
+    assert wb.sheetnames == ["Kế hoạch", DATA_SHEET, ROLES_SHEET]
     ws = wb["Kế hoạch"]
     assert ws["A1"].value == "III. NHIỆM VỤ CỤ THỂ"
     header = header_row_of(ws)
@@ -209,7 +211,7 @@ def test_data_sheet_has_one_row_per_task_with_real_dates():
     assert [c.value for c in ws[1]] == DATA_HEADERS
     assert ws.max_row - 1 == len(tasks) == 49
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:P{len(tasks) + 1}"
+    assert ws.auto_filter.ref == f"A1:R{len(tasks) + 1}"
     first = {h: c for h, c in zip(DATA_HEADERS, ws[2], strict=True)}
     assert first["Kế hoạch"].value == "165/QĐ-UBND"
     assert first["Phụ lục"].value == "Phụ lục I"
@@ -229,10 +231,11 @@ def test_data_sheet_has_one_row_per_task_with_real_dates():
         date(2022, 12, 31),
     )
     # Full agency names, not the printed abbreviation ("BCH Quân sự tỉnh Đội quy tập 584").
-    leads = [row[5].value for row in ws.iter_rows(min_row=2)]
+    leads = [row[DATA_HEADERS.index("Đơn vị chủ trì")].value for row in ws.iter_rows(min_row=2)]
     assert "Bộ Chỉ huy Quân sự tỉnh; Đội quy tập 584" in leads
     # The 2 tỷ a year for the Savannakhet students: three budget lines, one number.
-    budgets = [row[14] for row in ws.iter_rows(min_row=2) if row[14].value is not None]
+    money = DATA_HEADERS.index("Kinh phí")
+    budgets = [row[money] for row in ws.iter_rows(min_row=2) if row[money].value is not None]
     funded = {t.pk for t in tasks if BudgetLine.objects.filter(task=t).exists()}
     assert len(budgets) == len(funded)
     assert budgets[0].value == 6_000_000_000
@@ -246,7 +249,8 @@ def test_data_sheet_counts_the_tasks_of_every_seed_plan(number, province):
     tasks = printed_tasks(plan)
     assert ws.max_row - 1 == len(tasks)
     dated = [t for t in tasks if t.start_date]
-    start_cells = [row[8] for row in ws.iter_rows(min_row=2) if row[8].value is not None]
+    start = DATA_HEADERS.index("Bắt đầu")
+    start_cells = [row[start] for row in ws.iter_rows(min_row=2) if row[start].value is not None]
     assert len(start_cells) == len(dated)
     assert all(isinstance(c.value, datetime) for c in start_cells)
 
@@ -255,7 +259,7 @@ def test_plan_without_tasks_still_has_its_header_rows():
     plan = seed_plan("3289/QĐ-UBND", "Quảng Trị")
     assert not printed_tasks(plan)
     wb = workbook_of(plan)
-    assert wb.sheetnames == ["Kế hoạch", DATA_SHEET]
+    assert wb.sheetnames == ["Kế hoạch", DATA_SHEET, ROLES_SHEET]
     ws = wb["Kế hoạch"]
     header = header_row_of(ws)
     assert [c.value for c in ws[header]][1] == "Nội dung công việc"
@@ -300,7 +304,7 @@ def test_sheet_names_are_short_unique_and_legal(quang_tri):
     sheetnames = load_workbook(BytesIO(render_plan_xlsx(plan).content)).sheetnames
     assert sheetnames[:2] == ["Phụ lục I", "Phụ lục I (2)"]
     assert len(sheetnames[2]) <= 31 and not set("[]:*?/\\") & set(sheetnames[2])
-    assert len({n.casefold() for n in sheetnames}) == 4
+    assert len({n.casefold() for n in sheetnames}) == 5
 
 
 def test_filename_and_content_type():

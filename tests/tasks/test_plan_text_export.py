@@ -59,7 +59,8 @@ def docx_text(content: bytes) -> str:
                 parts.append(item.text)
 
     walk(document)
-    return squash(" ".join(parts))
+    # The word joiner that keeps "165/QĐ-UBND" on one line is invisible to a reader.
+    return squash(" ".join(parts).replace("\u2060", ""))
 
 
 def seed_plan(number: str) -> Plan:
