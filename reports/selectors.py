@@ -11,20 +11,21 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agency, AgencyKind
+from agreements.models import Agency, AgencyKind, Plan
 from tasks.models import Task, TaskLead
 
 from .models import (
     HANDED_IN,
     Attachment,
     EntryRole,
+    Notification,
     Report,
     ReportEntry,
     ReportEvent,
     ReportingRound,
     ReportStatus,
 )
-from .permissions import rounds_visible_to
+from .permissions import notifications_visible_to, rounds_visible_to
 
 if TYPE_CHECKING:
     from accounts.permissions import AnyUser
@@ -260,3 +261,44 @@ def round_document_chars(reporting_round: ReportingRound) -> int:
     )
     tasks = round_tasks(reporting_round).aggregate(content=Coalesce(Sum(Length("content")), 0))
     return sum(reports.values()) + entries["result"] + tasks["content"]
+
+
+def notification_list(user: AnyUser, *, limit: int = 100) -> list[Notification]:
+    """The person's latest notifications, newest first (one query)."""
+    return list(notifications_visible_to(user).order_by("-created_at", "-pk")[:limit])
+
+
+def notification_unread_count(user: AnyUser) -> int:
+    """How many of the person's notifications are unread: the header's number (one query)."""
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class RoundStart:
+    """What the form of a new round starts from."""
+
+    outline: list
+    requesting_body: str
+    source: ReportingRound | None  # the round whose outline is offered, if any
+
+
+def round_form_start(
+    user: AnyUser, *, plan: Plan | None = None, source: ReportingRound | None = None
+) -> RoundStart:
+    """The outline a new round starts from: the round the coordinator chose as template, else
+    the latest round of the same plan, else none; never another plan's round by default (a new
+    plan's round used to start from the outline of 3289/QĐ-UBND). The requesting body follows
+    the same round, else the province's People's Committee."""
+    if source is None and plan is not None:
+        source = (
+            rounds_visible_to(user)
+            .filter(plans=plan)
+            .exclude(outline=[])
+            .order_by("-request_date", "-pk")
+            .first()
+        )
+    province = getattr(user, "province", None)
+    default_body = _("UBND tỉnh %(name)s") % {"name": province.name} if province else ""
+    if source is None:
+        return RoundStart([], str(default_body), None)
+    return RoundStart(source.outline, source.requesting_body or str(default_body), source)
