@@ -29,6 +29,7 @@ from tasks.models import Task
 from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
+from tasks.views import agency_task_page
 
 from . import jobs, notifications, permissions, selectors, services
 from .agencies import agency_merge
@@ -673,3 +674,19 @@ def notification_settings(request):
         messages.success(request, _("Đã lưu lựa chọn nhận thư điện tử."))
         return redirect("reports:notification_settings")
     return render(request, "reports/notification_settings.html", {"form": form})
+
+
+# -- a reporter's landing page ----------------------------------------------------------------
+
+
+@login_required
+def reporter_home(request):
+    """ "Việc cần làm": what the reporter's agency is asked for (returned reports first), then
+    its tasks, with the filters folded away."""
+    if request.user.role != Role.REPORTER or not request.user.agency_id:
+        raise Http404
+    return render(
+        request,
+        "reports/reporter_home.html",
+        {"due": selectors.reporter_due(request.user), **agency_task_page(request)},
+    )

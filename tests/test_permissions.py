@@ -172,6 +172,7 @@ def urls(w):
         "reports:attachment_download": ("get", f"/files/{a}/"),
         # The file of a submitted report: its editors are refused (back to the report), others 404.
         "reports:attachment_remove": ("post", f"/files/{a}/remove/"),
+        "reports:reporter_home": ("get", "/my-work/"),
         "reports:notification_list": ("get", "/notifications/"),
         "reports:notification_open": ("get", f"/notifications/{w['notification'].pk}/"),
         "reports:notification_read_all": ("post", "/notifications/read-all/"),
@@ -247,6 +248,7 @@ EXPECTED = {
     "reports:report_accept":       (302, 404, 302, 302, 404),
     "reports:attachment_download": (200, 404, 200, 200, 404),
     "reports:attachment_remove":   (302, 404, 404, 302, 404),
+    "reports:reporter_home":       (200, 200, 404, 404, 404),
     # Each person's own notifications: another's answers 404, whatever the role.
     "reports:notification_list":   (200, 200, 200, 200, 200),
     "reports:notification_open":   (404, 404, 404, 302, 404),
