@@ -155,7 +155,7 @@ def notify_round_opened(*, reporting_round: ReportingRound, actor: User | None =
     for user in _reporters(agency_tasks).select_related("agency"):
         if actor is not None and user.pk == actor.pk:
             continue
-        tasks = agency_tasks[user.agency_id]  # type: ignore[index]  # filtered on these ids
+        tasks = agency_tasks.get(user.agency_id or 0, [])
         names = {
             "number": reporting_round.request_number,
             "deadline": date_short(reporting_round.deadline),
