@@ -122,6 +122,10 @@ def test_a_round_tells_the_reporters_of_every_agency_with_a_task_in_it(
     assert "12/KH-UBND 1.: Tổ chức đoàn xúc tiến thương mại sang Savannakhet" in lead_mail.body
     assert "12/KH-UBND 2.: Hội chợ biên giới Lao Bảo" in lead_mail.body
     assert f"https://coopplan.example.vn/rounds/{reporting_round.pk}/" in lead_mail.body
+    assert (
+        "Không muốn nhận thư loại này? Tắt tại: https://coopplan.example.vn/notifications/settings/"
+        in lead_mail.body
+    )
     # The coordinating agency hears of its one task only.
     helper_mail = messages["taichinh@example.gov.vn"].body
     assert "về 1 nhiệm vụ" in helper_mail and "Hội chợ biên giới" not in helper_mail
@@ -314,3 +318,15 @@ def test_the_header_count_is_one_query_whatever_the_number(
     counts = [q["sql"] for q in ctx.captured_queries if 'FROM "reports_notification"' in q["sql"]]
     assert len(counts) == 1, counts
     assert page_queries() == one
+
+
+def test_a_person_without_an_address_is_told_in_the_app_only(
+    world, django_capture_on_commit_callbacks
+):
+    helper = world["helper"]
+    helper.email = ""
+    helper.save(update_fields=["email"])
+    open_round(world, django_capture_on_commit_callbacks)
+    assert "taichinh" in told(NotificationKind.ROUND_OPENED)
+    assert set(mailed()) == {"congthuong@example.gov.vn", "congthuong2@example.gov.vn"}
+    assert Notification.objects.get(user=helper).emailed_at is None
