@@ -10,7 +10,7 @@ from coopplan.health import healthz
 @login_required
 def home(request):
     if getattr(request.user, "role", None) == "reporter":
-        return redirect("tasks:agency_tasks")
+        return redirect("reports:reporter_home")
     if getattr(request.user, "role", None) == "leader":
         return redirect("reports:dashboard")
     return redirect("reports:round_list")

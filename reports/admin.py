@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline
 
-from .models import Attachment, ReminderLog, Report, ReportEntry, ReportEvent, ReportingRound
+from . import notifications
+from .models import (
+    Attachment,
+    ReminderLog,
+    Report,
+    ReportEntry,
+    ReportEvent,
+    ReportingRound,
+    RoundStatus,
+)
 from .services import round_check, round_lock_for_status_change
 
 
@@ -60,6 +69,13 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
                 # Like reports.services.round_close: a report step in flight finishes first.
                 round_lock_for_status_change(reporting_round=obj)
             super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A round opened here tells its agencies as one opened on the round page does; its
+        # plans are saved only now.
+        if not change and form.instance.status == RoundStatus.OPEN:
+            notifications.notify_round_opened(reporting_round=form.instance, actor=request.user)
 
 
 class EntryInline(ReadOnlyScopedInline):

@@ -161,8 +161,9 @@ def task_rows(tasks: QuerySet[Task]) -> list[Task]:
 def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bool = False):
     """Everything the dashboard shows.
 
-    Eight queries whatever the number of plans and tasks (plans, status counts, dates, planned
-    and spent funds, the open round, its agencies' reports, upcoming events in three); with
+    Nine queries at most whatever the number of plans and tasks (plans, status counts, dates,
+    planned and spent funds, the open round in one or two, its agencies' reports, upcoming
+    events in three); with
     ``details`` the overdue and due-soon task lists are read too, for the downloads.
     """
     filters = filters or DashboardFilters()
@@ -205,9 +206,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
     for spending in spent:
         panels[spending["task__plan_id"]].funds_spent = spending["total"] or Decimal(0)
     panel_list = list(panels.values())
-    current_round = (
-        rounds_visible_to(user).filter(status=RoundStatus.OPEN).order_by("deadline", "pk").first()
-    )
+    current_round = dashboard_round(user, plans, filters, today)
     data = {
         "filters": filters,
         "panels": panel_list,
@@ -229,6 +228,21 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         data["overdue_tasks"] = task_rows(tasks.overdue(today))
         data["due_soon_tasks"] = task_rows(tasks.due_soon(today))
     return data
+
+
+def dashboard_round(
+    user, plans: list[Plan], filters: DashboardFilters, today: date
+) -> ReportingRound | None:
+    """The round the dashboard highlights ("Đợt báo cáo đang mở"), and whose summary its
+    buttons download: an open round of the plans shown (any of the user's open rounds when no
+    filter narrows the plans), the one due soonest from today on; when every open round is past
+    its deadline, the one due last. An old round left open never hides the current one.
+    """
+    rounds = rounds_visible_to(user).filter(status=RoundStatus.OPEN)
+    if filters.plan is not None or filters.partner is not None:
+        rounds = rounds.filter(plans__in=plans).distinct()
+    current = rounds.filter(deadline__gte=today).order_by("deadline", "pk").first()
+    return current or rounds.order_by("-deadline", "-pk").first()
 
 
 def _totals(panels: list[PlanPanel]) -> dict:

@@ -21,7 +21,8 @@ from agreements.uploads import upload_validate
 from tasks.models import TaskStatus
 
 from .dashboard import DashboardFilters
-from .models import AttachmentKind, Report, ReportingRound
+from .models import AttachmentKind, NotificationKind, Report, ReportingRound
+from .permissions import rounds_visible_to
 from .services import GENERAL_FIELDS, NewAttachment
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,6 +63,7 @@ class RoundForm(forms.ModelForm):
         fields = [
             "request_number",
             "request_date",
+            "requesting_body",
             "summary",
             "plans",
             "period_start",
@@ -96,6 +98,48 @@ class RoundForm(forms.ModelForm):
             else:
                 outline.append({"number": number, "title": title, "children": []})
         return outline
+
+
+class RoundOutlineChoiceField(IdChoiceField):
+    def label_from_instance(self, obj) -> str:
+        summary = f" – {obj.summary[:80]}" if obj.summary else ""
+        return f"{obj.request_number} ({obj.request_date:%d/%m/%Y}){summary}"
+
+
+class RoundStartForm(forms.Form):
+    """What the form of a new round is filled from (a GET form above it): the plan reported on,
+    whose latest round gives the outline, or a round chosen as the outline's template."""
+
+    plan = IdChoiceField(
+        label=_("Kế hoạch được báo cáo"),
+        queryset=None,
+        required=False,
+        empty_label=EDIT_EMPTY_LABEL,
+        help_text=_("Đề cương lấy theo đợt báo cáo gần nhất của kế hoạch này."),
+    )
+    outline_from = RoundOutlineChoiceField(
+        label=_("Hoặc lấy đề cương của đợt"),
+        queryset=None,
+        required=False,
+        empty_label=EDIT_EMPTY_LABEL,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans_visible_to(
+            user
+        ).order_by("-date")
+        cast(forms.ModelChoiceField, self.fields["outline_from"]).queryset = (
+            rounds_visible_to(user).exclude(outline=[]).order_by("-request_date", "-pk")
+        )
+
+    def choices(self) -> dict:
+        """The valid choices (a forged id is dropped and shown as an error)."""
+        if not self.is_bound:
+            return {"plan": None, "source": None}
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {"plan": data.get("plan"), "source": data.get("outline_from")}
 
 
 def outline_as_text(outline) -> str:
@@ -339,3 +383,18 @@ def report_forms_mark_gaps(
             form.full_clean()
             form.cleaned_data = {}
         form.add_error(name, GAP_MESSAGE)
+
+
+class NotificationSettingsForm(forms.Form):
+    """One box per kind of notification the person's role receives: ticked = also by e-mail."""
+
+    def __init__(self, *args, kinds: tuple[str, ...], current: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(NotificationKind.choices)
+        for kind in kinds:
+            self.fields[kind] = forms.BooleanField(
+                label=labels[kind], required=False, initial=current.get(kind, True)
+            )
+
+    def emailed(self) -> list[str]:
+        return [kind for kind, on in self.cleaned_data.items() if on]

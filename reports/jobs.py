@@ -1,4 +1,4 @@
-"""Background building of long round documents (django-tasks, database backend)."""
+"""Background work (django-tasks, database backend): long round documents, notification mails."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ def document_build(job_id: int) -> None:
         job.status = JobStatus.READY
     job.finished_at = timezone.now()
     job.save()
+
+
+@task()
+def notification_emails_send(notification_ids: list[int]) -> int:
+    """Mail notifications written by a step that has committed (``reports/notifications.py``)."""
+    from .notifications import notification_emails_deliver
+
+    return notification_emails_deliver(notification_ids)
 
 
 def document_request(*, reporting_round: ReportingRound, kind: str, fmt: str, user) -> DocumentJob:

@@ -32,6 +32,12 @@ class ReportingRound(SearchableModel):
     request_number = models.CharField(_("số văn bản yêu cầu"), max_length=60)
     request_date = models.DateField(_("ngày văn bản yêu cầu"))
     summary = models.TextField(_("trích yếu"), blank=True, **text_limit(TEXT_SHORT))
+    requesting_body = models.CharField(
+        _("cơ quan yêu cầu báo cáo"),
+        max_length=300,
+        blank=True,
+        help_text=_("Cơ quan ban hành văn bản yêu cầu, ví dụ «UBND tỉnh Quảng Trị»."),
+    )
     plans = models.ManyToManyField(
         Plan, verbose_name=_("kế hoạch, văn bản được báo cáo"), related_name="reporting_rounds"
     )
@@ -412,3 +418,77 @@ class DocumentJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.fmt} {self.reporting_round.request_number}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a person is told about; each can be kept off e-mail (``EmailOptOut``)."""
+
+    ROUND_OPENED = "round_opened", _("Mở đợt báo cáo có nhiệm vụ của đơn vị")
+    REPORT_RETURNED = "report_returned", _("Báo cáo của đơn vị bị trả lại")
+    REPORT_ACCEPTED = "report_accepted", _("Báo cáo của đơn vị được duyệt")
+    REPORT_SUBMITTED = "report_submitted", _("Một đơn vị nộp báo cáo")
+
+
+class Notification(models.Model):
+    """Something that concerns one person, shown under "Thông báo" and (unless turned off)
+    mailed to them. Written in the transaction of the step it tells about (``reports/
+    notifications.py``); the mail goes after the commit."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    body = models.TextField(_("nội dung"), blank=True)
+    link = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    reporting_round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("đợt báo cáo"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("báo cáo"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã xem lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmailOptOut(models.Model):
+    """A person's choice not to be mailed about one kind of notification (still shown in-app)."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
+    )
+    kind = models.CharField(_("loại"), max_length=30, choices=NotificationKind.choices)
+
+    class Meta:
+        verbose_name = _("không nhận thư")
+        verbose_name_plural = _("không nhận thư")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()}"

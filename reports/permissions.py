@@ -17,6 +17,7 @@ from agreements.permissions import _scoped, changeable, get_or_404
 from .models import (
     Attachment,
     DocumentJob,
+    Notification,
     ReminderLog,
     Report,
     ReportEntry,
@@ -86,6 +87,17 @@ def document_jobs_visible_to(user: AnyUser) -> QuerySet[DocumentJob]:
     if not may_see_summaries(user):
         return DocumentJob.objects.none()
     return DocumentJob.objects.filter(reporting_round__in=rounds_visible_to(user))
+
+
+def notifications_visible_to(user: AnyUser) -> QuerySet[Notification]:
+    """A person's own notifications, and no one else's (not even an administrator's)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk)
+
+
+def notification_get_for_user(user: AnyUser, pk: Any) -> Notification:
+    return get_or_404(notifications_visible_to(user), pk)
 
 
 def round_get_for_user(user: AnyUser, pk: Any, *, change: bool = False) -> ReportingRound:

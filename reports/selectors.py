@@ -6,25 +6,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agency, AgencyKind
+from agreements.models import Agency, AgencyKind, Plan
 from tasks.models import Task, TaskLead
 
 from .models import (
     HANDED_IN,
     Attachment,
     EntryRole,
+    EventAction,
+    Notification,
     Report,
     ReportEntry,
     ReportEvent,
     ReportingRound,
     ReportStatus,
+    RoundStatus,
 )
-from .permissions import rounds_visible_to
+from .permissions import notifications_visible_to, rounds_visible_to
 
 if TYPE_CHECKING:
     from accounts.permissions import AnyUser
@@ -260,3 +263,121 @@ def round_document_chars(reporting_round: ReportingRound) -> int:
     )
     tasks = round_tasks(reporting_round).aggregate(content=Coalesce(Sum(Length("content")), 0))
     return sum(reports.values()) + entries["result"] + tasks["content"]
+
+
+def notification_list(user: AnyUser, *, limit: int = 100) -> list[Notification]:
+    """The person's latest notifications, newest first (one query)."""
+    return list(notifications_visible_to(user).order_by("-created_at", "-pk")[:limit])
+
+
+def notification_unread_count(user: AnyUser) -> int:
+    """How many of the person's notifications are unread: the header's number (one query)."""
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class RoundStart:
+    """What the form of a new round starts from."""
+
+    outline: list
+    requesting_body: str
+    source: ReportingRound | None  # the round whose outline is offered, if any
+
+
+def round_form_start(
+    user: AnyUser, *, plan: Plan | None = None, source: ReportingRound | None = None
+) -> RoundStart:
+    """The outline a new round starts from: the round the coordinator chose as template, else
+    the latest round of the same plan, else none; never another plan's round by default (a new
+    plan's round used to start from the outline of 3289/QĐ-UBND). The requesting body follows
+    the same round, else the province's People's Committee."""
+    if source is None and plan is not None:
+        source = (
+            rounds_visible_to(user)
+            .filter(plans=plan)
+            .exclude(outline=[])
+            .order_by("-request_date", "-pk")
+            .first()
+        )
+    province = getattr(user, "province", None)
+    default_body = _("UBND tỉnh %(name)s") % {"name": province.name} if province else ""
+    if source is None:
+        return RoundStart([], str(default_body), None)
+    return RoundStart(source.outline, source.requesting_body or str(default_body), source)
+
+
+@dataclass
+class DueRow:
+    """One open round that concerns a reporter's agency, with the agency's report in it."""
+
+    reporting_round: ReportingRound
+    report: Report | None
+    returned_comment: str
+    days_left: int  # negative once the deadline has passed
+
+    @property
+    def state(self) -> str:
+        return self.report.status if self.report else NOT_STARTED
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def handed_in(self) -> bool:
+        return self.state in HANDED_IN
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0 and not self.handed_in
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
+
+def reporter_due(user: AnyUser) -> list[DueRow]:
+    """What a reporter's agency is asked for: every open round over a plan in which it leads or
+    coordinates a task (or that holds its report), with the state of its report. Returned
+    reports first (with the reviewer's comment), then those still owed, soonest deadline first,
+    then those handed in. Three queries."""
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return []
+    today = timezone.localdate()
+    concerned = Task.objects.filter(
+        Q(leads__agency_id=agency_id) | Q(coordinating_agencies=agency_id)
+    ).values("plan_id")
+    rounds = list(
+        rounds_visible_to(user)
+        .filter(status=RoundStatus.OPEN)
+        .filter(Q(plans__in=concerned) | Q(reports__agency_id=agency_id))
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+    reports = {
+        r.reporting_round_id: r
+        for r in Report.objects.filter(agency_id=agency_id, reporting_round__in=rounds)
+    }
+    comments: dict[int, str] = {}
+    returned = [r.pk for r in reports.values() if r.status == ReportStatus.RETURNED]
+    for event in ReportEvent.objects.filter(
+        report_id__in=returned, action=EventAction.RETURNED
+    ).order_by("at", "pk"):
+        comments[event.report_id] = event.comment  # the latest wins
+    rows = [
+        DueRow(
+            reporting_round,
+            report := reports.get(reporting_round.pk),
+            comments.get(report.pk, "") if report else "",
+            (reporting_round.deadline - today).days,
+        )
+        for reporting_round in rounds
+    ]
+
+    def urgency(row: DueRow) -> int:
+        if row.state == ReportStatus.RETURNED:
+            return 0
+        return 2 if row.handed_in else 1
+
+    return sorted(rows, key=lambda row: (urgency(row), row.reporting_round.deadline))

@@ -21,6 +21,7 @@ from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
 from tasks.models import Task
 
+from . import notifications
 from .models import (
     Attachment,
     EntryRole,
@@ -156,6 +157,7 @@ def round_open(
     deadline: date,
     summary: str = "",
     outline: list | None = None,
+    requesting_body: str = "",
 ) -> ReportingRound:
     """Open a round of the user's province asking for reports on ``plans`` by ``deadline``."""
     if not user.may_coordinate or user.province_id is None:  # a round is of one's own province
@@ -169,6 +171,7 @@ def round_open(
         request_number=request_number,
         request_date=request_date,
         summary=summary,
+        requesting_body=requesting_body.strip(),
         period_start=period_start,
         period_end=period_end,
         deadline=deadline,
@@ -179,6 +182,7 @@ def round_open(
     round_check(reporting_round=reporting_round, plans=plans)
     reporting_round.save()
     reporting_round.plans.set(plans)
+    notifications.notify_round_opened(reporting_round=reporting_round, actor=user)
     return reporting_round
 
 
@@ -420,6 +424,7 @@ def report_submit(*, report: Report, user: User, version: int | None = None) -> 
     history_note(locked, user=user)
     locked.save()
     _event(locked, EventAction.SUBMITTED, user)
+    notifications.notify_report_submitted(report=locked, actor=user)
     return locked
 
 
@@ -435,6 +440,7 @@ def report_return(*, report: Report, user: User, comment: str) -> Report:
     history_note(locked, user=user)
     locked.save()
     _event(locked, EventAction.RETURNED, user, comment.strip())
+    notifications.notify_report_returned(report=locked, actor=user, comment=comment.strip())
     return locked
 
 
@@ -468,6 +474,7 @@ def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
         # One UPDATE of the tasks and one INSERT of their history (with the links' snapshots).
         history_bulk_update(moved, ["status", *Task.DERIVED_FIELDS])
     _event(locked, EventAction.ACCEPTED, user, comment.strip())
+    notifications.notify_report_accepted(report=locked, actor=user, comment=comment.strip())
     return locked
 
 

@@ -29,4 +29,9 @@ urlpatterns = [
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("files/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("files/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
+    path("my-work/", views.reporter_home, name="reporter_home"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
 ]

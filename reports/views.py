@@ -29,8 +29,9 @@ from tasks.models import Task
 from tasks.permissions import task_get_for_user
 from tasks.selectors import task_queryset_full
 from tasks.services import agency_replace
+from tasks.views import agency_task_page
 
-from . import jobs, permissions, selectors, services
+from . import jobs, notifications, permissions, selectors, services
 from .agencies import agency_merge
 from .calendar import calendar_feed as calendar_feed_ics
 from .dashboard import PANELS as DASHBOARD_PANELS
@@ -44,9 +45,11 @@ from .forms import (
     AgencyReplaceForm,
     DashboardFilterForm,
     EntryForm,
+    NotificationSettingsForm,
     ReportGeneralForm,
     ReturnForm,
     RoundForm,
+    RoundStartForm,
     outline_as_text,
     report_forms_mark_gaps,
 )
@@ -57,7 +60,6 @@ from .models import (
     ReportingRound,
     ReportStatus,
 )
-from .permissions import rounds_visible_to
 
 
 @login_required
@@ -80,11 +82,17 @@ def round_list(request):
 @login_required
 def round_open(request):
     require_coordinator(request.user)
-    latest = rounds_visible_to(request.user).exclude(outline=[]).first()
+    start_form = RoundStartForm(request.GET or None, user=request.user)
+    choices = start_form.choices()
+    start = selectors.round_form_start(request.user, **choices)
     form = RoundForm(
         request.POST or None,
         user=request.user,
-        initial={"outline_text": outline_as_text(latest.outline if latest else [])},
+        initial={
+            "outline_text": outline_as_text(start.outline),
+            "requesting_body": start.requesting_body,
+            "plans": [choices["plan"].pk] if choices["plan"] else [],
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +102,7 @@ def round_open(request):
                 request_number=data["request_number"],
                 request_date=data["request_date"],
                 summary=data["summary"],
+                requesting_body=data["requesting_body"],
                 plans=data["plans"],
                 period_start=data["period_start"],
                 period_end=data["period_end"],
@@ -105,7 +114,11 @@ def round_open(request):
         else:
             messages.success(request, _("Đã mở đợt báo cáo %s.") % reporting_round.request_number)
             return redirect("reports:round_detail", pk=reporting_round.pk)
-    return render(request, "reports/round_form.html", {"form": form})
+    return render(
+        request,
+        "reports/round_form.html",
+        {"form": form, "start_form": start_form, "outline_source": start.source},
+    )
 
 
 @login_required
@@ -620,3 +633,63 @@ def attachment_remove(request, pk: int):
     if htmx:
         return HttpResponse("")
     return redirect("reports:report_edit", pk=report.pk)
+
+
+# -- notifications ----------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    """ "Thông báo": the person's own notifications, unread first in bold."""
+    return render(
+        request,
+        "reports/notification_list.html",
+        {"notifications": selectors.notification_list(request.user)},
+    )
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Open one notification: it is marked read, and the page it is about is shown."""
+    notification = permissions.notification_get_for_user(request.user, pk)
+    notifications.notification_mark_read(notification=notification, user=request.user)
+    return redirect(notifications.notification_safe_link(notification))
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notification_mark_all_read(user=request.user)
+    messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã xem.") % {"count": count})
+    return redirect("reports:notification_list")
+
+
+@login_required
+def notification_settings(request):
+    """Which notifications also come by e-mail; each kind on or off for this person."""
+    form = NotificationSettingsForm(
+        request.POST or None,
+        kinds=notifications.kinds_for(request.user),
+        current=notifications.email_settings_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.email_settings_set(user=request.user, emailed=form.emailed())
+        messages.success(request, _("Đã lưu lựa chọn nhận thư điện tử."))
+        return redirect("reports:notification_settings")
+    return render(request, "reports/notification_settings.html", {"form": form})
+
+
+# -- a reporter's landing page ----------------------------------------------------------------
+
+
+@login_required
+def reporter_home(request):
+    """ "Việc cần làm": what the reporter's agency is asked for (returned reports first), then
+    its tasks, with the filters folded away."""
+    if request.user.role != Role.REPORTER or not request.user.agency_id:
+        raise Http404
+    return render(
+        request,
+        "reports/reporter_home.html",
+        {"due": selectors.reporter_due(request.user), **agency_task_page(request)},
+    )

@@ -46,6 +46,12 @@ EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX
 @login_required
 def agency_tasks(request):
     """ "Nhiệm vụ của đơn vị": a reporter's tasks across plans; the whole province for others."""
+    return render(request, "tasks/agency_tasks.html", agency_task_page(request))
+
+
+def agency_task_page(request) -> dict:
+    """The filtered, paginated task list of ``agency_tasks``; the reporter's landing page
+    (``reports.views.reporter_home``) shows it under what is due."""
     base = permissions.tasks_visible_to(request.user).order_by(
         "plan__date", "plan_id", "position", "pk"
     )
@@ -66,17 +72,13 @@ def agency_tasks(request):
         )
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
-        request,
-        "tasks/agency_tasks.html",
-        {
-            "filter": task_filter,
-            "page": page,
-            "tasks": tasks,
-            "agency": agency,
-            "query": params.urlencode(),
-        },
-    )
+    return {
+        "filter": task_filter,
+        "page": page,
+        "tasks": tasks,
+        "agency": agency,
+        "query": params.urlencode(),
+    }
 
 
 @login_required

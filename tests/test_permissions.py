@@ -8,7 +8,7 @@ from django.urls import get_resolver
 
 from accounts.models import User
 from agreements.models import Agency, Agreement, Locality, Meeting, Plan
-from reports.models import DocumentJob, Report, ReportStatus
+from reports.models import DocumentJob, Notification, Report, ReportStatus
 from reports.services import attachment_add, report_save, report_start, report_submit
 from tasks.models import Section
 from tasks.services import block_create
@@ -85,6 +85,8 @@ def build_world() -> dict:
         },
         "round": reporting_round,
         "report": report,
+        # The coordinator's, told of the submission above.
+        "notification": Notification.objects.get(user=coordinator, report=report),
         "draft": draft,
         "attachment": attachment,
         "agency": agency,
@@ -171,6 +173,11 @@ def urls(w):
         "reports:attachment_download": ("get", f"/files/{a}/"),
         # The file of a submitted report: its editors are refused (back to the report), others 404.
         "reports:attachment_remove": ("post", f"/files/{a}/remove/"),
+        "reports:reporter_home": ("get", "/my-work/"),
+        "reports:notification_list": ("get", "/notifications/"),
+        "reports:notification_open": ("get", f"/notifications/{w['notification'].pk}/"),
+        "reports:notification_read_all": ("post", "/notifications/read-all/"),
+        "reports:notification_settings": ("get", "/notifications/settings/"),
     }
 
 
@@ -243,6 +250,12 @@ EXPECTED = {
     "reports:report_accept":       (302, 404, 302, 302, 404),
     "reports:attachment_download": (200, 404, 200, 200, 404),
     "reports:attachment_remove":   (302, 404, 404, 302, 404),
+    "reports:reporter_home":       (200, 200, 404, 404, 404),
+    # Each person's own notifications: another's answers 404, whatever the role.
+    "reports:notification_list":   (200, 200, 200, 200, 200),
+    "reports:notification_open":   (404, 404, 404, 302, 404),
+    "reports:notification_read_all": (302, 302, 302, 302, 302),
+    "reports:notification_settings": (200, 200, 200, 200, 200),
 }  # fmt: skip
 ROLES = ("own", "other", "leader", "coordinator", "foreign")
 # Reached without logging in, each guarded otherwise and tested in its own file:

@@ -24,6 +24,7 @@ NOT_TYPED = {
     ("reports", "search_text"),
     ("reports.documentjob", "error"),
     ("reports.reminderlog", "recipients"),
+    ("reports.notification", "body"),  # written by the app from the step it tells about
 }
 
 

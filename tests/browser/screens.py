@@ -106,6 +106,8 @@ def screens_by_user() -> dict[str, list[Screen]]:
         Screen("meeting", f"/meetings/{meeting}/"),
         Screen("password", "/accounts/password_change/"),
         Screen("not-found", "/plans/999999/"),
+        Screen("notifications", "/notifications/"),
+        Screen("notification-settings", "/notifications/settings/"),
     ]
     reader = [
         Screen("dashboard", "/dashboard/"),
@@ -137,6 +139,7 @@ def screens_by_user() -> dict[str, list[Screen]]:
     return {
         "leduan": [
             *common,
+            Screen("my-work", "/my-work/"),
             Screen("report-edit", f"/reports/{draft.pk}/edit/"),
             # After a refused submission: each gap marked on its field.
             Screen("report-gaps", f"/reports/{draft.pk}/edit/?incomplete=1"),

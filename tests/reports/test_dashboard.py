@@ -235,3 +235,76 @@ def test_the_pdf_counts_overdue_by_agency_and_points_to_the_xlsx_for_the_rest(
     details = dashboard_data(page.context["user"], details=True)
     top_agency, top_count = exporter.by_lead_agency(details["overdue_tasks"])[0]
     assert f"{top_agency} {top_count}" in text
+
+
+def test_the_highlighted_round_is_the_current_one_of_the_filtered_plans(client):
+    """An old round left open (2022) never hides the current one; a plan filter highlights that
+    plan's round, and "Báo cáo tổng hợp PDF" downloads the round shown."""
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from accounts.models import Role
+    from tests.factories import (
+        AgencyFactory,
+        LocalityFactory,
+        PlanFactory,
+        TaskFactory,
+        UserFactory,
+    )
+    from tests.reports.factories import ReportingRoundFactory
+
+    today = timezone.localdate()
+    province = LocalityFactory()
+    office = AgencyFactory(province=province, name="Sở Ngoại vụ")
+    coordinator = UserFactory(role=Role.COORDINATOR, province=province, agency=office)
+    old_plan, plan_a, plan_b = PlanFactory.create_batch(3, province=province)
+    for plan in (old_plan, plan_a, plan_b):
+        TaskFactory(plan=plan, lead_agencies=[AgencyFactory(province=province)])
+
+    def opened(number, plans, deadline):
+        return ReportingRoundFactory(
+            user=coordinator,
+            plans=plans,
+            request_number=number,
+            request_date=min(deadline, today) - timedelta(days=30),
+            period_start=date(2020, 1, 1),
+            period_end=min(deadline, today) - timedelta(days=31),
+            deadline=deadline,
+        )
+
+    old = opened("6452/UBND-ĐN", [old_plan], date(2022, 9, 15))
+    round_a = opened("15/UBND-ĐN", [plan_a], today + timedelta(days=10))
+    round_b = opened("16/UBND-ĐN", [plan_b], today + timedelta(days=40))
+    client.force_login(UserFactory(role=Role.LEADER, province=province))
+
+    def highlighted(**params):
+        response = client.get("/dashboard/", params)
+        html = response.content.decode()
+        pdf = re.search(r'id="round-summary-pdf" href="([^"]+)"', html)
+        return response.context["current_round"], pdf.group(1) if pdf else None
+
+    # No filter: the open round due soonest from today, not the 2022 one.
+    assert highlighted() == (round_a, f"/rounds/{round_a.pk}/export/pdf/")
+    assert highlighted(plan=plan_b.pk) == (round_b, f"/rounds/{round_b.pk}/export/pdf/")
+    # A plan whose only open round is long past its deadline still shows it, not another plan's.
+    assert highlighted(plan=old_plan.pk) == (old, f"/rounds/{old.pk}/export/pdf/")
+    # The round panel's own download ("Tình trạng nộp") follows the same filter.
+    html = client.get("/dashboard/", {"plan": plan_b.pk}).content.decode().replace("&amp;", "&")
+    link = f"/dashboard/export/xlsx/?plan={plan_b.pk}&panel=round"
+    assert link in html
+    book = load_workbook(io.BytesIO(client.get(link).content))
+    titles = [row[0] for row in book["Đợt báo cáo"].iter_rows(values_only=True) if row[0]]
+    assert any(str(title).startswith("Đợt 16/UBND-ĐN") for title in titles), titles
+
+
+def test_no_round_is_highlighted_for_a_plan_without_an_open_round(leader_client, quang_tri):
+    plan = Plan.objects.get(province=quang_tri, number="6452/UBND-ĐN")
+    from reports.models import ReportingRound, RoundStatus
+
+    ReportingRound.objects.filter(plans=plan).update(status=RoundStatus.CLOSED)
+    response = leader_client.get("/dashboard/", {"plan": plan.pk})
+    assert response.context["current_round"] is None
+    assert 'id="round-summary-pdf"' not in response.content.decode()

@@ -41,6 +41,21 @@ def test_the_admin_opens_a_round_as_the_page_does(administrator_client, administ
     assert opened.status == RoundStatus.OPEN and opened.created_by == administrator
 
 
+def test_a_round_opened_in_the_admin_tells_its_agencies(administrator_client, quang_tri):
+    from reports.models import Notification
+    from tests.factories import AgencyFactory, UserFactory
+    from tests.reports.factories import reporter_of
+
+    reporter = reporter_of(quang_tri, "Trường Chính trị Lê Duẩn")  # leads tasks of 165
+    bystander = UserFactory(province=quang_tri, agency=AgencyFactory(province=quang_tri))
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    administrator_client.post(reverse(ADD), round_data([plan]))
+    opened = ReportingRound.objects.get(request_number="77/UBND-ĐN")
+    told = Notification.objects.filter(reporting_round=opened, kind="round_opened")
+    assert told.filter(user=reporter).count() == 1
+    assert not told.filter(user=bystander).exists()
+
+
 def test_the_admin_refuses_a_request_number_the_province_already_has(
     administrator_client, quang_tri
 ):
