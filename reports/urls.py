@@ -26,12 +26,12 @@ urlpatterns = [
         "rounds/<int:pk>/workbook/upload/", workbook_views.workbook_upload, name="workbook_upload"
     ),
     path(
-        "rounds/<int:pk>/workbook/confirm/<str:token>/",
+        "rounds/<int:pk>/workbook/confirm/<str:upload>/",
         workbook_views.workbook_confirm,
         name="workbook_confirm",
     ),
     path(
-        "rounds/<int:pk>/workbook/marked/<str:token>/",
+        "rounds/<int:pk>/workbook/marked/<str:upload>/",
         workbook_views.workbook_marked,
         name="workbook_marked",
     ),

@@ -174,7 +174,8 @@ def _receive(request, reporting_round: ReportingRound, upload) -> FileResult:
 
 @login_required
 @require_POST
-def workbook_confirm(request, pk: int, token: str):
+def workbook_confirm(request, pk: int, upload: str):
+    token = upload
     reporting_round = _round(request, pk)
     data, name = pending_get(request, token, kind=PENDING, round_id=reporting_round.pk)
     # Read again: nothing from the preview's request is trusted but the user's choices.
@@ -240,10 +241,10 @@ def _preview_again(request, reporting_round: ReportingRound, result: FileResult)
 
 
 @login_required
-def workbook_marked(request, pk: int, token: str):
+def workbook_marked(request, pk: int, upload: str):
     """The user's own file back, each cell to fix shaded and commented."""
     reporting_round = _round(request, pk)
-    data, name = pending_get(request, token, kind=MARKED, round_id=reporting_round.pk)
+    data, name = pending_get(request, upload, kind=MARKED, round_id=reporting_round.pk)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}-can-sua.xlsx")
