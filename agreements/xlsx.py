@@ -46,8 +46,12 @@ def xlsx_cell(
     border=None,
     fill=None,
     number_format=None,
+    style: str | None = None,
 ) -> Cell:
-    """One cell of a write-only sheet; text that could run as a formula is kept as text."""
+    """One cell of a write-only sheet; text that could run as a formula is kept as text.
+
+    ``style`` names a style registered on the workbook (``wb.add_named_style``): one lookup
+    instead of a font, border, fill … each hashed per cell, for sheets of many styled cells."""
     guarded = False
     if isinstance(value, str):
         value = xlsx_text(value)
@@ -55,6 +59,8 @@ def xlsx_cell(
         if value == "":
             value = None
     cell = WriteOnlyCell(ws, value=value)
+    if style is not None:
+        cell.style = style  # first: a named style replaces the cell's whole formatting
     if guarded:
         cell.data_type = "s"  # openpyxl would store "=…" as a formula
         cell.quotePrefix = True  # and Excel would re-read "+…", "-…", "@…" as one on edit

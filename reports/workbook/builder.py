@@ -16,7 +16,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -42,7 +42,7 @@ from .layout import (
     cell_text,
     row_digest,
 )
-from .selectors import WorkbookData, WorkbookTask, workbook_data
+from .selectors import WorkbookData, WorkbookTask, workbook_data, workbooks_data
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_MAX = 10**15 - 1
@@ -63,6 +63,38 @@ FILLS = {
     "header": PatternFill("solid", fgColor=layout.HEADER_FILL),
 }
 NUMBER_FORMATS = {COUNT: "#,##0", MONEY: "#,##0", QUANTITY: "#,##0.##"}
+INPUT_KINDS = (TEXT, STATUS, COUNT, MONEY, QUANTITY)
+
+
+def _styles() -> list[NamedStyle]:
+    """The workbook's cell styles, registered once per file: a cell then takes one by name."""
+    styles = [
+        NamedStyle("coopplan title", font=TITLE_FONT, alignment=CENTER),
+        NamedStyle(
+            "coopplan header", font=BOLD, alignment=CENTER, border=BORDER, fill=FILLS["header"]
+        ),
+        NamedStyle("coopplan heading", font=BOLD, alignment=WRAP),
+        NamedStyle("coopplan note", font=NOTE, alignment=WRAP),
+        NamedStyle("coopplan body", font=BODY, alignment=WRAP, border=BORDER),
+    ]
+    for kind in INPUT_KINDS:
+        for shade in ("input", "previous"):
+            styles.append(
+                NamedStyle(
+                    _input_style(kind, shade == "previous"),
+                    font=BODY,
+                    alignment=WRAP,
+                    border=BORDER,
+                    fill=FILLS[shade],
+                    number_format=NUMBER_FORMATS.get(kind, "General"),
+                    protection=UNLOCKED,  # the only cells that take typing
+                )
+            )
+    return styles
+
+
+def _input_style(kind: str, previous: bool) -> str:
+    return f"coopplan {kind} {'previous' if previous else 'input'}"
 
 
 def status_labels() -> list[str]:
@@ -102,19 +134,7 @@ class _Sheet:
             if isinstance(value, Input):
                 cells.append(self._input(coordinate, value))
                 continue
-            if style == "title":
-                cell = xlsx_cell(ws, value, font=TITLE_FONT, alignment=CENTER)
-            elif style == "header":
-                cell = xlsx_cell(
-                    ws, value, font=BOLD, alignment=CENTER, border=BORDER, fill=FILLS["header"]
-                )
-            elif style == "heading":
-                cell = xlsx_cell(ws, value, font=BOLD, alignment=WRAP)
-            elif style == "note":
-                cell = xlsx_cell(ws, value, font=NOTE, alignment=WRAP)
-            else:
-                cell = xlsx_cell(ws, value, font=BODY, alignment=WRAP, border=BORDER)
-            cells.append(cell)
+            cells.append(xlsx_cell(ws, value, style=f"coopplan {style}"))
             text = cell_text(value)
             if text:
                 readonly.append((coordinate, text))
@@ -135,16 +155,7 @@ class _Sheet:
         value = spec.value
         if spec.kind == STATUS and value:
             value = str(TaskStatus(str(value)).label)
-        cell = xlsx_cell(
-            self.ws,
-            value,
-            font=BODY,
-            alignment=WRAP,
-            border=BORDER,
-            fill=FILLS["previous" if spec.previous else "input"],
-            number_format=NUMBER_FORMATS.get(spec.kind),
-        )
-        cell.protection = UNLOCKED
+        cell = xlsx_cell(self.ws, value, style=_input_style(spec.kind, spec.previous))
         self.map.append([self.title, coordinate, spec.key, canonical(spec.base), INPUT])
         self.validations.setdefault((spec.kind, spec.limit), []).append(coordinate)
         return cell
@@ -268,6 +279,8 @@ def _source_note(data: WorkbookData, from_app: bool, from_previous: bool) -> str
 def workbook_build(data: WorkbookData) -> Export:
     """The agency's report workbook, pre-filled."""
     wb = xlsx_workbook()
+    for named in _styles():
+        wb.add_named_style(named)
     reporting_round, agency, report = data.reporting_round, data.agency, data.report
     made_at = timezone.localtime()
     sheets = [
@@ -507,8 +520,9 @@ def round_workbooks_zip(reporting_round: ReportingRound, agencies) -> Export:
     """One workbook per agency, in one zip (the coordinator hands them out by e-mail)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for agency in agencies:
-            export = agency_workbook(reporting_round, agency)
-            archive.writestr(export.filename, export.content)
+        for index, data in enumerate(workbooks_data(reporting_round, list(agencies)), start=1):
+            export = workbook_build(data)
+            # Numbered: two agencies whose names fold alike still get a file each.
+            archive.writestr(f"{index:02d}-{export.filename}", export.content)
     number = slugify(fold(reporting_round.request_number).replace("/", "-"))
     return Export(f"so-bao-cao-{number}.zip", "application/zip", buffer.getvalue())
