@@ -9,6 +9,7 @@ take typing), numbers and statuses validated with Vietnamese messages, A4 landsc
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -304,9 +305,9 @@ def workbook_build(data: WorkbookData) -> Export:
     for name in layout.ID_FIELDS:
         xlsx_row(hidden, [name, identity[name]])
     xlsx_row(hidden, [])
-    xlsx_row(hidden, ["sheet", "cells", "key", "base", "kind"])
-    for row in rows:
-        xlsx_row(hidden, row)
+    xlsx_row(hidden, ["[sheet, cells, key, base, kind]"])
+    for row in rows:  # one cell a row: a fifth of the cells to write and to read back
+        xlsx_row(hidden, [json.dumps(row, ensure_ascii=False)])
     hidden.sheet_state = "hidden"
     hidden.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)  # sheets stay as they are, no password

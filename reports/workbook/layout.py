@@ -132,7 +132,8 @@ GENERAL_INPUT, GENERAL_SOURCE_COLUMN = "C", "E"
 HEADER_ROW = 3  # title, subtitle, then the header of every data sheet
 FIRST_ROW = 4
 
-# The identity sheet: "key, value" rows, then the cell map from MAP_ROW on.
+# The identity sheet: "key, value" rows, then the cell map from MAP_ROW on, one JSON list
+# [sheet, cells, key, base, kind] a row.
 ID_FIELDS = (
     "format",
     "round",

@@ -16,6 +16,7 @@ Each problem names its sheet, its cell and what to fix, in Vietnamese.
 from __future__ import annotations
 
 import io
+import json
 import posixpath
 import warnings
 import zipfile
@@ -263,11 +264,17 @@ def _identity(rows: list[tuple]) -> tuple[dict[str, str], list[list[str]]]:
     for row in rows[: len(layout.ID_FIELDS)]:
         if row and row[0] in layout.ID_FIELDS:
             identity[str(row[0])] = _text(row[1] if len(row) > 1 else None)
-    mapping = [
-        [_text(row[i] if i < len(row) else None) for i in range(5)]
-        for row in rows[layout.MAP_ROW :]
-        if row and any(v not in (None, "") for v in row)
-    ]
+    mapping = []
+    for row in rows[layout.MAP_ROW :]:
+        if not row or not isinstance(row[0], str):
+            continue
+        try:
+            item = json.loads(row[0])
+        except ValueError:
+            raise WorkbookRefused(NOT_OURS % {"sheet": layout.IDENTITY}) from None
+        if not isinstance(item, list) or len(item) != 5:
+            raise WorkbookRefused(NOT_OURS % {"sheet": layout.IDENTITY})
+        mapping.append([_text(value) for value in item])
     return identity, mapping
 
 
@@ -316,6 +323,13 @@ def workbook_read(data: bytes) -> Reading:
     finally:
         book.close()
     reading = Reading(identity=identity)
+    if any(name.startswith("xl/externalLinks/") for name in archive.namelist()):
+        reading.notes.append(
+            _(
+                "Tệp có liên kết tới sổ Excel khác: ứng dụng không mở các liên kết đó, chỉ lấy "
+                "giá trị đã lưu trong tệp này."
+            )
+        )
     for sheet, where, key, base, kind in mapping:
         if kind == READONLY:
             texts = [cell_text(cells.get((sheet, c))) for c in where.split(",")]

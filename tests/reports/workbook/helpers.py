@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import warnings
 
 from openpyxl import load_workbook
@@ -15,11 +16,8 @@ def input_cells(data: bytes) -> dict[str, tuple[str, str]]:
     book = load_workbook(io.BytesIO(data), read_only=True)
     rows = list(book[layout.IDENTITY].iter_rows(values_only=True))
     book.close()
-    return {
-        row[2]: (row[0], row[1])
-        for row in rows[layout.MAP_ROW :]
-        if row and len(row) > 4 and row[4] == layout.INPUT
-    }
+    items = [json.loads(row[0]) for row in rows[layout.MAP_ROW :] if row and row[0]]
+    return {key: (sheet, cell) for sheet, cell, key, _base, kind in items if kind == layout.INPUT}
 
 
 def fill(data: bytes, values: dict) -> bytes:
