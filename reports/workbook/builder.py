@@ -135,6 +135,9 @@ class _Sheet:
             if isinstance(value, Input):
                 cells.append(self._input(coordinate, value))
                 continue
+            if value in (None, "") and style == "body":
+                cells.append(None)  # no cell at all: an empty bordered one costs as much as text
+                continue
             cells.append(xlsx_cell(ws, value, style=f"coopplan {style}"))
             text = cell_text(value)
             if text:
