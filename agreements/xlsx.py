@@ -50,8 +50,13 @@ def xlsx_cell(
     border=None,
     fill=None,
     number_format=None,
+    style: str | None = None,
 ) -> Cell:
-    """One cell of a write-only sheet; text that could run as a formula is kept as text."""
+    """One cell of a write-only sheet; text that could run as a formula is kept as text.
+
+    ``style`` names a style registered on the workbook (``wb.add_named_style``); without it, the
+    parts given (font, alignment, border, fill, number format) are combined once per workbook
+    and reused (``_style_ids``). A named style and parts are not mixed."""
     guarded = False
     if isinstance(value, str):
         value = xlsx_text(value)
@@ -59,7 +64,9 @@ def xlsx_cell(
         if value == "":
             value = None
     cell = WriteOnlyCell(ws, value=value)
-    if any(part is not None for part in (font, alignment, border, fill)) or number_format:
+    if style is not None:
+        cell.style = style  # a named style replaces the cell's whole formatting
+    elif any(part is not None for part in (font, alignment, border, fill)) or number_format:
         # StyleableObject keeps its indexes in ``_style`` (not in openpyxl's type stubs).
         styled: Any = cell
         styled._style = copy(_style_ids(ws, font, alignment, border, fill, number_format or None))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from accounts.models import Role
 from agreements.permissions import _scoped, changeable, get_or_404
@@ -148,3 +149,40 @@ def attachment_get_for_change(user: Any, pk: Any) -> Attachment:
     if getattr(user, "role", None) not in (Role.REPORTER, Role.COORDINATOR):
         queryset = queryset.none()
     return get_or_404(queryset.select_related("report__reporting_round"), pk)
+
+
+def workbook_agency_for_user(user: AnyUser, reporting_round: ReportingRound, agency_pk: Any) -> Any:
+    """The agency whose report workbook ``user`` may download or hand in for this round: a
+    reporter, its own agency; a coordinator of the round's province, any agency of the province
+    with a task in the round (it enters reports sent by e-mail or on paper). Anyone else, or an
+    agency without a task in the round, gets 404 as for a missing one.
+
+    ``reporting_round`` must come from ``round_get_for_user``."""
+    from django.db.models import Q
+
+    from agreements.models import Agency
+    from tasks.models import Task
+
+    if not user.is_authenticated:
+        raise Http404
+    role = getattr(user, "role", None)
+    province_id = getattr(user, "province_id", None)
+    if role not in (Role.REPORTER, Role.COORDINATOR) or province_id != reporting_round.province_id:
+        raise Http404
+    agencies = Agency.objects.filter(province_id=reporting_round.province_id)
+    if role == Role.REPORTER:
+        agencies = agencies.filter(pk=getattr(user, "agency_id", None) or 0)
+    agency = get_or_404(agencies, agency_pk)
+    in_round = Task.objects.filter(plan__in=reporting_round.plans.all()).filter(
+        Q(leads__agency=agency) | Q(coordinating_agencies=agency)
+    )
+    if not in_round.exists():
+        raise Http404
+    return agency
+
+
+def may_use_workbooks(user: AnyUser) -> bool:
+    """Report workbooks: reporters (for their agency) and coordinators (for any agency)."""
+    return bool(
+        user.is_authenticated and getattr(user, "role", None) in (Role.REPORTER, Role.COORDINATOR)
+    )

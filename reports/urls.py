@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, workbook_views
 
 app_name = "reports"
 
@@ -16,6 +16,25 @@ urlpatterns = [
     path("rounds/<int:pk>/export/<str:fmt>/", views.round_export, name="round_export"),
     path("rounds/<int:pk>/reminder/<str:fmt>/", views.reminder_export, name="reminder_export"),
     path("rounds/<int:pk>/behalf/<int:agency_pk>/", views.report_behalf, name="report_behalf"),
+    path(
+        "rounds/<int:pk>/workbook/<int:agency_pk>/",
+        workbook_views.workbook_download,
+        name="workbook_download",
+    ),
+    path("rounds/<int:pk>/workbooks.zip", workbook_views.workbook_zip, name="workbook_zip"),
+    path(
+        "rounds/<int:pk>/workbook/upload/", workbook_views.workbook_upload, name="workbook_upload"
+    ),
+    path(
+        "rounds/<int:pk>/workbook/confirm/<str:upload>/",
+        workbook_views.workbook_confirm,
+        name="workbook_confirm",
+    ),
+    path(
+        "rounds/<int:pk>/workbook/marked/<str:upload>/",
+        workbook_views.workbook_marked,
+        name="workbook_marked",
+    ),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("tasks/<int:pk>/reports/", views.task_reports, name="task_reports"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
