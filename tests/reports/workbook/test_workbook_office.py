@@ -2,7 +2,7 @@
 LibreOffice Calc, it still imports; its protection, validation and identity sheet survive.
 
 LibreOffice missing: skipped with a loud reason, or failed when COOPPLAN_REQUIRE_OFFICE=1.
-(No ``office`` marker exists in pyproject.toml; these tests run with the ordinary ones.)
+Marked ``office`` with the other office-suite tests (tests/office/).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from reports.workbook.services import workbook_apply
 from tests.reports.factories import COMPLETE_GENERAL, open_round, reporter_of
 
 from .helpers import fill, input_cells
+
+pytestmark = pytest.mark.office
 
 MISSING = (
     "LIBREOFFICE MISSING: the office round trip of the report workbook did not run — "
