@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from agreements.documents import document_touch, plan_scope, province_scope
 from agreements.history import history_note
 from agreements.models import Agency, Locality, Plan
 
@@ -107,6 +108,7 @@ def section_create(
 ) -> Section:
     """Create a section; without ``position`` a sub-section goes at the end of its parent (after
     its tasks and sub-sections), a top-level one at the end of the plan."""
+    document_touch(plan_scope(plan.pk))
     if position is None:
         position = _position_under(plan, parent) if parent else plan_next_position(plan)
     section = Section(
@@ -157,6 +159,7 @@ def task_create(
 ) -> Task:
     """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's.
     Without ``position`` it goes after the last task of its section (``task_position_new``)."""
+    document_touch(plan_scope(plan.pk))
     if position is None:
         position = task_position_new(plan=plan, section=section)
     task = Task(
@@ -219,6 +222,7 @@ def plan_carry_forward(
     history_note(draft, user=user, reason=_("Chuyển tiếp từ %(number)s") % {"number": plan.number})
     draft.full_clean()
     draft.save()
+    document_touch(plan_scope(draft.pk))
     draft.partners.set(plan.partners.all())
     draft.agreements.set(plan.agreements.all())
 
@@ -283,6 +287,7 @@ def agency_replace(
     Returns how many tasks moved. Each moved task's history names the reorganisation, and the
     printed lead text is kept (it is what the document said) but no longer the lead on screen.
     """
+    document_touch(province_scope(agency.province_id))
     agency.active = False
     agency.successor = successor
     agency.successor_since = since
@@ -326,6 +331,7 @@ def task_update(
     coordinating: Iterable[Agency] | None = None,
 ) -> Task:
     """Save an edited task; the printed lead text becomes what the user typed."""
+    document_touch(plan_scope(task.plan_id))
     for name, value in fields.items():
         setattr(task, name, value)
     history_note(task, user=user)
@@ -340,6 +346,7 @@ def task_update(
 @transaction.atomic
 def task_move(*, task: Task, direction: str, user: User | None = None) -> bool:
     """Swap a task with its neighbour in the same section (printed order); False at an end."""
+    document_touch(plan_scope(task.plan_id))
     siblings = Task.objects.filter(plan_id=task.plan_id, section=task.section_id)
     if direction == "up":
         other = siblings.filter(position__lt=task.position).order_by("-position", "-pk").first()
@@ -356,6 +363,7 @@ def task_move(*, task: Task, direction: str, user: User | None = None) -> bool:
 
 @transaction.atomic
 def task_delete(*, task: Task, user: User | None = None) -> None:
+    document_touch(plan_scope(task.plan_id))
     history_note(task, user=user)
     task.delete()
 
@@ -367,6 +375,7 @@ def section_move(*, section: Section, direction: str) -> bool:
     Sections and tasks share one printed-order sequence, so the plan is renumbered 10, 20, …
     in the new order (positions carry no meaning of their own, hence bulk_update).
     """
+    document_touch(plan_scope(section.plan_id))
     from .selectors import plan_rows
 
     rows = plan_rows(section.plan)
@@ -430,6 +439,7 @@ def section_update(
 ) -> Section:
     """Save an edited section. When its partner changes, the tasks under it that took the
     inherited partner take the new one; a task that names its own partners keeps them."""
+    document_touch(plan_scope(section.plan_id))
     inherited_before = {task.pk: task_inherited_partners(task) for task in _tasks_under(section)}
     section.number, section.title, section.subtitle = number, title, subtitle
     if kind is not None:
@@ -466,6 +476,7 @@ def _tasks_under(section: Section) -> list[Task]:
 @transaction.atomic
 def section_delete(*, section: Section, user: User | None = None) -> None:
     """Only an empty section goes: tasks are never deleted as a side effect."""
+    document_touch(plan_scope(section.plan_id))
     if Task.objects.filter(section__in=[section, *section.children.all()]).exists():
         raise ValidationError(
             _("Mục «%(name)s» còn nhiệm vụ: hãy chuyển hoặc xóa các nhiệm vụ trước.")
@@ -489,6 +500,7 @@ def plan_blocks_replace(
     printed number ("III."). Every block is validated before any is saved; an error names the
     block (its place in the list) and the field.
     """
+    document_touch(plan_scope(plan.pk))
     sections: dict[str, Section] = {}
     # A number printed twice ("II." in two appendices) means the top-level section first.
     for existing in Section.objects.filter(plan=plan).order_by("parent", "position"):
@@ -589,6 +601,7 @@ def block_create(
     user: User | None = None,
 ) -> PlanBlock:
     """Add one block to the plan's text, after ``after`` or at the end of ``part``."""
+    document_touch(plan_scope(plan.pk))
     block = PlanBlock(
         kind=kind,
         text=text,
@@ -613,6 +626,7 @@ def block_paste(
 ) -> list[PlanBlock]:
     """Several pasted paragraphs become blocks, their printed numbering recognised
     (``tasks.blocks.split_pasted``); all are saved or none."""
+    document_touch(plan_scope(plan.pk))
     drafts = split_pasted(text)
     if not drafts:
         raise ValidationError({"text": _("Không có đoạn văn nào để thêm: hãy dán nội dung.")})
@@ -635,6 +649,7 @@ def block_update(
     *, block: PlanBlock, fields: Mapping[str, Any], user: User | None = None
 ) -> PlanBlock:
     """Save an edited block; only the text's own fields change (not its plan, part or place)."""
+    document_touch(plan_scope(block.plan_id))
     unknown = set(fields) - set(BLOCK_FIELDS)
     if unknown:
         raise ValueError(f"not block fields: {sorted(unknown)}")
@@ -651,6 +666,7 @@ def block_update(
 @transaction.atomic
 def block_move(*, block: PlanBlock, direction: str, user: User | None = None) -> bool:
     """Swap a block with its neighbour in the same part; False when it is at that end already."""
+    document_touch(plan_scope(block.plan_id))
     ordered = _part_blocks(block.plan, block.part)
     index = next(i for i, item in enumerate(ordered) if item.pk == block.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -671,5 +687,6 @@ def block_move(*, block: PlanBlock, direction: str, user: User | None = None) ->
 
 @transaction.atomic
 def block_delete(*, block: PlanBlock, user: User | None = None) -> None:
+    document_touch(plan_scope(block.plan_id))
     history_note(block, user=user)
     block.delete()

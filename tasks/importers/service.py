@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.documents import document_touch, plan_scope
 from agreements.history import history_note
 from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanKind, PlanStatus
 from agreements.services import AgencyIndex, agency_upsert, plan_issue
@@ -171,6 +172,7 @@ def plan_import(
         history_note(plan, user=user)
         plan.full_clean()
         plan.save()
+        document_touch(plan_scope(plan.pk))
         if everyone:
             plan.partners.add(*everyone)
         sections: dict[int, Section] = {}
