@@ -43,10 +43,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import content_disposition_header, http_date, quote_etag
 
 from .models import DocumentVersion, StoredDocument
 
@@ -285,12 +285,11 @@ def document_response(request: HttpRequest, stored: StoredDocument) -> HttpRespo
     )
     if not_modified is not None and not_modified is not headers:
         return not_modified
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.filename,
-        content_type=stored.content_type,
-    )
+    # Read whole rather than streamed: a document is at most a few MiB, and the answer then has
+    # a length and closes nothing late.
+    with stored.file.open("rb") as file:
+        response = HttpResponse(file.read(), content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
     for header in ("ETag", "Last-Modified", "Cache-Control"):
         response[header] = headers[header]
     response["X-Content-Type-Options"] = "nosniff"
