@@ -131,7 +131,9 @@ def round_detail(request, pk: int):
         )
         return render(request, "reports/round_reporter.html", context)
     state = request.GET.get("state", "")
-    context.update(selectors.round_overview(reporting_round, state=state))
+    context.update(
+        selectors.round_overview(reporting_round, state=state, page=request.GET.get("page"))
+    )
     context["state"] = state
     return render(request, "reports/round_detail.html", context)
 
