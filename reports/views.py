@@ -363,8 +363,11 @@ def _round_document(request, pk: int, kind: str, fmt: str):
         return document_response(request, stored)
     # A big round, or one with much text, is built by the background worker, never in the
     # request: a web worker's time is bounded whatever the reporters typed.
+    most_tasks = settings.EXPORT_INLINE_MAX_TASKS
+    if fmt == "pdf":
+        most_tasks = min(most_tasks, settings.EXPORT_INLINE_MAX_PDF_TASKS)
     if (
-        selectors.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
+        selectors.round_tasks(reporting_round).count() <= most_tasks
         and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
     ):
         stored = document_store(spec=spec, key=key, built=render(reporting_round))

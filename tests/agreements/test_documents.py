@@ -185,3 +185,26 @@ def test_every_write_service_bumps_what_documents_print(relative):
         if name not in touching and name not in PRINTS_NOTHING
     ]
     assert missing == [], f"{relative}: no document_touch in {missing}"
+
+
+def test_an_admin_edit_makes_every_document_of_the_province_out_of_date(administrator, superuser):
+    from django.contrib import admin
+
+    from agreements.documents import GLOBAL, province_scope
+    from agreements.models import Agency
+
+    agency = Agency.objects.create(province=administrator.province, name="Cơ quan thử admin")
+    model_admin = admin.site._registry[Agency]
+    request = RequestFactory().post("/admin/")
+    scope = province_scope(administrator.province_id)
+    before = document_versions([scope, GLOBAL])
+
+    request.user = administrator
+    agency.short_name = "Đổi trong admin"
+    model_admin.save_model(request, agency, form=None, change=True)
+    after = document_versions([scope, GLOBAL])
+    assert after[scope] == before[scope] + 1 and after[GLOBAL] == before[GLOBAL]
+
+    request.user = superuser  # no province: every province's documents
+    model_admin.delete_model(request, agency)
+    assert document_versions([GLOBAL])[GLOBAL] == before[GLOBAL] + 1

@@ -230,3 +230,14 @@ def test_each_user_has_their_own_dashboard_file(client, quang_tri, khanh_hoa, mo
     assert len(calls) == 2 and kh != qt
     assert "165/QĐ-UBND" in _cells(qt)
     assert "165/QĐ-UBND" not in _cells(kh)
+
+
+def test_a_round_pdf_goes_to_the_worker_at_a_lower_size(
+    coordinator_client, reporting_round, builds, settings
+):
+    settings.EXPORT_INLINE_MAX_PDF_TASKS = 10  # the seed round has 49 tasks
+    xlsx, _body = _summary(coordinator_client, reporting_round, "xlsx")
+    assert xlsx.status_code == 200  # built in the request
+    pdf, _body = _summary(coordinator_client, reporting_round, "pdf")
+    job = DocumentJob.objects.get(reporting_round=reporting_round, fmt="pdf")
+    assert pdf.status_code == 302 and pdf["Location"] == f"/documents/{job.pk}/"
