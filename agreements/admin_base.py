@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -113,12 +114,15 @@ class ScopedChoicesMixin(_AdminMixinBase):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-def _may_write(request) -> bool:
-    """Writes in the admin: superusers, and administrators of a province (model perms apply)."""
-    from accounts.permissions import may_enter_admin
+def _may_write(admin: Any, request) -> bool:
+    """Writes in the admin: superusers, and administrators of a province (model perms apply).
+
+    Who may enter the admin at all is the site's rule (``coopplan.admin``, from accounts'
+    permissions); it is asked again here through the site, so this app imports nothing above it.
+    """
     from agreements.permissions import may_coordinate
 
-    return may_enter_admin(request.user) and (
+    return admin.admin_site.has_permission(request) and (
         request.user.is_superuser or may_coordinate(request.user)
     )
 
@@ -130,13 +134,13 @@ class ScopedQuerysetMixin(ScopedChoicesMixin):
         return restrict(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request, *args, **kwargs):
-        return _may_write(request) and super().has_add_permission(request, *args, **kwargs)
+        return _may_write(self, request) and super().has_add_permission(request, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        return _may_write(request) and super().has_change_permission(request, obj)
+        return _may_write(self, request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _may_write(request) and super().has_delete_permission(request, obj)
+        return _may_write(self, request) and super().has_delete_permission(request, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects a missing row to the admin index with "doesn't exist"; here missing
@@ -239,6 +243,12 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, ScopedHistoryAdmin):
             for name, options in fieldsets
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if request.user.is_superuser or self.province_path != "province":
+            return form
+        return _province_forced(form, request.user.province_id)
+
     def save_model(self, request, obj, form, change):
         if self.province_path == "province" and not request.user.is_superuser:
             obj.province_id = request.user.province_id
@@ -251,6 +261,25 @@ class ProvinceScopedAdmin(AccentFreeSearchMixin, ScopedHistoryAdmin):
                 f for f in filters if (f[0] if isinstance(f, tuple) else f) != self.province_path
             ]
         return filters
+
+
+def _province_forced(form: type[forms.ModelForm], province_id: int | None) -> type:
+    """The form with the user's province set on its row before validation, and the province
+    kept in the unique checks although it is no field of the form: "one plan per number in a
+    province" is refused on the form with a message, not by the database with a 500."""
+
+    class ProvinceForcedForm(form):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.instance.province_id = province_id
+
+        def _get_validation_exclusions(self) -> set[str]:
+            exclude = super()._get_validation_exclusions()
+            exclude.discard("province")
+            return exclude
+
+    ProvinceForcedForm.__name__ = form.__name__
+    return ProvinceForcedForm
 
 
 def _without(fields, name: str) -> list:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+from django.conf import settings
 from django.db.models import Model
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -42,3 +48,75 @@ def history_note(
         attributes.pop("_change_reason", None)
     else:
         attributes["_change_reason"] = reason
+
+
+def history_bulk_record(objs: Sequence[Model], history_type: str) -> None:
+    """Write the records one ``save()`` (``"~"``), creation (``"+"``) or deletion (``"-"``) of
+    each of ``objs`` writes, in one INSERT, plus one read and one INSERT per many-to-many field
+    the history keeps (its snapshot as the database holds it now: call after the writes).
+
+    Each record names whom and why the object's ``history_note`` says, else the request's user,
+    exactly as simple-history does for one save: its ``bulk_history_create`` has no deletions
+    and no many-to-many snapshots, hence this. simple-history's record signals are not sent
+    (nothing here listens to them).
+    """
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history_model = get_history_model_for_model(type(objs[0]))
+    records = [
+        history_model(
+            history_date=getattr(obj, "_history_date", None) or timezone.now(),
+            history_type=history_type,
+            history_user=history_model.get_default_history_user(obj),
+            history_change_reason=get_change_reason_from_object(obj),
+            **{
+                field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields
+            },
+        )
+        for obj in objs
+    ]
+    history_model.objects.bulk_create(records)
+    m2m_fields = history_model._history_m2m_fields
+    if m2m_fields and any(record.pk is None for record in records):
+        # A database that returns no ids from a bulk insert: the snapshots need them.
+        raise NotImplementedError("history snapshots need the ids of a bulk insert")
+    for field in m2m_fields:
+        snapshot_model = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        owner = f"{field.m2m_field_name()}_id"
+        rows_of: dict[int, list[Model]] = defaultdict(list)
+        for row in through._default_manager.filter(
+            **{f"{owner}__in": [obj.pk for obj in objs]}
+        ).order_by("pk"):
+            rows_of[getattr(row, owner)].append(row)
+        columns = [column.attname for column in through._meta.fields]
+        snapshot_model.objects.bulk_create(
+            [
+                snapshot_model(history=record, **{name: getattr(row, name) for name in columns})
+                for record, obj in zip(records, objs, strict=True)
+                for row in rows_of[obj.pk]
+            ]
+        )
+
+
+def history_bulk_update(objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """Save ``fields`` of every object in one UPDATE (``bulk_update``) and write the history
+    records their saves would, named by each object's ``history_note`` (``history_bulk_record``).
+    """
+    if not objs:
+        return
+    if fields:
+        type(objs[0])._default_manager.bulk_update(objs, list(fields))
+    history_bulk_record(objs, "~")
+
+
+def history_bulk_delete(objs: Sequence[Model]) -> None:
+    """Delete ``objs`` in one DELETE and write the records their deletions would (each named by
+    its ``history_note``). Only for rows nothing points at: no cascade and no signal runs."""
+    if not objs:
+        return
+    manager = type(objs[0])._default_manager
+    # QuerySet.delete() would fetch the rows and write one record per row (simple-history
+    # listens to each deletion); the records are written in bulk just below instead.
+    manager.filter(pk__in=[obj.pk for obj in objs])._raw_delete(manager.db)
+    history_bulk_record(objs, "-")

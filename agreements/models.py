@@ -21,11 +21,15 @@ class SearchableModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(" ".join(part for part in self.search_source() if part))
+        self.search_text_refresh()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def search_text_refresh(self) -> None:
+        """What ``save()`` stores for search; a bulk write (``bulk_update``) calls it itself."""
+        self.search_text = fold(" ".join(part for part in self.search_source() if part))
 
     def search_source(self) -> list[str]:
         raise NotImplementedError

@@ -27,8 +27,8 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
         # A new round is opened, as on the round page; it is closed later, on its own change page.
         return ("created_by",) if obj is not None else ("created_by", "status")
 
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
         actor = request.user
 
         # A subclass of the form Django built for this request: mypy cannot follow a base class

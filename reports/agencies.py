@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agreements.documents import document_touch, province_scope
-from agreements.history import history_note
+from agreements.history import history_bulk_record, history_note
 from agreements.models import Agency
 from agreements.text import fold
 from tasks.models import Task, TaskLead
-from tasks.services import task_set_leads
+from tasks.services import task_coordinating_repoint, task_leads_repoint, tasks_resave
 
 from .models import ReminderLog, Report
 
@@ -41,29 +41,36 @@ def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int
             % {"rounds": rounds}
         )
     reason = _("Gộp %(dup)s vào %(keep)s") % {"dup": duplicate.name, "keep": keep.name}
-    counts = {"tasks": 0, "coordinated": 0, "users": 0, "reports": 0}
-    for task in Task.objects.filter(leads__agency=duplicate).distinct():
-        order = [
-            keep if lead.agency_id == duplicate.pk else lead.agency
-            for lead in task.leads.select_related("agency").order_by("order", "pk")
-        ]
-        task_set_leads(task=task, agencies=order)
+    # A fixed number of statements however many rows follow: one read, one write and one
+    # history insert per table, the same history records as one save each.
+    led = list(
+        Task.objects.filter(leads__agency=duplicate)
+        .select_related("plan")  # a saved task re-reads its timeframe against the plan
+        .order_by("pk")
+    )
+    task_leads_repoint(tasks=led, old=duplicate, new=keep)
+    for task in led:
         history_note(task, user=user, reason=reason)
-        task.save()
-        counts["tasks"] += 1
-    for task in Task.objects.filter(coordinating_agencies=duplicate):
-        task.coordinating_agencies.remove(duplicate)
-        task.coordinating_agencies.add(keep)
-        counts["coordinated"] += 1
-    for member in User.objects.filter(agency=duplicate):
+    tasks_resave(led)
+    coordinated = list(Task.objects.filter(coordinating_agencies=duplicate).order_by("pk"))
+    task_coordinating_repoint(tasks=coordinated, old=duplicate, new=keep)
+    members = list(User.objects.filter(agency=duplicate).order_by("pk"))
+    User.objects.filter(pk__in=[member.pk for member in members]).update(agency=keep)
+    for member in members:
         member.agency = keep
-        member.save(update_fields=["agency"])
-        counts["users"] += 1
-    for report in Report.objects.filter(agency=duplicate):
+    history_bulk_record(members, "~")
+    reports = list(Report.objects.filter(agency=duplicate).order_by("pk"))
+    Report.objects.filter(pk__in=[report.pk for report in reports]).update(agency=keep)
+    for report in reports:
         report.agency = keep
         history_note(report, user=user)
-        report.save(update_fields=["agency"])
-        counts["reports"] += 1
+    history_bulk_record(reports, "~")
+    counts = {
+        "tasks": len(led),
+        "coordinated": len(coordinated),
+        "users": len(members),
+        "reports": len(reports),
+    }
     ReminderLog.objects.filter(agency=duplicate).delete()
     Agency.objects.filter(successor=duplicate).update(successor=keep)
     known = keep.name_keys()

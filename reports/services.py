@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from agreements.documents import document_touch, round_scope
-from agreements.history import history_note
+from agreements.history import history_bulk_update, history_note
 from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
+from tasks.models import Task
 
 from .models import (
     Attachment,
@@ -354,23 +355,42 @@ def report_save(
         locked.entered_by = user
     locked.version += 1
     history_note(locked, user=user)
-    locked.full_clean()
+    # The round and the agency are the locked row's own (unchanged, so the one-report-per-agency
+    # rule holds as before) and the one entering it is the signed-in user: their existence and
+    # uniqueness checks, a query each, are skipped; every field's own rules run.
+    locked.full_clean(
+        exclude=["reporting_round", "agency", "entered_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     locked.save()
     if entries:
         by_id = {e.pk: e for e in locked.entries.select_for_update()}
+        changed: list[ReportEntry] = []
+        changed_fields: set[str] = set()
         for entry_id, values in entries.items():
             entry = by_id.get(entry_id)
             if entry is None:
                 raise PermissionDenied  # an entry of another report: a forged form
-            changed = False
-            for name in ENTRY_FIELDS:
-                if name in values and getattr(entry, name) != values[name]:
+            names = [
+                name
+                for name in ENTRY_FIELDS
+                if name in values and getattr(entry, name) != values[name]
+            ]
+            if names:
+                for name in names:
                     setattr(entry, name, values[name])
-                    changed = True
-            if changed:
                 history_note(entry, user=user)
-                entry.full_clean()
-                entry.save()
+                # The entry's report and task are those it was read with (selected by this
+                # report) and never change here: their existence and uniqueness checks, three
+                # queries an entry, are skipped; every field's own rules run.
+                entry.full_clean(
+                    exclude=["report", "task"], validate_unique=False, validate_constraints=False
+                )
+                changed.append(entry)
+                changed_fields.update(names)
+        # One UPDATE for every changed entry and one INSERT of their history records.
+        history_bulk_update(changed, [name for name in ENTRY_FIELDS if name in changed_fields])
     _event(locked, EventAction.SAVED, user)
     for attachment in attachments:
         attachment_add(
@@ -435,19 +455,25 @@ def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
     locked.version += 1
     history_note(locked, user=user)
     locked.save()
+    moved: list[Task] = []
     for entry in (
-        # The plan too: saving a task re-reads its timeframe against the plan's period.
+        # The plan too: a task's saved row re-reads its timeframe against the plan's period.
         locked.entries.filter(role=EntryRole.LEAD).exclude(status="").select_related("task__plan")
     ):
         task = entry.task
         if task.status != entry.status:
             task.status = entry.status
-            reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
-                "round": locked.reporting_round.request_number,
-                "agency": locked.agency.name,
-            }
+            task.derived_refresh()  # what save(update_fields=["status"]) also writes
+            moved.append(task)
+    if moved:
+        reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
+            "round": locked.reporting_round.request_number,
+            "agency": locked.agency.name,
+        }
+        for task in moved:
             history_note(task, user=user, reason=reason)
-            task.save(update_fields=["status"])
+        # One UPDATE of the tasks and one INSERT of their history (with the links' snapshots).
+        history_bulk_update(moved, ["status", *Task.DERIVED_FIELDS])
     _event(locked, EventAction.ACCEPTED, user, comment.strip())
     return locked
 

@@ -347,6 +347,22 @@ class Task(SearchableModel):
         self.recurrence = parsed.recurrence
         self.recurrence_interval = parsed.interval
 
+    # What save() derives from the other fields and writes with every save, even of one field.
+    DERIVED_FIELDS = (
+        "search_text",
+        "start_date",
+        "end_date",
+        "ongoing",
+        "recurrence",
+        "recurrence_interval",
+    )
+
+    def derived_refresh(self) -> None:
+        """Derive ``DERIVED_FIELDS`` as ``save()`` does, for a write that bypasses it
+        (``bulk_update``): the plan is read, so select it with the task."""
+        self.apply_timeframe()
+        self.search_text_refresh()
+
     def save(self, *args, **kwargs):
         self.apply_timeframe()
         update_fields = kwargs.get("update_fields")

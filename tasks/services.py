@@ -12,7 +12,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from agreements.documents import document_touch, plan_scope, province_scope
-from agreements.history import history_note
+from agreements.history import (
+    history_bulk_delete,
+    history_bulk_record,
+    history_note,
+)
 from agreements.models import Agency, Locality, Plan
 
 from .blocks import split_pasted
@@ -286,6 +290,7 @@ def agency_replace(
 
     Returns how many tasks moved. Each moved task's history names the reorganisation, and the
     printed lead text is kept (it is what the document said) but no longer the lead on screen.
+    A fixed number of statements however many tasks move (``task_leads_repoint``).
     """
     document_touch(province_scope(agency.province_id))
     agency.active = False
@@ -299,26 +304,89 @@ def agency_replace(
         "new": successor.name,
         "date": since.strftime("%d/%m/%Y"),
     }
-    moved = 0
-    leads = TaskLead.objects.filter(agency=agency, task__status__in=OPEN_STATUSES).select_related(
-        "task"
+    moved = list(
+        Task.objects.filter(leads__agency=agency, status__in=OPEN_STATUSES)
+        .select_related("plan")  # a saved task re-reads its timeframe against the plan
+        .order_by("pk")
     )
-    for lead in leads:
-        task = lead.task
-        # A successor that already co-led the task keeps its first place (task_set_leads dedupes).
-        agencies_in_order = [
-            successor if item.agency_id == agency.pk else item.agency
-            for item in task.leads.select_related("agency").order_by("order", "pk")
-        ]
-        task_set_leads(task=task, agencies=agencies_in_order)
+    task_leads_repoint(tasks=moved, old=agency, new=successor)
+    Task.objects.filter(pk__in=[task.pk for task in moved]).update(lead_text="")
+    for task in moved:
         task.lead_text = ""
         history_note(task, user=user, reason=reason)
-        task.save()
-        moved += 1
-    for task in Task.objects.filter(coordinating_agencies=agency, status__in=OPEN_STATUSES):
-        task.coordinating_agencies.remove(agency)
-        task.coordinating_agencies.add(successor)
-    return moved
+    tasks_resave(moved)
+    task_coordinating_repoint(
+        tasks=list(
+            Task.objects.filter(coordinating_agencies=agency, status__in=OPEN_STATUSES).order_by(
+                "pk"
+            )
+        ),
+        old=agency,
+        new=successor,
+    )
+    return len(moved)
+
+
+def tasks_resave(tasks: Sequence[Task]) -> None:
+    """What ``save()`` of each task writes when its other fields are already stored: the
+    derived fields where they changed (one UPDATE) and one history record each, named by its
+    ``history_note`` (one INSERT, plus the links' snapshots). Select the plan with the tasks."""
+    stale = []
+    for task in tasks:
+        before = [getattr(task, name) for name in Task.DERIVED_FIELDS]
+        task.derived_refresh()
+        if before != [getattr(task, name) for name in Task.DERIVED_FIELDS]:
+            stale.append(task)
+    if stale:
+        Task.objects.bulk_update(stale, list(Task.DERIVED_FIELDS))
+    history_bulk_record(tasks, "~")
+
+
+def task_leads_repoint(*, tasks: Sequence[Task], old: Agency, new: Agency) -> None:
+    """On each of ``tasks``, ``new`` leads where ``old`` did (its first place if both led).
+
+    What ``task_set_leads`` with the swapped list does to each task, history included (every
+    lead deleted, then the list created again), in one read, one DELETE and one INSERT.
+    """
+    leads = list(
+        TaskLead.objects.filter(task__in=[task.pk for task in tasks]).order_by(
+            "task_id", "order", "pk"
+        )
+    )
+    created: list[TaskLead] = []
+    seen: set[tuple[int, int]] = set()
+    order = 0
+    for index, lead in enumerate(leads):
+        if index == 0 or leads[index - 1].task_id != lead.task_id:
+            order = 0
+        agency_id = new.pk if lead.agency_id == old.pk else lead.agency_id
+        if (lead.task_id, agency_id) not in seen:
+            seen.add((lead.task_id, agency_id))
+            created.append(TaskLead(task_id=lead.task_id, agency_id=agency_id, order=order))
+        order += 1
+    history_bulk_delete(leads)
+    TaskLead.objects.bulk_create(created)
+    history_bulk_record(created, "+")
+
+
+def task_coordinating_repoint(*, tasks: Sequence[Task], old: Agency, new: Agency) -> None:
+    """On each of ``tasks`` (all coordinated by ``old``), ``new`` coordinates instead.
+
+    What ``remove(old)`` then ``add(new)`` on each task writes, history included (one record
+    after each step, with the links as they then stand), in one DELETE and one INSERT.
+    """
+    if not tasks:
+        return
+    through = Task.coordinating_agencies.through
+    ids = [task.pk for task in tasks]
+    through.objects.filter(task_id__in=ids, agency_id=old.pk).delete()
+    for task in tasks:
+        history_note(task)
+    history_bulk_record(tasks, "~")
+    through.objects.bulk_create(
+        [through(task_id=task_id, agency_id=new.pk) for task_id in ids], ignore_conflicts=True
+    )
+    history_bulk_record(tasks, "~")
 
 
 @transaction.atomic

@@ -307,3 +307,56 @@ def test_agency_pages_create_and_edit_in_the_province(coordinator_client, quang_
     other = Agency.objects.filter(province=khanh_hoa).first()
     response = coordinator_client.get(reverse("reports:agency_edit", args=[other.pk]))
     assert response.status_code == 404
+
+
+def _plan_add_data(number: str) -> dict[str, str]:
+    return {
+        "kind": "plan",
+        "number": number,
+        "title": "Kế hoạch trùng số",
+        "start_year": "2026",
+        "end_year": "2028",
+        "status": "draft",
+        **{
+            f"{prefix}-{key}": "0"
+            for prefix in ("report_deadlines", "sections", "tasks")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+
+
+def test_a_plan_number_already_used_in_the_province_is_refused_with_a_message(
+    administrator_client, quang_tri
+):
+    """The province is forced from the administrator, not a form field; the rule "one plan per
+    number in a province" must still be checked on the form, not end in the database (a 500)."""
+    taken = Plan.objects.filter(province=quang_tri).exclude(number="").first().number
+    count = Plan.objects.count()
+    response = administrator_client.post(
+        reverse("admin:agreements_plan_add"), _plan_add_data(taken)
+    )
+    assert response.status_code == 200
+    assert "đã tồn tại" in response.content.decode()
+    assert Plan.objects.count() == count
+
+
+def test_another_province_may_use_the_same_plan_number(administrator_kh, client, quang_tri):
+    client.force_login(administrator_kh)
+    taken = Plan.objects.filter(province=quang_tri).exclude(number="").first().number
+    response = client.post(reverse("admin:agreements_plan_add"), _plan_add_data(taken))
+    assert response.status_code == 302
+    assert Plan.objects.filter(number=taken, province=administrator_kh.province).exists()
+
+
+def test_an_agency_name_already_used_in_the_province_is_refused_with_a_message(
+    administrator_client, quang_tri
+):
+    name = Agency.objects.filter(province=quang_tri).first().name
+    count = Agency.objects.count()
+    response = administrator_client.post(
+        reverse("admin:agreements_agency_add"),
+        {"name": name, "short_name": "", "aliases": "[]", "kind": "department", "email": ""},
+    )
+    assert response.status_code == 200
+    assert "đã tồn tại" in response.content.decode()
+    assert Agency.objects.count() == count

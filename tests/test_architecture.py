@@ -94,3 +94,51 @@ def test_the_map_for_newcomers_names_only_what_exists():
     for name in dotted:
         module, _, attribute = name.rpartition(".")
         assert hasattr(importlib.import_module(module), attribute), name
+
+
+# The arrows between the product's apps: each may import only apps on its right (and itself).
+# accounts sits above agreements (a user belongs to an agency of a locality); coopplan wires
+# everything and backup copies everything, so both sit on top with devdata.
+LAYERS = ["reports", "tasks", "accounts", "agreements"]
+TOP = {"coopplan", "backup", "devdata"}
+
+
+def upward_imports(path: Path, source: str | None = None) -> list[str]:
+    """Imports of an app placed above (to the left of) the module's own app, lazy ones and those
+    made only for type checking included: a cycle in types is still a cycle to read."""
+    app = path.relative_to(ROOT).parts[0]
+    if app not in LAYERS:
+        return []
+    above = set(LAYERS[: LAYERS.index(app)]) | TOP
+    text = path.read_text(encoding="utf-8") if source is None else source
+    return [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for line, module in sorted(imported_modules(text))
+        if module.split(".")[0] in above
+    ]
+
+
+def test_no_app_imports_an_app_above_it():
+    found = [hit for path in product_files() for hit in upward_imports(path)]
+    assert found == []
+
+
+def test_the_arrow_check_sees_lazy_and_type_only_imports():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from accounts.models import User\n"
+        "def f():\n"
+        "    from tasks.models import Task\n"
+        "from agreements.models import Plan  # own app\n"
+        "import coopplan.settings\n"
+    )
+    hits = upward_imports(ROOT / "agreements" / "example.py", source)
+    assert [hit.partition(" imports ")[2] for hit in hits] == [
+        "accounts.models",
+        "tasks.models",
+        "coopplan.settings",
+    ]
+    assert upward_imports(ROOT / "reports" / "example.py", source) == [
+        "reports/example.py:7 imports coopplan.settings"
+    ]

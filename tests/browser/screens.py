@@ -33,7 +33,7 @@ class Screen:
 
 def demo_load() -> None:
     """The data of `make run`: seed documents, demo accounts, demo reports."""
-    from reports.seed import seed_load
+    from devdata.seed import seed_load
 
     seed_load()
     call_command("create_demo_users", stdout=_Null())

@@ -1,10 +1,9 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.text import fold
 from reports.models import ReportingRound
 from tasks.exporters.base import exporter_for
+from tasks.exporters.output import export_write
 
 
 class Command(BaseCommand):
@@ -39,9 +38,4 @@ class Command(BaseCommand):
             raise CommandError(f"Có {len(candidates)} đợt báo cáo số {round}: hãy thêm --province.")
         kind = "round" if document == "summary" else "reminder"
         export = exporter_for(kind, format)(candidates[0])
-        target = Path(output or export.filename)
-        try:
-            target.write_bytes(export.content)
-        except OSError as error:
-            raise CommandError(f"Không ghi được tệp {target}: {error.strerror}") from error
-        self.stdout.write(f"Đã ghi {target} ({len(export.content):,} byte).".replace(",", "."))
+        self.stdout.write(export_write(export, output))

@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.exporters.base import exporter_for
+from tasks.exporters.output import export_write
 from tasks.selectors import plan_get_by_number
 
 
@@ -22,9 +21,4 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"Không tìm thấy văn bản số {number} của tỉnh {province}.")
         export = exporter_for("plan", format)(plan)
-        target = Path(output or export.filename)
-        try:
-            target.write_bytes(export.content)
-        except OSError as error:
-            raise CommandError(f"Không ghi được tệp {target}: {error.strerror}") from error
-        self.stdout.write(f"Đã ghi {target} ({len(export.content):,} byte).".replace(",", "."))
+        self.stdout.write(export_write(export, output))
