@@ -22,7 +22,6 @@ def test_big_rounds_go_through_the_worker(coordinator_client, coordinator, setti
     download = coordinator_client.get(f"/documents/{job.pk}/download/")
     assert download.status_code == 200
     assert download.content[:2] == b"PK"
-    download.close()
 
 
 def test_a_pending_job_is_reused_and_shows_being_prepared(coordinator_client, coordinator):

@@ -54,8 +54,9 @@ def agency(quang_tri) -> Agency:
 
 def _get(client, url, **headers):
     response = client.get(url, **headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    # Whole answers: reading .content closes nothing (closing again would close the test's
+    # database connection through request_finished).
+    body = response.content
     return response, body
 
 
