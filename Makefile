@@ -68,8 +68,10 @@ loadtest-faults: install-dev
 # Figures on national-scale data (README, "Hiệu năng"): SQLite in var/bench.sqlite3, or the
 # PostgreSQL database DATABASE_URL names. BENCH_SCALE=small for a quick run.
 BENCH_SCALE ?= national
+# BENCH_ARGS=--readme puts the figures into README.md; --markdown FILE writes them to FILE.
+BENCH_ARGS ?=
 bench: install-dev
-	$(BIN)/python bench/run.py --scale $(BENCH_SCALE)
+	$(BIN)/python bench/run.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 # Every screen for each role (reporter, coordinator, leader, province administrator), phone
 # (390 px) and desktop, on the demo data: var/screenshots/index.html shows them side by side.

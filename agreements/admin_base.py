@@ -19,6 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from .documents import document_touch, province_scope
 from .text import search_terms
 
 # The mixins below go in front of a ModelAdmin (or inline) and call its methods through
@@ -185,6 +186,29 @@ class ScopedHistoryMixin(_HistoryMixinBase):
 
 class ScopedHistoryAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, SimpleHistoryAdmin):
     """Base of every project ModelAdmin with history."""
+
+    # The admin writes rows directly, not through the services: after any change here, every
+    # document of the editor's province (of every province, for a superuser) is built afresh
+    # when next asked for (agreements.documents).
+    def _documents_touch(self, request) -> None:
+        user = request.user
+        document_touch(province_scope(None if user.is_superuser else user.province_id))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._documents_touch(request)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._documents_touch(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._documents_touch(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._documents_touch(request)
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))

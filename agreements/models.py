@@ -410,3 +410,43 @@ class ReportDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.number}: {self.date:%d/%m/%Y}"
+
+
+class DocumentVersion(models.Model):
+    """How many times the data a group of documents prints has changed (``agreements.documents``).
+
+    ``scope`` names the group: ``plan:12``, ``round:3``, ``province:7`` or ``global``. Rows are
+    never deleted, so a counter never goes back to a value a stored document was built from.
+    """
+
+    scope = models.CharField(_("phạm vi"), max_length=40, unique=True)
+    version = models.PositiveBigIntegerField(_("phiên bản"), default=0)
+    changed_at = models.DateTimeField(_("đổi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên bản dữ liệu văn bản")
+        verbose_name_plural = _("phiên bản dữ liệu văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.scope}={self.version}"
+
+
+class StoredDocument(models.Model):
+    """The latest built file of one document (a plan's PDF, a round's summary …), kept in media
+    storage under the key of everything it prints; an older file is deleted when a newer one is
+    stored."""
+
+    name = models.CharField(_("văn bản"), max_length=200, unique=True)
+    owner = models.CharField(_("thuộc"), max_length=40, db_index=True)
+    key = models.CharField(_("khóa"), max_length=64)
+    file = models.FileField(_("tệp"), max_length=300)
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    built_at = models.DateTimeField(_("tạo lúc"))
+
+    class Meta:
+        verbose_name = _("văn bản đã tạo")
+        verbose_name_plural = _("văn bản đã tạo")
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .documents import document_touch, plan_scope, province_scope
 from .history import history_note
 from .models import (
     Agency,
@@ -119,6 +120,7 @@ def agency_upsert(
     aliases: Iterable[str] = (),
 ) -> Agency:
     """Create the agency, or add the given spellings to the existing one of the same name."""
+    document_touch(province_scope(province.pk))
     name = normalize(name)
     agency = Agency.objects.filter(province=province, name=name).first()
     alias_list = [normalize(a) for a in aliases if normalize(a)]
@@ -186,6 +188,7 @@ def agreement_create(
     file: Any = None,
 ) -> Agreement:
     """Record an agreement of ``province``; its attached file is checked by its content."""
+    document_touch(province_scope(province.pk))
     agreement = Agreement(province=province)
     _assign(agreement, fields, AGREEMENT_FIELDS)
     if file:
@@ -210,6 +213,7 @@ def agreement_update(
     file_clear: bool = False,
 ) -> Agreement:
     """Save the changed agreement; each change is kept in its history with who made it."""
+    document_touch(province_scope(agreement.province_id))
     _assign(agreement, fields, AGREEMENT_FIELDS)
     if file:
         _file_check(file)
@@ -264,6 +268,7 @@ def meeting_create(
     agreements: Iterable[Agreement] = (),
 ) -> Meeting:
     """Record a meeting (hội đàm, hội nghị) of ``province`` and the notice that records it."""
+    document_touch(province_scope(province.pk))
     meeting = Meeting(province=province, kind=MeetingKind.OTHER)
     _assign(meeting, fields, MEETING_FIELDS)
     _meeting_check(meeting)
@@ -286,6 +291,7 @@ def meeting_update(
     partners: Iterable[Locality] | None = None,
     agreements: Iterable[Agreement] | None = None,
 ) -> Meeting:
+    document_touch(province_scope(meeting.province_id))
     _assign(meeting, fields, MEETING_FIELDS)
     _meeting_check(meeting)
     meeting.full_clean()
@@ -373,6 +379,7 @@ def plan_create(
     _same_province(province, agreements=agreements)
     history_note(plan, user=user, reason=_("Tạo dự thảo"))
     plan.save()
+    document_touch(plan_scope(plan.pk))  # a reused id (SQLite) never finds an older plan's file
     history_note(plan, user=user)  # the reason names the creation, not the links set after
     plan.partners.set(list(partners))
     plan.agreements.set(list(agreements))
@@ -389,6 +396,7 @@ def plan_update(
     agreements: Iterable[Agreement] | None = None,
 ) -> Plan:
     """Save the header of a draft or issued plan; a closed plan is reopened first."""
+    document_touch(province_scope(plan.province_id))
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if current.status == PlanStatus.CLOSED:
         raise ValidationError(
@@ -446,6 +454,7 @@ def _plan_transition(
     changed meanwhile the step is refused even where the new status would allow it, so a close
     is never silently undone by a reopen chosen on the page from before it.
     """
+    document_touch(plan_scope(plan.pk))
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if expected is not None and current.status != expected:
         raise ValidationError(
@@ -600,6 +609,7 @@ def agency_create(
     email: str = "",
 ) -> Agency:
     """A new agency of ``province`` (the user's own, unless a superuser)."""
+    document_touch(province_scope(province.pk))
     _agency_check(user, province)
     agency = Agency(province=province)
     _agency_fields(
@@ -624,6 +634,7 @@ def agency_update(
     active: bool = True,
 ) -> Agency:
     """Rename, re-describe or (de)activate an agency; the province never changes here."""
+    document_touch(province_scope(agency.province_id))
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     _agency_check(user, agency.province)
     _agency_fields(

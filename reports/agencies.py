@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agreements.documents import document_touch, province_scope
 from agreements.history import history_bulk_record, history_note
 from agreements.models import Agency
 from agreements.text import fold
@@ -28,6 +29,7 @@ def agency_merge(*, keep: Agency, duplicate: Agency, user=None) -> dict[str, int
         raise ValidationError(_("Hãy chọn hai cơ quan khác nhau."))
     if keep.province_id != duplicate.province_id:
         raise ValidationError(_("Chỉ gộp được hai cơ quan của cùng một tỉnh."))
+    document_touch(province_scope(keep.province_id))
     clashes = Report.objects.filter(agency=duplicate, reporting_round__reports__agency=keep)
     if clashes.exists():
         rounds = ", ".join(sorted({r.reporting_round.request_number for r in clashes}))

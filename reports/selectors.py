@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
@@ -107,11 +108,20 @@ class AgencyRow:
         return str(STATE_LABELS[self.state])
 
 
-def round_overview(reporting_round: ReportingRound, *, state: str = "") -> dict:
-    """Agencies × state with counts, and each task's latest reported status."""
+# The overview lists a round's tasks a page at a time: a national round has thousands.
+ROUND_TASKS_PER_PAGE = 50
+
+
+def round_overview(
+    reporting_round: ReportingRound, *, state: str = "", page: str | int | None = None
+) -> dict:
+    """Agencies × state with counts, and one page of the tasks with their latest reported
+    status. The same number of queries whatever the size of the round."""
+    task_page = round_task_statuses(reporting_round, page=page)
     return {
         **round_agency_rows(reporting_round, state=state),
-        "tasks": round_task_statuses(reporting_round),
+        "tasks": task_page.object_list,
+        "task_page": task_page,
     }
 
 
@@ -150,22 +160,31 @@ def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> di
     }
 
 
-def round_task_statuses(reporting_round: ReportingRound) -> list:
-    """Tasks in scope with the status of the latest handed-in lead entry of this round."""
-    tasks = list(
+def round_task_statuses(
+    reporting_round: ReportingRound,
+    *,
+    page: str | int | None = None,
+    per_page: int = ROUND_TASKS_PER_PAGE,
+) -> Page:
+    """One page of the tasks in scope, each with the status of the latest handed-in lead entry
+    of this round (read for that page's tasks only)."""
+    queryset = (
         round_tasks(reporting_round)
         .select_related("plan", "section")
         .prefetch_related(
             Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order"))
         )
-        .order_by("plan__date", "plan_id", "position")
+        .order_by("plan__date", "plan_id", "position", "pk")
     )
+    task_page = Paginator(queryset, per_page).get_page(page)
+    tasks = list(task_page.object_list)
     latest: dict[int, ReportEntry] = {}
     entries = (
         ReportEntry.objects.filter(
             report__reporting_round=reporting_round,
             report__status__in=HANDED_IN,
             role=EntryRole.LEAD,
+            task__in=[task.pk for task in tasks],
         )
         .exclude(status="")
         .select_related("report")
@@ -176,7 +195,8 @@ def round_task_statuses(reporting_round: ReportingRound) -> list:
     for task in tasks:
         # Read by the pages and exports only: no field of Task.
         task.latest_entry = latest.get(task.pk)  # type: ignore[attr-defined]
-    return tasks
+    task_page.object_list = tasks
+    return task_page
 
 
 def report_detail(report: Report) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from agreements.documents import document_touch, round_scope
 from agreements.history import history_bulk_update, history_note
 from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
@@ -183,12 +184,15 @@ def round_open(
     reporting_round.save()
     reporting_round.plans.set(plans)
     notifications.notify_round_opened(reporting_round=reporting_round, actor=user)
+
+    document_touch(round_scope(reporting_round.pk))  # a reused id never finds an older file
     return reporting_round
 
 
 @transaction.atomic
 def round_close(*, reporting_round: ReportingRound, user: User) -> ReportingRound:
     """Close the round: no report of it may be saved, submitted or reviewed into it after."""
+    document_touch(round_scope(reporting_round.pk))
     if not user.may_coordinate or user.province_id != reporting_round.province_id:
         raise PermissionDenied
     locked = round_lock_for_status_change(reporting_round=reporting_round)
@@ -255,6 +259,7 @@ def report_start(*, reporting_round: ReportingRound, agency: Agency, user: User)
         defaults={"entered_by": user, "on_behalf": user.agency_id != agency.pk},
     )
     if created:
+        document_touch(round_scope(reporting_round.pk))  # the summary lists who is drafting
         ReportEvent.objects.create(
             report=report, action=EventAction.CREATED, user=user, on_behalf=report.on_behalf
         )
@@ -410,6 +415,7 @@ def report_missing_fields(report: Report) -> list[str]:
 
 @transaction.atomic
 def report_submit(*, report: Report, user: User, version: int | None = None) -> Report:
+    document_touch(round_scope(report.reporting_round_id))
     if not report_can_edit(user, report):
         raise PermissionDenied
     locked = _lock_editable(report, user, version)
@@ -430,6 +436,7 @@ def report_submit(*, report: Report, user: User, version: int | None = None) -> 
 
 @transaction.atomic
 def report_return(*, report: Report, user: User, comment: str) -> Report:
+    document_touch(round_scope(report.reporting_round_id))
     if not report_can_review(user, report):
         raise PermissionDenied
     if not comment.strip():
@@ -447,6 +454,7 @@ def report_return(*, report: Report, user: User, comment: str) -> Report:
 @transaction.atomic
 def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
     """Accept the report; its lead entries become the tasks' latest status."""
+    document_touch(round_scope(report.reporting_round_id))
     if not report_can_review(user, report):
         raise PermissionDenied
     locked = _lock_reviewable(report, user)

@@ -19,11 +19,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements import permissions as agency_permissions
+from agreements.documents import (
+    GLOBAL,
+    DocumentSpec,
+    document_current,
+    document_response,
+    document_serve,
+    document_store,
+    province_scope,
+)
 from agreements.permissions import agencies_visible_to, require_coordinator
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
-from tasks.downloads import export_response
 from tasks.exporters.base import ExportRefused, exporter_for
 from tasks.models import Task
 from tasks.permissions import task_get_for_user
@@ -136,7 +144,9 @@ def round_detail(request, pk: int):
         )
         return render(request, "reports/round_reporter.html", context)
     state = request.GET.get("state", "")
-    context.update(selectors.round_overview(reporting_round, state=state))
+    context.update(
+        selectors.round_overview(reporting_round, state=state, page=request.GET.get("page"))
+    )
     context["state"] = state
     return render(request, "reports/round_detail.html", context)
 
@@ -354,23 +364,32 @@ def _round_for_documents(request, pk: int) -> ReportingRound:
 
 
 def _round_document(request, pk: int, kind: str, fmt: str):
-    reporting_round = _round_for_documents(request, pk)
+    reporting_round = _round_for_documents(request, pk)  # 404 before the store is asked
     try:
-        exporter_for(kind, fmt)
+        render = exporter_for(kind, fmt)
     except LookupError:
         raise Http404 from None
+    spec = jobs.round_document_spec(reporting_round, kind, fmt)
+    key = spec.key()
+    stored = document_current(spec.name, key)
+    if stored is not None:
+        return document_response(request, stored)
     # A big round, or one with much text, is built by the background worker, never in the
     # request: a web worker's time is bounded whatever the reporters typed.
+    most_tasks = settings.EXPORT_INLINE_MAX_TASKS
+    if fmt == "pdf":
+        most_tasks = min(most_tasks, settings.EXPORT_INLINE_MAX_PDF_TASKS)
     if (
-        selectors.round_tasks(reporting_round).count() <= settings.EXPORT_INLINE_MAX_TASKS
+        selectors.round_tasks(reporting_round).count() <= most_tasks
         and selectors.round_document_chars(reporting_round) <= settings.EXPORT_INLINE_MAX_CHARS
     ):
         try:
-            export = jobs.document_inline(reporting_round=reporting_round, kind=kind, fmt=fmt)
+            built = render(reporting_round)
         except ExportRefused as refused:  # nothing to write (no agency to remind): say why
             messages.error(request, refused.message)
             return redirect("reports:round_detail", pk=pk)
-        return export_response(export)
+        stored = document_store(spec=spec, key=key, built=built)
+        return document_response(request, stored)
     job = jobs.document_request(
         reporting_round=reporting_round, kind=kind, fmt=fmt, user=request.user
     )
@@ -403,12 +422,12 @@ def document_download(request, pk: int):
     job = _job_for_user(request, pk)
     if job.status != JobStatus.READY:
         return redirect("reports:document_job", pk=pk)
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.filename,
-        content_type=job.content_type,
-    )
+    stored = jobs.round_document_current(job.reporting_round, job.kind, job.fmt)
+    if stored is None:
+        # Something it prints changed since it was built: never the old file, a fresh build.
+        view = "reports:round_export" if job.kind == "round" else "reports:reminder_export"
+        return redirect(view, pk=job.reporting_round_id, fmt=job.fmt)
+    return document_response(request, stored)
 
 
 # -- agencies ---------------------------------------------------------------------------------
@@ -577,8 +596,33 @@ def dashboard_export(request, fmt: str):
     panel = request.GET.get("panel", "")
     if fmt not in DASHBOARD_RENDERERS or (panel and panel not in DASHBOARD_PANELS):
         raise Http404
-    _form, data = _dashboard_request(request, details=True)
-    return export_response(DASHBOARD_RENDERERS[fmt](data, panel=panel))
+    user = request.user
+    if not user.may_see_dashboard:
+        raise Http404
+    form = DashboardFilterForm(request.GET or None, user=user)
+    filters = form.filters()  # a forged id is dropped here, before anything is looked up
+    # What it shows depends on who asks and what they filtered: one kept file per user and format.
+    spec = DocumentSpec(
+        name=f"dashboard:user:{user.pk}:{fmt}",
+        owner=f"user:{user.pk}",
+        scopes=(province_scope(user.province_id), GLOBAL),
+        every_version=True,  # every plan and round the user may see
+        extra={
+            "panel": panel,
+            "partner": filters.partner.pk if filters.partner else "",
+            "plan": filters.plan.pk if filters.plan else "",
+            "field": filters.field_name,
+            "agency": filters.agency.pk if filters.agency else "",
+            "today": timezone.localdate().isoformat(),
+            "who": f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}",
+        },
+    )
+
+    def build():
+        data = dashboard_data(user, filters, details=True)
+        return DASHBOARD_RENDERERS[fmt](data, panel=panel)
+
+    return document_serve(request, spec, build)
 
 
 @login_required

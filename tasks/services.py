@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_change_reason_from_object
 
+from agreements.documents import document_touch, plan_scope, province_scope
 from agreements.history import (
     REQUEST_USER,
     history_bulk_delete,
@@ -143,6 +144,7 @@ def section_create(
 ) -> Section:
     """Create a section; without ``position`` a sub-section goes at the end of its parent (after
     its tasks and sub-sections), a top-level one at the end of the plan."""
+    document_touch(plan_scope(plan.pk))
     if position is None:
         position = _position_under(plan, parent) if parent else plan_next_position(plan)
     section = Section(
@@ -238,6 +240,7 @@ def task_create(
 ) -> Task:
     """Create a task in a plan. Without ``partners`` it takes its section's, else its plan's.
     Without ``position`` it goes after the last task of its section (``task_position_new``)."""
+    document_touch(plan_scope(plan.pk))
     if position is None:
         position = task_position_new(plan=plan, section=section)
     task = Task(
@@ -517,6 +520,7 @@ def plan_carry_forward(
     history_note(draft, user=user, reason=_("Chuyển tiếp từ %(number)s") % {"number": plan.number})
     draft.full_clean()
     draft.save()
+    document_touch(plan_scope(draft.pk))
     draft.partners.set(plan.partners.all())
     draft.agreements.set(plan.agreements.all())
 
@@ -591,6 +595,7 @@ def agency_replace(
     printed lead text is kept (it is what the document said) but no longer the lead on screen.
     A fixed number of statements however many tasks move (``task_leads_repoint``).
     """
+    document_touch(province_scope(agency.province_id))
     agency.active = False
     agency.successor = successor
     agency.successor_since = since
@@ -698,6 +703,7 @@ def task_update(
 ) -> Task:
     """Save an edited task; the printed lead text becomes what the user typed, the names of
     the agencies in it written as printed (``task_agency_text``)."""
+    document_touch(plan_scope(task.plan_id))
     for name, value in fields.items():
         setattr(task, name, value)
     if "lead_text" in fields:
@@ -717,6 +723,7 @@ def task_update(
 @transaction.atomic
 def task_move(*, task: Task, direction: str, user: User | None = None) -> bool:
     """Swap a task with its neighbour in the same section (printed order); False at an end."""
+    document_touch(plan_scope(task.plan_id))
     siblings = Task.objects.filter(plan_id=task.plan_id, section=task.section_id)
     if direction == "up":
         other = siblings.filter(position__lt=task.position).order_by("-position", "-pk").first()
@@ -733,6 +740,7 @@ def task_move(*, task: Task, direction: str, user: User | None = None) -> bool:
 
 @transaction.atomic
 def task_delete(*, task: Task, user: User | None = None) -> None:
+    document_touch(plan_scope(task.plan_id))
     history_note(task, user=user)
     task.delete()
 
@@ -744,6 +752,7 @@ def section_move(*, section: Section, direction: str) -> bool:
     Sections and tasks share one printed-order sequence, so the plan is renumbered 10, 20, …
     in the new order (positions carry no meaning of their own, hence bulk_update).
     """
+    document_touch(plan_scope(section.plan_id))
     from .selectors import plan_rows
 
     rows = plan_rows(section.plan)
@@ -797,6 +806,7 @@ def section_update(
 ) -> Section:
     """Save an edited section. When its partner changes, the tasks under it that took the
     inherited partner take the new one; a task that names its own partners keeps them."""
+    document_touch(plan_scope(section.plan_id))
     inherited_before = {task.pk: task_inherited_partners(task) for task in _tasks_under(section)}
     section.number, section.title, section.subtitle = number, title, subtitle
     if kind is not None:
@@ -833,6 +843,7 @@ def _tasks_under(section: Section) -> list[Task]:
 @transaction.atomic
 def section_delete(*, section: Section, user: User | None = None) -> None:
     """Only an empty section goes: tasks are never deleted as a side effect."""
+    document_touch(plan_scope(section.plan_id))
     if Task.objects.filter(section__in=[section, *section.children.all()]).exists():
         raise ValidationError(
             _("Mục «%(name)s» còn nhiệm vụ: hãy chuyển hoặc xóa các nhiệm vụ trước.")
@@ -856,6 +867,7 @@ def plan_blocks_replace(
     printed number ("III."). Every block is validated before any is saved; an error names the
     block (its place in the list) and the field.
     """
+    document_touch(plan_scope(plan.pk))
     sections: dict[str, Section] = {}
     # A number printed twice ("II." in two appendices) means the top-level section first.
     for existing in Section.objects.filter(plan=plan).order_by("parent", "position"):
@@ -956,6 +968,7 @@ def block_create(
     user: User | None = None,
 ) -> PlanBlock:
     """Add one block to the plan's text, after ``after`` or at the end of ``part``."""
+    document_touch(plan_scope(plan.pk))
     block = PlanBlock(
         kind=kind,
         text=text,
@@ -980,6 +993,7 @@ def block_paste(
 ) -> list[PlanBlock]:
     """Several pasted paragraphs become blocks, their printed numbering recognised
     (``tasks.blocks.split_pasted``); all are saved or none."""
+    document_touch(plan_scope(plan.pk))
     drafts = split_pasted(text)
     if not drafts:
         raise ValidationError({"text": _("Không có đoạn văn nào để thêm: hãy dán nội dung.")})
@@ -1002,6 +1016,7 @@ def block_update(
     *, block: PlanBlock, fields: Mapping[str, Any], user: User | None = None
 ) -> PlanBlock:
     """Save an edited block; only the text's own fields change (not its plan, part or place)."""
+    document_touch(plan_scope(block.plan_id))
     unknown = set(fields) - set(BLOCK_FIELDS)
     if unknown:
         raise ValueError(f"not block fields: {sorted(unknown)}")
@@ -1018,6 +1033,7 @@ def block_update(
 @transaction.atomic
 def block_move(*, block: PlanBlock, direction: str, user: User | None = None) -> bool:
     """Swap a block with its neighbour in the same part; False when it is at that end already."""
+    document_touch(plan_scope(block.plan_id))
     ordered = _part_blocks(block.plan, block.part)
     index = next(i for i, item in enumerate(ordered) if item.pk == block.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -1038,5 +1054,6 @@ def block_move(*, block: PlanBlock, direction: str, user: User | None = None) ->
 
 @transaction.atomic
 def block_delete(*, block: PlanBlock, user: User | None = None) -> None:
+    document_touch(plan_scope(block.plan_id))
     history_note(block, user=user)
     block.delete()

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.documents import document_serve
 from agreements.models import Plan
 from agreements.permissions import (
     may_coordinate,
@@ -26,8 +27,8 @@ from agreements.selectors import (
 )
 
 from . import permissions, services
-from .downloads import export_response
-from .exporters.base import exporter_for
+from .downloads import plan_document_response, timeline_document_spec
+from .exporters.base import Export
 from .filters import PlanFilter, TaskFilter
 from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
@@ -124,12 +125,11 @@ def _appendix_steps(plan: Plan) -> list[ChainStep]:
 @login_required
 def plan_export(request, pk: int, fmt: str):
     """Download a plan as PDF, XLSX or DOCX: the same permission as its page."""
-    plan = plan_get_for_user(request.user, pk)
+    plan = plan_get_for_user(request.user, pk)  # before the store is asked: 404 if not allowed
     try:
-        render_export = exporter_for("plan", fmt)
+        return plan_document_response(request, plan, fmt)
     except LookupError:
         raise Http404 from None
-    return export_response(render_export(plan))
 
 
 @login_required
@@ -590,8 +590,17 @@ def plan_timeline_pdf(request, pk: int):
     # Imported here, as the exporter registry does: WeasyPrint loads only when a PDF is asked for.
     from .exporters.timeline_pdf import render_timeline_pdf
 
-    data = plan_timeline_for_user(
-        user=request.user, plan_pk=pk, filters=request.GET, today=timezone.localdate()
-    )
+    plan = plan_get_for_user(request.user, pk)  # before the store is asked: 404 if not allowed
+    today = timezone.localdate()
     paper = "a3" if request.GET.get("paper") == "a3" else "a4"
-    return export_response(render_timeline_pdf(data, rows=timeline_rows(data), paper=paper))
+    spec = timeline_document_spec(
+        plan=plan, user_id=request.user.pk, filters=request.GET, paper=paper, today=today
+    )
+
+    def build() -> Export:
+        data = plan_timeline_for_user(
+            user=request.user, plan_pk=pk, filters=request.GET, today=today
+        )
+        return render_timeline_pdf(data, rows=timeline_rows(data), paper=paper)
+
+    return document_serve(request, spec, build)

@@ -1,4 +1,5 @@
-"""Every list page answers with the same number of SQL queries whatever the number of rows."""
+"""Every main page answers with the same number of SQL queries whatever the number of rows, and
+with at most twelve (issue 14: measured at national scale by ``make bench``)."""
 
 from datetime import date
 
@@ -66,6 +67,8 @@ PAGES = [
     "/calendar/",
     "agency",
 ]
+# At most this many queries per page, for every role, with the data small or grown.
+MAX_QUERIES = 12
 # Reporters have no dashboard (404, see test_permissions).
 CASES = [
     (page, role)
@@ -125,3 +128,38 @@ def test_list_pages_query_count_is_fixed(client, world, role, page):
     before, sql_before = world["before"][(page, role)]
     after, sql = queries(client, case_url(page, world))
     assert after == before, f"{sql_before}\n\n-- with 12 more rows of each kind:\n{sql}"
+
+
+# Pages still above the limit on 2026-12-02, with their counts: known debt of issue 14. The
+# xfail is strict, so a page that comes under the limit fails here until it leaves this list.
+TASK_SEARCH = "/tasks/?q=ngoai+vu&status=not_started&order=-end"
+DASHBOARD_FIELD = "/dashboard/?field=Kinh+t%E1%BA%BF"
+OVER_LIMIT = {
+    ("/tasks/", "coordinator"): 14,
+    ("/tasks/", "reporter"): 14,
+    ("/tasks/", "leader"): 13,
+    (TASK_SEARCH, "coordinator"): 14,
+    (TASK_SEARCH, "leader"): 13,
+    ("plan", "coordinator"): 16,  # the plan read four times (header chain), sections twice
+    ("plan", "reporter"): 16,
+    ("plan", "leader"): 15,
+    ("/dashboard/", "coordinator"): 17,
+    ("/dashboard/", "leader"): 16,
+    (DASHBOARD_FIELD, "coordinator"): 17,
+    (DASHBOARD_FIELD, "leader"): 16,
+    ("agency", "coordinator"): 13,
+}
+
+
+def _limit_case(page: str, role: str):
+    known = OVER_LIMIT.get((page, role))
+    reason = f"{known} queries on 2026-12-02 (issue 14)"
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if known else []
+    return pytest.param(page, role, marks=marks)
+
+
+@pytest.mark.parametrize(("page", "role"), [_limit_case(page, role) for page, role in CASES])
+def test_main_pages_take_at_most_twelve_queries(world, role, page):
+    """Counted on the seed's data; the test above shows the count stays the same as data grow."""
+    count, sql = world["before"][(page, role)]
+    assert count <= MAX_QUERIES, f"{page} as {role}: {count} queries\n{sql}"

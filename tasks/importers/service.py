@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from agreements.documents import document_touch, plan_scope
 from agreements.history import REQUEST_USER, history_note
 from agreements.models import Agency, AgencyKind, Country, Locality, Plan, PlanKind, PlanStatus
 from agreements.services import AgencyIndex, agency_upsert, plan_issue
@@ -178,6 +179,7 @@ def plan_import(
         history_note(plan, user=user)
         plan.full_clean()
         plan.save()
+        document_touch(plan_scope(plan.pk))
         if everyone:
             plan.partners.add(*everyone)
         sections: dict[int, Section] = {}

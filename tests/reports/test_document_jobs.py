@@ -21,8 +21,7 @@ def test_big_rounds_go_through_the_worker(coordinator_client, coordinator, setti
     assert "Đã xong" in page and job.filename in page
     download = coordinator_client.get(f"/documents/{job.pk}/download/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content)[:2] == b"PK"
-    download.close()
+    assert download.content[:2] == b"PK"
 
 
 def test_a_pending_job_is_reused_and_shows_being_prepared(coordinator_client, coordinator):
