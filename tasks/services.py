@@ -174,6 +174,7 @@ def sections_create_bulk(
     with its position) with their history: one statement per table and per level of the tree,
     whatever their number. Validated in memory first (``section_create``'s rules); an invalid
     one raises ``DraftError`` naming its index, saving nothing."""
+    document_touch(plan_scope(plan.pk))
     depth: dict[int, int] = {}
     for index, section in enumerate(sections):
         section.plan = plan
@@ -367,6 +368,7 @@ def tasks_create_bulk(
     Every record names ``user`` and ``reason`` (``history_note``). Drafts are validated in
     memory first; an invalid one raises ``DraftError`` naming its index, saving nothing.
     """
+    document_touch(plan_scope(plan.pk))
     inherited: list[Locality] | None = None
     position = 0
     tasks: list[Task] = []

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import posixpath
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH
 from agreements.numbers import DecimalNumberField, MoneyField, WholeNumberField
 from agreements.text import fold
+from agreements.xlsx_package import SheetListTooLarge, column_index, xlsx_sheet_parts
 from tasks.models import TaskStatus
 
 from . import layout
@@ -47,9 +47,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class WorkbookRefused(Exception):
@@ -155,32 +152,14 @@ def _check_container(data: bytes) -> zipfile.ZipFile:
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """{sheet title: part path}, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
-
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+    """{sheet title: part path} (``agreements.xlsx_package``)."""
+    try:
+        parts = xlsx_sheet_parts(archive, max_part_size=MAX_PART_BYTES)
+    except SheetListTooLarge:
+        parts = None
+    if parts is None:
         raise WorkbookRefused(_("Tệp .xlsx bị hỏng: không có danh mục trang tính."))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {}
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        targets[rel.get("Id")] = posixpath.normpath(path)
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    paths: dict[str, str] = {}
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        found = targets.get(sheet.get(f"{_NS_REL}id"))
-        if found is not None and found in names:
-            paths[sheet.get("name", "")] = found
-    return paths
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for char in letters.upper():
-        index = index * 26 + ord(char) - 64
-    return index
+    return {title: path for path, title in parts.items()}
 
 
 def _split(ref: str) -> tuple[int, int] | None:
@@ -188,7 +167,7 @@ def _split(ref: str) -> tuple[int, int] | None:
     digits = ref[len(letters) :]
     if not letters or not digits.isdigit() or len(letters) > 3:
         return None
-    return int(digits), _column_index(letters)
+    return int(digits), column_index(letters)
 
 
 def _scan_sheet(archive: zipfile.ZipFile, path: str, title: str) -> _Scan:

@@ -18,13 +18,14 @@ cells in the document) before python-docx builds its tree.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
 from xml.parsers import expat
+
+from agreements.xlsx_package import NS_MAIN, SheetListTooLarge, column_index, xlsx_sheet_parts
 
 from . import legacy
 
@@ -284,42 +285,15 @@ def _check_part_sizes(archive: zipfile.ZipFile) -> None:
             )
 
 
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
-def _column_index(letters: str) -> int:
-    index = 0
-    for char in letters.upper():
-        index = index * 26 + ord(char) - 64
-    return index
-
-
 def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
-    """{part path: sheet title} in workbook order, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
-
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
-    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        if archive.getinfo(part).file_size > MAX_PART_SIZE:
-            raise PlanImportError("Tệp Excel bị hỏng: danh mục trang tính quá lớn.")
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {}
-    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        targets[rel.get("Id")] = posixpath.normpath(path)
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    titles = {}
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        sheet_path = targets.get(sheet.get(f"{_NS_REL}id"))
-        if sheet_path in names:
-            titles[sheet_path] = sheet.get("name", "")
-    return titles
+    """{part path: sheet title} in workbook order (``agreements.xlsx_package``)."""
+    try:
+        return xlsx_sheet_parts(archive, max_part_size=MAX_PART_SIZE) or {}
+    except SheetListTooLarge:
+        raise PlanImportError("Tệp Excel bị hỏng: danh mục trang tính quá lớn.") from None
 
 
 @dataclass
@@ -347,11 +321,11 @@ def _cell_fonts(archive: zipfile.ZipFile) -> dict[int, str]:
         return {}
     root = ElementTree.fromstring(archive.read(name))
     fonts = []
-    for font_element in root.iterfind(f"{_NS_MAIN}fonts/{_NS_MAIN}font"):
-        element = font_element.find(f"{_NS_MAIN}name")
+    for font_element in root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font"):
+        element = font_element.find(f"{NS_MAIN}name")
         fonts.append(element.get("val", "") if element is not None else "")
     legacy_fonts = {}
-    for index, xf in enumerate(root.iterfind(f"{_NS_MAIN}cellXfs/{_NS_MAIN}xf")):
+    for index, xf in enumerate(root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf")):
         try:
             font = fonts[int(xf.get("fontId") or 0)]
         except (ValueError, IndexError):
@@ -368,7 +342,7 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
         match = _CELL_REF.match(part.strip())
         if match is None:
             return None
-        corners.append((int(match.group(2)), _column_index(match.group(1))))
+        corners.append((int(match.group(2)), column_index(match.group(1))))
     (r1, c1), (r2, c2) = corners[0], corners[-1]
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
