@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from agreements.models import Agency
+from tasks.exporters.columns import field_name
 from tasks.models import Section, TaskLead, TaskStatus
 
 from .models import HANDED_IN, EntryRole, Report, ReportEntry, ReportingRound
@@ -93,18 +94,6 @@ class RoundSummary:
         return [str(STATUS_LABELS[s]) for s in STATUS_ORDER]
 
 
-def _group_name(section: Section | None, by_id: dict[int, Section]) -> str:
-    """The nearest heading below the appendix: the field a task belongs to when none is printed."""
-    node = section
-    while node is not None:
-        if node.kind != "appendix" and node.title:
-            parent = by_id.get(node.parent_id) if node.parent_id else None
-            if parent is None or parent.kind == "appendix":
-                return node.title
-        node = by_id.get(node.parent_id) if node.parent_id else None
-    return ""
-
-
 def _breakdowns(groups: dict[str, Counter]) -> list[Breakdown]:
     rows = [Breakdown(name, dict(counts)) for name, counts in groups.items()]
     return sorted(rows, key=lambda b: (-b.total, b.name))
@@ -146,7 +135,7 @@ def round_summary(reporting_round: ReportingRound) -> RoundSummary:
         status = entry.status if entry else NO_REPORT
         leads = [lead.agency for lead in task.leads.all()]
         partners = [p.name for p in task.partners.all()]
-        group = task.field or _group_name(task.section, sections) or "Khác"
+        group = field_name(task, sections) or "Khác"  # the rule of every exported "Lĩnh vực"
         section = sections.get(task.section_id) if task.section_id else None
         rows.append(
             TaskRow(

@@ -101,8 +101,9 @@ def clean_text(text: str | None) -> str:
 
 def field_name(task: Task, sections: dict[int, Section]) -> str:
     """The field ("Lĩnh vực") of a task: as typed, else the nearest heading below the appendix
-    (165's "II. Hợp tác về Kinh tế …" groups its tasks by field), the rule of the round summary's
-    "Theo lĩnh vực" (``reports.summary``). ``sections``: the plan's sections by id."""
+    (165's "II. Hợp tác về Kinh tế …" groups its tasks by field). The one rule: the plan's
+    "Dữ liệu" sheet and the round summary's "Theo lĩnh vực" (``reports.summary``) both use it.
+    ``sections``: the plan's sections by id."""
     if task.field:
         return clean_text(task.field)
     node = sections.get(task.section_id) if task.section_id else None
