@@ -27,7 +27,7 @@ from agreements.documents import (
 )
 from agreements.models import Plan, StoredDocument
 from tasks.downloads import plan_document_ensure
-from tasks.exporters.base import Export, exporter_for
+from tasks.exporters.base import Export, ExportRefused, exporter_for
 
 from .models import DocumentJob, JobStatus, ReportingRound, RoundStatus
 
@@ -82,6 +82,9 @@ def document_build(job_id: int) -> None:
     job.save(update_fields=["status"])
     try:
         stored = round_document_ensure(job.reporting_round, job.kind, job.fmt)
+    except ExportRefused as refused:  # no agency to remind, say: the page shows why, in Vietnamese
+        job.status = JobStatus.REFUSED
+        job.error = refused.message
     except Exception as error:  # the user must see a failure, not wait forever
         logger.exception("Tạo văn bản %s thất bại", job)
         job.status = JobStatus.FAILED

@@ -384,6 +384,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Đang chuẩn bị")
     READY = "ready", _("Đã xong")
     FAILED = "failed", _("Lỗi")
+    REFUSED = "refused", _("Không có gì để tạo")  # the document has nothing to say; error says why
 
 
 class DocumentJob(models.Model):

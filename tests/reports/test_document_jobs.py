@@ -61,3 +61,29 @@ def test_jobs_follow_the_round_permissions(client, coordinator, coordinator_kh, 
     assert client.get(f"/documents/{job.pk}/").status_code == 404
     client.force_login(reporter_of(quang_tri, "Sở Công thương"))
     assert client.get(f"/documents/{job.pk}/download/").status_code == 404
+
+
+def test_a_reminder_with_nobody_to_remind_says_why_on_the_job_page(
+    coordinator_client, coordinator, monkeypatch
+):
+    """Built in the background, a refused document (nobody owes a report) shows the refusal
+    itself, not "Không tạo được văn bản … báo quản trị hệ thống"."""
+    from tasks.exporters.base import ExportRefused
+
+    reporting_round = open_round(coordinator)
+    job = DocumentJob.objects.create(
+        reporting_round=reporting_round, kind="reminder", fmt="pdf", requested_by=coordinator
+    )
+    message = "Mọi cơ quan, đơn vị đã nộp báo cáo: không có ai để đôn đốc."
+
+    def refuse(_round):
+        raise ExportRefused(message)
+
+    monkeypatch.setattr("reports.jobs.exporter_for", lambda kind, fmt: refuse)
+    document_build.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.REFUSED
+    html = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert message in html
+    assert "báo quản trị hệ thống" not in html
+    assert 'http-equiv="refresh"' not in html
