@@ -134,7 +134,8 @@ def test_a_document_being_built_says_so_until_its_download_starts(new_page, tmp_
     with page.expect_download() as info:
         page.locator(".downloads").get_by_role("link", name="Excel (XLSX)").click()
     download = info.value
-    page.wait_for_function("document.getElementById('download-status').hidden")
+    # A function, not an expression string: Playwright evals the latter, which our CSP forbids.
+    page.wait_for_function("() => document.getElementById('download-status').hidden")
     seen = page.evaluate("window.seen.map(s => ({...s, at: s.at - window.clickedAt}))")
     shown = [s for s in seen if not s["hidden"]]
     assert shown, seen
