@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.urls import get_resolver
 
 from accounts.models import User
@@ -318,7 +319,13 @@ def test_each_role_gets_what_it_may(client, world, name, role_index):
     client.force_login(user)
     method, url = urls(world)[name]
     response = getattr(client, method)(url, {"comment": "Sửa lại"} if method == "post" else None)
-    response.close()  # a file download is streamed: close it
+    # A streamed download is closed as Django's test client closes it: with request_finished's
+    # close_old_connections off, or it would close the test's PostgreSQL connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert response.status_code == EXPECTED[name][role_index], (name, ROLES[role_index])
 
 
