@@ -186,7 +186,9 @@
     var field = form && form.querySelector(
       "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
     );
-    if (field) {
+    // Someone already typing in the form (a quick hand, a test driver) keeps their place:
+    // htmx fires this after the settle delay, when the user may have clicked a field already.
+    if (field && !form.contains(document.activeElement)) {
       field.focus();
     }
   });
