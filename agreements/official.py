@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+
+
+@dataclass(frozen=True)
+class PageMargins:
+    """Page margins in millimetres."""
+
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+# Nghị định 30/2020/NĐ-CP, Phụ lục I: top and bottom 20–25 mm, the binding side (left) 30–35 mm,
+# the other side 15–20 mm, on portrait and landscape pages alike. The one rule for every page we
+# write: the DOCX sections (tasks.exporters.word.official_margins), the workbooks' print setup,
+# and the PDFs' "@page" in static/css/pdf.css (which cannot read Python: tests/tasks/
+# test_export_official_format.py checks it says the same, and that no template sets its own).
+PAGE_MARGINS_MM = PageMargins(top=20, right=15, bottom=20, left=30)
 
 
 def date_line(place: str, day: date | None) -> str:

@@ -28,6 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
+from agreements.official import PAGE_MARGINS_MM
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.word import (
@@ -35,6 +36,7 @@ from tasks.exporters.word import (
     WORD_JOINER,
     add_text,
     core_properties,
+    official_margins,
     page_numbers,
 )
 
@@ -50,8 +52,9 @@ SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 TWIPS_PER_CM = 567
-PORTRAIT_TEXT_CM = 16.5  # A4 21 cm − 3 cm left − 1.5 cm right
-LANDSCAPE_TEXT_CM = 25.2  # A4 29.7 cm − 3 cm − 1.5 cm (the same margins as portrait pages)
+# A4 less the official margins (the same on portrait and landscape pages): 16.5 and 25.2 cm.
+PORTRAIT_TEXT_CM = 21.0 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
+LANDSCAPE_TEXT_CM = 29.7 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -79,13 +82,6 @@ def new_document(title: str, author: str, subject: str = "") -> DocxDocument:
     page_numbers(section)
     core_properties(doc, title=title, subject=subject or title, creator=author)
     return doc
-
-
-def official_margins(section) -> None:
-    """Nghị định 30/2020: top and bottom 20 mm, binding side 30 mm, other side 15 mm."""
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.header_distance = Cm(1)
 
 
 def clean(text: str) -> str:

@@ -17,7 +17,9 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
+
+from agreements.official import PAGE_MARGINS_MM
 
 WORD_JOINER = "\u2060"
 # "165/QĐ-UBND", "6452/UBND-ĐN", "05/KH-UBND", "Số:      /BC-UBND" (a blank number): a
@@ -58,6 +60,17 @@ def core_properties(document, *, title: str, subject: str, creator: str) -> None
     props.keywords = ""
     props.category = ""
     props.language = "vi-VN"
+
+
+def official_margins(section) -> None:
+    """The margins of Nghị định 30/2020 (``agreements.official.PAGE_MARGINS_MM``), the same on
+    portrait and landscape sections and the same as the PDF's; the page number sits 10 mm from
+    the top, inside the top margin, as in the PDF."""
+    section.top_margin = Mm(PAGE_MARGINS_MM.top)
+    section.bottom_margin = Mm(PAGE_MARGINS_MM.bottom)
+    section.left_margin = Mm(PAGE_MARGINS_MM.left)
+    section.right_margin = Mm(PAGE_MARGINS_MM.right)
+    section.header_distance = section.footer_distance = Mm(10)
 
 
 def page_numbers(section, *, restart: bool = False, first_page: bool = False) -> None:
