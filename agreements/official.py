@@ -45,21 +45,12 @@ def date_text(day: date | None) -> str:
 
 
 _NUMBER_HEAD = re.compile(r"^(\d+)(?=/)")
-# Word joiners around "/" and non-breaking hyphens keep "05/KH-UBND" on one line in any office
-# suite (a line may otherwise break after "/" or "-").
-NOBREAK_SLASH = "/\u2060"
-NOBREAK_HYPHEN = "\u2011"
 
 
 def document_number(number: str) -> str:
     """ "5/KH-UBND" → "05/KH-UBND": numbers under 10 take a leading zero (Nghị định 30)."""
     number = (number or "").strip()
     return _NUMBER_HEAD.sub(lambda match: f"{int(match.group(1)):02d}", number, count=1)
-
-
-def nobreak(text: str) -> str:
-    """``text`` that no line break may split (a document number such as "6452/UBND-ĐN")."""
-    return text.replace("/", NOBREAK_SLASH).replace("-", NOBREAK_HYPHEN)
 
 
 def money(amount) -> str:

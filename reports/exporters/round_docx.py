@@ -32,8 +32,6 @@ from agreements.official import PAGE_MARGINS_MM
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.word import (
-    DOCUMENT_NUMBER,
-    WORD_JOINER,
     add_text,
     core_properties,
     official_margins,
@@ -100,10 +98,8 @@ def para(
     before: float = 0,
     after: float = 0,
     keep_next: bool = False,
-    nobreak: bool = True,
 ):
-    """A paragraph in one run; line breaks in ``text`` become breaks; document numbers are kept
-    on one line unless ``nobreak`` is off (text a user typed)."""
+    """A paragraph in one run; line breaks in ``text`` become breaks."""
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(before)
@@ -115,7 +111,7 @@ def para(
     if align is not None:
         paragraph.alignment = align
     if text:
-        add_text(paragraph, clean(text), bold=bold, italic=italic, size=size, nobreak=nobreak)
+        add_text(paragraph, clean(text), bold=bold, italic=italic, size=size)
     return paragraph
 
 
@@ -166,7 +162,6 @@ def _first_paragraph(cell, text: str = "", **kwargs):
             bold=bool(kwargs.get("bold")),
             italic=bool(kwargs.get("italic")),
             size=kwargs.get("size"),
-            nobreak=True,
         )
     return paragraph
 
@@ -218,20 +213,12 @@ def signature(doc, recipients: list[str], signer_lines: list[str], signer_name: 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def _cell_xml(
-    text: str, width: int, align: str, size_half_points: int, bold: bool, nobreak: bool = False
-) -> str:
+def _cell_xml(text: str, width: int, align: str, size_half_points: int, bold: bool) -> str:
     runs = []
     for index, line in enumerate(clean(text).split("\n")):
         if index:
             runs.append("<w:br/>")
-        position = 0
-        for match in DOCUMENT_NUMBER.finditer(line) if nobreak else ():
-            runs.append(f'<w:t xml:space="preserve">{escape(line[position : match.start()])}</w:t>')
-            pieces = match.group(0).replace("/", "/" + WORD_JOINER).split("-")
-            runs.append("<w:noBreakHyphen/>".join(f"<w:t>{escape(p)}</w:t>" for p in pieces))
-            position = match.end()
-        runs.append(f'<w:t xml:space="preserve">{escape(line[position:])}</w:t>')
+        runs.append(f'<w:t xml:space="preserve">{escape(line)}</w:t>')
     bold_xml = "<w:b/>" if bold else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
@@ -250,11 +237,9 @@ def grid_table(
     *,
     size: float = 12,
     total: list[str] | None = None,
-    nobreak_columns: tuple[int, ...] = (),
 ):
     """A bordered table, its header row repeated on each page, no row split across pages;
-    rows may be a generator. ``nobreak_columns`` hold document numbers kept on one line."""
-    keep = [index in nobreak_columns for index in range(len(widths_cm))]
+    rows may be a generator."""
     twips = [round(w * TWIPS_PER_CM) for w in widths_cm]
     half_points = round(size * 2)
     parts = [
@@ -281,8 +266,8 @@ def grid_table(
         parts.append(
             "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             + "".join(
-                _cell_xml(str(v), w, a, half_points, False, k)
-                for v, w, a, k in zip(row, twips, align, keep, strict=True)
+                _cell_xml(str(v), w, a, half_points, False)
+                for v, w, a in zip(row, twips, align, strict=True)
             )
             + "</w:tr>"
         )
@@ -356,7 +341,6 @@ def _body(doc, blocks) -> None:
                     align=JUSTIFY,
                     indent=True,
                     before=6,
-                    nobreak=block.style != "item",
                 )
 
 
@@ -371,7 +355,7 @@ def round_document(summary, *, today=None) -> bytes:
     )
     official_header(doc, head)
     para(doc, "BÁO CÁO", bold=True, align=CENTER, before=18)
-    para(doc, doc_text.title, bold=True, align=CENTER)
+    para(doc, "\n".join(doc_text.title_lines), bold=True, align=CENTER)
     rule(doc, 4, PORTRAIT_TEXT_CM)
     _body(doc, doc_text.blocks)
     signature(doc, doc_text.recipients, doc_text.signer_lines, doc_text.signer_name)
@@ -394,7 +378,6 @@ def round_document(summary, *, today=None) -> bytes:
         widths,
         ["center", "center", "justify", "left", "center", "justify"],
         size=12,
-        nobreak_columns=(0,),
     )
     buffer = io.BytesIO()
     doc.save(buffer)

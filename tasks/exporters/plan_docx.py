@@ -165,10 +165,8 @@ def _page(section, *, landscape: bool) -> None:
 # -- paragraphs ---------------------------------------------------------------------------
 
 
-def _format(
-    paragraph, text: str, *, bold=False, italic=False, size=None, align=None, nobreak=False
-):
-    add_text(paragraph, text, bold=bold, italic=italic, size=size, nobreak=nobreak)
+def _format(paragraph, text: str, *, bold=False, italic=False, size=None, align=None):
+    add_text(paragraph, text, bold=bold, italic=italic, size=size)
     if align is not None:
         paragraph.alignment = align
     return paragraph
@@ -189,7 +187,6 @@ def _centred(container, text: str, *, bold=False, italic=False, size=None):
         italic=italic,
         size=size,
         align=WD_ALIGN_PARAGRAPH.CENTER,
-        nobreak=True,
     )
 
 
@@ -255,7 +252,6 @@ def _national_header(document, plan) -> None:
         _fill(number_cell),
         f"Số: {document_number(clean_text(plan.number))}",
         align=centre,
-        nobreak=True,
     )
     number.paragraph_format.space_before = Pt(6)
     if plan.kind == "directive" and plan.summary:
