@@ -276,7 +276,7 @@ def overlapping_words(page: Page) -> list[tuple[str, str]]:
 LAYOUT = {
     "plan-165.docx": "PPPPPPLLLLLLLL",  # Quyết định + Kế hoạch; Phụ lục I (4), Phụ lục II (4)
     "plan-165.xlsx": "L" * 15,  # two appendices, the data sheets
-    "plan-165.pdf": "PPPPPPPPLLLLLLLL",
+    "plan-165.pdf": "PPPPPPPLLLLLLLL",
     "plan-592.docx": "PPPPPPPP",  # its table inside "III. NHIỆM VỤ CỤ THỂ", portrait
     "plan-592.xlsx": "LLLLLLL",
     "plan-592.pdf": "PPPPPPP",
@@ -287,7 +287,7 @@ LAYOUT = {
     "plan-05.pdf": "PL",
     "round-6452.docx": "PPPP" + "L" * 12,  # the report; the task-by-task appendix
     "round-6452.xlsx": "PLLLLLLLLP",  # "Tổng hợp", the tables, the agencies' list
-    "round-6452.pdf": "PPPPP" + "L" * 13,
+    "round-6452.pdf": "PPPP" + "L" * 13,
     "reminder-6452.docx": "PP",
     "reminder-6452.pdf": "PP",
     "dashboard.xlsx": "LLLLLLPP",  # plans, overdue (4), due soon; the round, upcoming
