@@ -8,8 +8,9 @@ own profile, a time limit); the PDFs of the same documents (WeasyPrint) are kept
 Each is read back as a person would look at it: how many pages and which way up, the margins of
 Nghị định 30/2020, nothing outside the paper, every task's text there, no two lines of text
 printed over each other (a row too short for its text), page numbers, and document numbers a
-search finds, on one line. Page 1 of each is kept as a PNG under ``var/office/`` for a person to
-look at (every page: ``var/office/pages/``).
+search finds, on one line. For a person to look at, under ``var/office/``: page 1 of each file
+(``plan-165-docx.png``), all its pages side by side (``plan-165-docx-pages.png``), each page
+(``pages/``) and the PDF.
 """
 
 from __future__ import annotations
@@ -241,12 +242,27 @@ def converted(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str,
             check=True,
             timeout=120,
         )
+        contact_sheet(sorted(pages_dir.glob(f"{stem}-*.png")), PNG_DIR / f"{stem}-pages.png")
         shutil.copy(pdf, PNG_DIR / f"{stem}.pdf")
         txt = out / f"{path.stem}.txt"
         office_text = txt.read_text(encoding="utf-8-sig") if path.suffix == ".docx" else ""
         raw = plain_text(pdf)
         result[name] = Converted(name, pdf, read_pages(pdf), squash(raw), tasks, raw, office_text)
     return result
+
+
+def contact_sheet(pngs: list[Path], target: Path, columns: int = 4) -> None:
+    """Every page of a file side by side in one PNG, for a person to look at."""
+    from PIL import Image
+
+    images = [Image.open(png) for png in pngs]
+    width = max(image.width for image in images) + 6
+    height = max(image.height for image in images) + 6
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (columns * width, rows * height), "gray")
+    for index, image in enumerate(images):
+        sheet.paste(image, ((index % columns) * width, (index // columns) * height))
+    sheet.save(target)
 
 
 def overlapping_words(page: Page) -> list[tuple[str, str]]:
