@@ -307,14 +307,34 @@ class DraftError(ValidationError):
 _TASK_RELATIONS = ("plan", "section", "origin")
 
 
-def _draft_task(plan: Plan, draft: TaskDraft, position: int) -> Task:
+class _AgencyTexts:
+    """``task_agency_text`` for the drafts of one bulk call: a plan's rows repeat the same
+    cells and the same few agencies, so each set of agencies is indexed once and each cell
+    respelled once. Keyed by the agencies' identities: the drafts hold them for the call."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[tuple[int, ...], AgencyIndex] = {}
+        self._texts: dict[tuple[str, tuple[int, ...]], str] = {}
+
+    def __call__(self, text: str, agencies: Sequence[Agency]) -> str:
+        if not text or not agencies:
+            return text
+        ids = tuple(map(id, agencies))
+        if (text, ids) not in self._texts:
+            if ids not in self._indexes:
+                self._indexes[ids] = AgencyIndex(agencies)
+            self._texts[text, ids] = self._indexes[ids].respell(text)
+        return self._texts[text, ids]
+
+
+def _draft_task(plan: Plan, draft: TaskDraft, position: int, agency_text: _AgencyTexts) -> Task:
     task = Task(
         plan=plan,
         section=draft.section,
         number=draft.number,
         content=draft.content,
-        lead_text=task_agency_text(draft.lead_text, draft.lead_agencies),
-        coordinating_text=task_agency_text(draft.coordinating_text, draft.coordinating_agencies),
+        lead_text=agency_text(draft.lead_text, draft.lead_agencies),
+        coordinating_text=agency_text(draft.coordinating_text, draft.coordinating_agencies),
         timeframe_text=draft.timeframe_text,
         note=draft.note,
         field=draft.field,
@@ -372,13 +392,14 @@ def tasks_create_bulk(
     inherited: list[Locality] | None = None
     position = 0
     tasks: list[Task] = []
+    agency_text = _AgencyTexts()
     for index, draft in enumerate(drafts):
         if draft.position is None:
             position = position + 10 if position else plan_next_position(plan)
         else:
             position = draft.position
         try:
-            task = _draft_task(plan, draft, position)
+            task = _draft_task(plan, draft, position, agency_text)
         except ValidationError as error:
             raise DraftError(index, error) from error
         history_note(task, user=user, reason=reason)

@@ -161,3 +161,15 @@ def test_preview_refuses_issued_without_a_date_and_saves_nothing(coordinator_cli
     ).content.decode()
     assert "Cần ngày ban hành để lưu kế hoạch là đã ban hành." in page
     assert not Plan.objects.filter(number="32/KH-UBND").exists()
+
+
+def test_a_pending_import_that_cannot_be_read_asks_for_the_file_again(coordinator_client, settings):
+    # Left by an older version of the importer (another layout), or damaged on disk.
+    upload(coordinator_client, plan_docx(), number="33/KH-UBND")
+    token = coordinator_client.session["plan_import"]["token"]
+    (Path(settings.MEDIA_ROOT) / "imports" / token).write_text('{"version": 0}')
+
+    page = coordinator_client.get("/plans/import/preview/", follow=True).content.decode()
+
+    assert "Chưa có tệp nào đang chờ nhập: hãy tải tệp lên." in page
+    assert not Plan.objects.filter(number="33/KH-UBND").exists()
