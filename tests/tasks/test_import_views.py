@@ -61,6 +61,7 @@ def test_import_with_one_unmatched_agency_mapped(coordinator_client, quang_tri):
     assert response.status_code == 302
     preview = coordinator_client.get("/plans/import/preview/").content.decode()
     assert "Sở Thể thao Mới" in preview and "chưa khớp" in preview
+    assert "(bảng 1, dòng 4, cột 3)" in preview  # where the name is printed: its lead cell
     assert "Giao lưu văn nghệ" in preview
     # Confirming without deciding is refused; nothing is created.
     refused = coordinator_client.post("/plans/import/preview/", {}, follow=True).content.decode()
