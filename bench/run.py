@@ -334,6 +334,7 @@ class ImportFigure:
     queries: dict[str, int]
     peak_mib: float
     size_kib: float
+    landing: float  # the plan page the confirmation leads to, not counted in the target
 
     @property
     def total(self) -> float:
@@ -368,6 +369,7 @@ def import_measure(client, province, rows: int) -> ImportFigure:
         queries=run.queries,
         peak_mib=peak / 2**20,
         size_kib=len(data) / 1024,
+        landing=run.landing,
     )
 
 
@@ -737,6 +739,7 @@ def main() -> None:
                 f"< {ms(IMPORT_SECONDS)}",
                 mark(import_ok),
             ],
+            ["Rồi trang kế hoạch vừa nhập (không tính)", ms(imported.landing), "", "", ""],
         ],
         f"Nhập kế hoạch từ XLSX ({imported.rows} dòng, {imported.size_kib:.0f} KiB, "
         f"{imported.tasks} nhiệm vụ tạo ra, rồi hoàn tác)",
