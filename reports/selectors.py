@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -293,6 +293,19 @@ def notification_list(user: AnyUser, *, limit: int = 100) -> list[Notification]:
 def notification_unread_count(user: AnyUser) -> int:
     """How many of the person's notifications are unread: the header's number (one query)."""
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+def notification_unread_annotation() -> Coalesce:
+    """``notification_unread_count`` as an expression over users, so that the number is read
+    with the person in the query that loads them for a request (``coopplan.auth``)."""
+    unread = (
+        Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person with their agency and unread count (one query).
+    "coopplan.auth.UserBackend",
 ]
 
 # Throttle guessing: 5 failures lock that username from that address for 15 minutes. Locking on
