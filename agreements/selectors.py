@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -245,22 +245,41 @@ def meeting_chain(meeting: Meeting) -> list[ChainStep]:
     )
 
 
+# What the chain prints of a plan's own relations; ``plan_get_for_user`` reads them with the plan.
+CHAIN_RELATIONS = ("parent", "predecessor", "meeting")
+
+
 def plan_chain(
     plan: Plan, *, below: list[ChainStep] | None = None, current: bool = True
 ) -> list[ChainStep]:
-    """Up to the agreements, meeting and parent; down to ``below``, directives, next period."""
-    plan = (
-        Plan.objects.select_related("parent", "meeting", "predecessor")
-        .prefetch_related(
-            "agreements",
-            Prefetch("directives", queryset=Plan.objects.order_by("date", "number")),
-            Prefetch("successors", queryset=Plan.objects.order_by("date", "number")),
-        )
-        .get(pk=plan.pk)
+    """Up to the agreements, meeting and parent; down to ``below``, directives, next period.
+
+    Two queries: the agreements (the plan's, or its parent's when it has none) and the plans
+    that follow it (its directives and next period); one more when ``plan`` was read without
+    its ``CHAIN_RELATIONS``.
+    """
+    if not all(
+        getattr(plan, f"{name}_id") is None or getattr(Plan, name).is_cached(plan)
+        for name in CHAIN_RELATIONS
+    ):
+        plan = Plan.objects.select_related(*CHAIN_RELATIONS).get(pk=plan.pk)
+    owners = [pk for pk in (plan.pk, plan.parent_id) if pk is not None]
+    links = (
+        Plan.agreements.through.objects.filter(plan_id__in=owners)
+        .select_related("agreement")
+        .order_by("-agreement__signed_date", "agreement__title", "agreement_id")
     )
-    agreements = list(plan.agreements.all())
-    if not agreements and plan.parent is not None:
-        agreements = list(plan.parent.agreements.all())
+    by_owner: dict[int, list[Agreement]] = {}
+    for link in links:
+        by_owner.setdefault(link.plan_id, []).append(link.agreement)
+    agreements = by_owner.get(plan.pk) or by_owner.get(plan.parent_id or 0, [])
+    following = list(
+        Plan.objects.filter(
+            models.Q(parent_id=plan.pk) | models.Q(predecessor_id=plan.pk)
+        ).order_by("date", "number")
+    )
+    directives = [p for p in following if p.parent_id == plan.pk]
+    successors = [p for p in following if p.predecessor_id == plan.pk]
     return _steps(
         ChainStep(_("Văn bản thỏa thuận"), [_agreement_link(a) for a in agreements]),
         ChainStep(_("Giai đoạn trước"), [_plan_link(plan.predecessor)] if plan.predecessor else []),
@@ -268,8 +287,8 @@ def plan_chain(
         ChainStep(_("Hội đàm, hội nghị"), [_meeting_link(plan.meeting)] if plan.meeting else []),
         ChainStep(plan.get_kind_display(), [_plan_link(plan, plan if current else None)]),
         *(below or []),
-        ChainStep(_("Văn bản chỉ đạo"), [_plan_link(p) for p in plan.directives.all()]),
-        ChainStep(_("Giai đoạn sau"), [_plan_link(p) for p in plan.successors.all()]),
+        ChainStep(_("Văn bản chỉ đạo"), [_plan_link(p) for p in directives]),
+        ChainStep(_("Giai đoạn sau"), [_plan_link(p) for p in successors]),
     )
 
 
@@ -343,7 +362,7 @@ def choice_from_text(queryset: QuerySet, text: str) -> Any:
     """
     text = (text or "").strip()[:SUGGEST_QUERY_MAX]
     if text.isdigit():
-        found = queryset.filter(pk=int(text)).first()
+        found = queryset.select_related("province").filter(pk=int(text)).first()
         if found is not None:
             return found
     province = ""

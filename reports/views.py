@@ -36,7 +36,7 @@ from agreements.text import search_terms
 from tasks.exporters.base import ExportRefused, exporter_for
 from tasks.models import Task
 from tasks.permissions import task_get_for_user
-from tasks.selectors import task_queryset_full
+from tasks.selectors import task_queryset_leads
 from tasks.services import agency_replace
 from tasks.views import agency_task_page
 
@@ -536,7 +536,7 @@ def agency_detail(request, pk: int):
                     return redirect("reports:agency_detail", pk=agency.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    tasks = task_queryset_full(
+    tasks = task_queryset_leads(
         Task.objects.filter(Q(leads__agency=agency) | Q(coordinating_agencies=agency))
         .distinct()
         .order_by("plan__date", "plan_id", "position")

@@ -35,16 +35,20 @@ def task_number_next(*, plan: Plan, section: Section | None) -> str:
     return next_stt(last.number if last else "")
 
 
-def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
-    """Tasks with everything a table row shows: 4 queries whatever the number of rows."""
+def task_queryset_leads(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Tasks with their plan, section and lead agencies in order: what a row of the plan page
+    prints (it prints the coordinating agencies as typed), 2 queries whatever the number."""
     queryset = queryset if queryset is not None else Task.objects.all()
     return queryset.select_related("plan", "section").prefetch_related(
         Prefetch(
             "leads", queryset=TaskLead.objects.select_related("agency").order_by("order", "pk")
         ),
-        "coordinating_agencies",
-        "partners",
     )
+
+
+def task_queryset_full(queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Tasks with everything a table row shows: 4 queries whatever the number of rows."""
+    return task_queryset_leads(queryset).prefetch_related("coordinating_agencies", "partners")
 
 
 @dataclass
@@ -73,9 +77,10 @@ class TaskRow:
 PlanRow = SectionRow | TaskRow
 
 
-def plan_rows(plan: Plan) -> list[PlanRow]:
+def plan_rows(plan: Plan, *, page: bool = False) -> list[PlanRow]:
     """The plan's sections and tasks in printed order: the one ordering rule of the plan page,
-    the timeline and every export (four queries, see ``task_queryset_full``).
+    the timeline and every export (five queries: the sections, then ``task_queryset_full``;
+    three with ``page``, which reads only what the plan page prints, ``task_queryset_leads``).
 
     The tree decides where a row is printed: a task under its own section, a sub-section under
     its parent, whatever their positions say, so that a task never lands under another
@@ -85,7 +90,8 @@ def plan_rows(plan: Plan) -> list[PlanRow]:
     position), the older row first when positions tie.
     """
     sections = list(Section.objects.filter(plan=plan).select_related("partner", "parent"))
-    tasks = list(task_queryset_full(Task.objects.filter(plan=plan)))
+    read = task_queryset_leads if page else task_queryset_full
+    tasks = list(read(Task.objects.filter(plan=plan)))
     children: dict[int | None, list[Section | Task]] = {}
     known = {section.pk for section in sections}
     for section in sections:

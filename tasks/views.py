@@ -34,6 +34,7 @@ from .filters import PlanFilter, TaskFilter
 from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
 from .models import BlockPart, PlanBlock, Section, Task
 from .selectors import (
+    PlanRow,
     plan_block_parts,
     plan_rows,
     section_path,
@@ -95,25 +96,29 @@ def plan_list(request):
 @login_required
 def plan_detail(request, pk: int):
     plan = plan_get_for_user(request.user, pk)
+    rows = plan_rows(plan, page=True)
     return render(
         request,
         "tasks/plan_detail.html",
         {
             "plan": plan,
-            "rows": plan_rows(plan),
+            "rows": rows,
             "formats": EXPORT_FORMATS,
             "can_edit": _can_edit_plans(request.user),
             "plan_header": plan_header_context(
-                plan, may_change=_can_edit_plans(request.user), below=_appendix_steps(plan)
+                plan, may_change=_can_edit_plans(request.user), below=_appendix_steps(rows)
             ),
             "block_parts": plan_block_parts(plan, editing=_can_edit_plans(request.user)),
         },
     )
 
 
-def _appendix_steps(plan: Plan) -> list[ChainStep]:
-    """The plan's appendices, one step down the chain (their tables are on the same page)."""
-    appendices = Section.objects.filter(plan=plan, parent__isnull=True).order_by("position")
+def _appendix_steps(rows: list[PlanRow]) -> list[ChainStep]:
+    """The plan's appendices (its top-level sections, read with its rows), one step down the
+    chain: their tables are on the same page."""
+    appendices = [
+        row.section for row in rows if row.kind == "section" and row.section.parent_id is None
+    ]
     # An unnamed section only groups tasks; it is not a place a reader looks for.
     links = [
         ChainLink(" ".join(part for part in (s.number, s.title) if part))
@@ -297,7 +302,7 @@ def task_move(request, pk: int):
         return render(
             request,
             "tasks/_plan_rows.html",
-            {"plan": plan, "rows": plan_rows(plan), "can_edit": True},
+            {"plan": plan, "rows": plan_rows(plan, page=True), "can_edit": True},
         )
     return redirect("tasks:plan_detail", pk=task.plan_id)
 
@@ -339,7 +344,7 @@ def _rows_response(request, plan: Plan):
         return render(
             request,
             "tasks/_plan_rows.html",
-            {"plan": plan, "rows": plan_rows(plan), "can_edit": True},
+            {"plan": plan, "rows": plan_rows(plan, page=True), "can_edit": True},
         )
     return redirect("tasks:plan_detail", pk=plan.pk)
 
