@@ -103,13 +103,18 @@ class SuggestChoiceField(forms.ModelChoiceField):
                 code="invalid_choice",
                 params={"value": str(value)[:SUGGEST_QUERY_MAX]},
             )
+        # Shown next by ``prepare_value``: the form's own copy of the field, not read again.
+        self._found = (str(value), found)
         return found
 
     def prepare_value(self, value: Any) -> Any:
         """The field shows a name, never an id: ``?lead=12`` reads "Sở Ngoại vụ"."""
         rows = self._rows()
         if isinstance(value, str) and value.isdigit():
-            value = rows.filter(pk=int(value)).select_related("province").first() or value
+            text, found = getattr(self, "_found", ("", None))
+            if text != value:
+                found = rows.filter(pk=int(value)).select_related("province").first()
+            value = found or value
         if isinstance(value, rows.model):
             return suggestion_label(value, with_province=self.with_province)
         return value

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,10 +161,10 @@ def task_rows(tasks: QuerySet[Task]) -> list[Task]:
 def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bool = False):
     """Everything the dashboard shows.
 
-    Nine queries at most whatever the number of plans and tasks (plans, status counts, dates,
-    planned and spent funds, the open round in one or two, its agencies' reports, upcoming
-    events in three); with
-    ``details`` the overdue and due-soon task lists are read too, for the downloads.
+    Eight queries at most whatever the number of plans and tasks (plans; status counts with
+    their dates; planned and spent funds; the rounds, open or due soon; the highlighted
+    round's agencies and reports; deadlines and meetings ahead); with ``details`` the overdue
+    and due-soon task lists are read too, for the downloads.
     """
     filters = filters or DashboardFilters()
     today = timezone.localdate()
@@ -173,40 +173,46 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
     tasks = dashboard_tasks(plans, filters)
     query = filters.task_query(plan=False)
     panels = {p.pk: PlanPanel(p, query=query) for p in plans}
-    for row in tasks.values("plan_id", "status").annotate(n=Count("pk")).order_by():
-        panels[row["plan_id"]].counts[row["status"]] = row["n"]
     open_now = Q(status__in=OPEN_STATUSES)
-    timed = (
-        tasks.values("plan_id")
+    counted = (
+        tasks.values("plan_id", "status")
         .annotate(
+            n=Count("pk"),
             overdue=Count("pk", filter=Q(end_date__lt=today) & open_now),
             soon=Count("pk", filter=Q(end_date__gte=today, end_date__lte=soon) & open_now),
         )
         .order_by()
     )
-    for timing in timed:
-        panels[timing["plan_id"]].overdue = timing["overdue"]
-        panels[timing["plan_id"]].due_soon = timing["soon"]
+    for row in counted:
+        panel = panels[row["plan_id"]]
+        panel.counts[row["status"]] = row["n"]
+        panel.overdue += row["overdue"]
+        panel.due_soon += row["soon"]
     planned = (
         BudgetLine.objects.filter(task__in=tasks)
         .values("task__plan_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("amount"), spent=Value(False))
         .order_by()
     )
-    for budget in planned:
-        panels[budget["task__plan_id"]].funds_planned = budget["total"] or Decimal(0)
     spent = (
         ReportEntry.objects.filter(
             task__in=tasks, role=EntryRole.LEAD, report__status=ReportStatus.ACCEPTED
         )
         .values("task__plan_id")
-        .annotate(total=Sum("funds_spent"))
+        .annotate(total=Sum("funds_spent"), spent=Value(True))
         .order_by()
     )
-    for spending in spent:
-        panels[spending["task__plan_id"]].funds_spent = spending["total"] or Decimal(0)
+    # Planned (budget lines) and spent (accepted reports) in one query, a row per plan and kind.
+    for funds in planned.union(spent, all=True):
+        panel = panels[funds["task__plan_id"]]
+        if funds["spent"]:
+            panel.funds_spent = funds["total"] or Decimal(0)
+        else:
+            panel.funds_planned = funds["total"] or Decimal(0)
     panel_list = list(panels.values())
-    current_round = dashboard_round(user, plans, filters, today)
+    rounds = dashboard_rounds(user, today, plans=plans)
+    narrowed = filters.plan is not None or filters.partner is not None
+    current_round = dashboard_round(rounds, today, narrowed=narrowed)
     data = {
         "filters": filters,
         "panels": panel_list,
@@ -214,7 +220,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         "breakdowns": [Breakdown(p.plan.number, dict(p.counts)) for p in panel_list if p.total],
         "current_round": current_round,
         "round_state": _round_state(current_round),
-        "upcoming": upcoming_events(user, today),
+        "upcoming": upcoming_events(user, today, rounds=rounds),
         "today": today,
         "soon_days": SOON_DAYS,
         "drill": {
@@ -230,19 +236,43 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
     return data
 
 
+def dashboard_rounds(
+    user, today: date, *, plans: list[Plan], days: int = UPCOMING_DAYS
+) -> list[ReportingRound]:
+    """The rounds the dashboard speaks of, in one query: every open one (``dashboard_round``
+    picks among them) and every one due from today to ``days`` ahead (``upcoming_events``);
+    ``covers``: whether the round covers one of ``plans``."""
+    horizon = today + timedelta(days=days)
+    covering = ReportingRound.plans.through.objects.filter(
+        reportinground_id=OuterRef("pk"), plan_id__in=[plan.pk for plan in plans]
+    )
+    return list(
+        rounds_visible_to(user)
+        .filter(Q(status=RoundStatus.OPEN) | Q(deadline__gte=today, deadline__lte=horizon))
+        .annotate(covers=Exists(covering) if plans else Value(False))
+        .order_by("deadline", "pk")
+    )
+
+
 def dashboard_round(
-    user, plans: list[Plan], filters: DashboardFilters, today: date
+    rounds: list[ReportingRound], today: date, *, narrowed: bool
 ) -> ReportingRound | None:
     """The round the dashboard highlights ("Đợt báo cáo đang mở"), and whose summary its
     buttons download: an open round of the plans shown (any of the user's open rounds when no
-    filter narrows the plans), the one due soonest from today on; when every open round is past
-    its deadline, the one due last. An old round left open never hides the current one.
+    filter ``narrowed`` the plans), the one due soonest from today on; when every open round is
+    past its deadline, the one due last. An old round left open never hides the current one.
+    ``rounds``: from ``dashboard_rounds``, ordered by deadline.
     """
-    rounds = rounds_visible_to(user).filter(status=RoundStatus.OPEN)
-    if filters.plan is not None or filters.partner is not None:
-        rounds = rounds.filter(plans__in=plans).distinct()
-    current = rounds.filter(deadline__gte=today).order_by("deadline", "pk").first()
-    return current or rounds.order_by("-deadline", "-pk").first()
+    candidates = [
+        r
+        for r in rounds
+        # ``covers``: annotated by dashboard_rounds.
+        if r.status == RoundStatus.OPEN and (r.covers or not narrowed)  # type: ignore[attr-defined]
+    ]
+    coming = [r for r in candidates if r.deadline >= today]
+    if coming:
+        return coming[0]
+    return candidates[-1] if candidates else None
 
 
 def _totals(panels: list[PlanPanel]) -> dict:
@@ -269,9 +299,18 @@ def _round_state(reporting_round: ReportingRound | None) -> dict | None:
     return {"counts": overview["counts"], "rows": overview["rows"], "owing": len(owing)}
 
 
-def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upcoming]:
-    """Meetings and report deadlines from today on, soonest first (three queries)."""
+def upcoming_events(
+    user,
+    today: date,
+    *,
+    days: int = UPCOMING_DAYS,
+    rounds: list[ReportingRound] | None = None,
+) -> list[Upcoming]:
+    """Meetings and report deadlines from today on, soonest first (three queries; two when the
+    caller has read the rounds, as ``dashboard_rounds`` does)."""
     horizon = today + timedelta(days=days)
+    if rounds is None:
+        rounds = list(rounds_visible_to(user).filter(deadline__gte=today, deadline__lte=horizon))
     events: list[Upcoming] = []
     plans = plans_visible_to(user)
     for deadline in ReportDeadline.objects.filter(
@@ -281,9 +320,9 @@ def upcoming_events(user, today: date, *, days: int = UPCOMING_DAYS) -> list[Upc
         if deadline.text:
             label = f"{label}: {deadline.text}"
         events.append(Upcoming(deadline.date, "deadline", label))
-    for reporting_round in rounds_visible_to(user).filter(
-        deadline__gte=today, deadline__lte=horizon
-    ):
+    for reporting_round in rounds:
+        if not today <= reporting_round.deadline <= horizon:
+            continue  # an open round due long ago or far ahead (read for the dashboard)
         label = _("Hạn nộp báo cáo đợt %(number)s") % {"number": reporting_round.request_number}
         events.append(Upcoming(reporting_round.deadline, "round", label))
     for meeting in meetings_visible_to(user).filter(start_date__gte=today, start_date__lte=horizon):

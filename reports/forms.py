@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import EDIT_EMPTY_LABEL, FILTER_EMPTY_LABEL
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
-from agreements.models import Agency, AgencyKind, Locality
+from agreements.models import Agency, AgencyKind, Locality, Plan
 from agreements.numbers import (
     DecimalNumberField,
     IdChoiceField,
@@ -17,6 +17,7 @@ from agreements.numbers import (
     number_formfield,
 )
 from agreements.permissions import agencies_visible_to, plans_visible_to
+from agreements.suggest import SuggestChoiceField, agency_widget, plan_widget
 from agreements.uploads import upload_validate
 from tasks.models import TaskStatus
 
@@ -277,24 +278,33 @@ class DashboardFilterForm(forms.Form):
     partner = IdChoiceField(
         label=_("Đối tác"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
     )
-    plan = IdChoiceField(
-        label=_("Kế hoạch"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
+    # Plans and agencies are typed with server suggestions: a national list has thousands.
+    plan = SuggestChoiceField(
+        label=_("Kế hoạch"), queryset=Plan.objects.none(), required=False, widget=plan_widget()
     )
     field = forms.CharField(label=_("Lĩnh vực"), required=False)
-    agency = IdChoiceField(
-        label=_("Đơn vị chủ trì"), queryset=None, required=False, empty_label=FILTER_EMPTY_LABEL
+    agency = SuggestChoiceField(
+        label=_("Đơn vị chủ trì"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=agency_widget(),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         plans = plans_visible_to(user)
-        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans.order_by("-date")
         partner_field = cast(forms.ModelChoiceField, self.fields["partner"])
         partner_field.queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        agency_field = cast(forms.ModelChoiceField, self.fields["agency"])
-        agency_field.queryset = agencies_visible_to(user).order_by("name")
+        for name, queryset in (
+            ("plan", plans.order_by("-date")),
+            ("agency", agencies_visible_to(user).order_by("name")),
+        ):
+            choice = cast(SuggestChoiceField, self.fields[name])
+            choice.queryset = queryset
+            # Someone who sees several provinces picks "Sở Ngoại vụ (Quảng Trị)".
+            choice.with_province = bool(user.is_superuser)
 
     def filters(self) -> DashboardFilters:
         """The valid filters; an invalid one (a forged id) is dropped, never trusted."""
@@ -320,7 +330,7 @@ class AgencyMergeForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         duplicate_field = cast(forms.ModelChoiceField, self.fields["duplicate"])
-        duplicate_field.queryset = Agency.objects.filter(province=agency.province).exclude(
+        duplicate_field.queryset = Agency.objects.filter(province_id=agency.province_id).exclude(
             pk=agency.pk
         )
 
@@ -337,7 +347,7 @@ class AgencyReplaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         successor_field = cast(forms.ModelChoiceField, self.fields["successor"])
         successor_field.queryset = Agency.objects.filter(
-            province=agency.province, active=True
+            province_id=agency.province_id, active=True
         ).exclude(pk=agency.pk)
 
 

@@ -34,14 +34,14 @@ def select_options(response, name: str) -> list[str]:
 
 def test_filters_read_all_and_yes_no_filters_read_all(coordinator_client):
     tasks = coordinator_client.get("/tasks/")
-    # Plans and agencies are typed with server suggestions (tests/agreements/test_suggestions.py).
+    # Plans and agencies are typed with server suggestions (tests/agreements/test_suggestions.py,
+    # tests/reports/test_dashboard.py).
     assert select_options(tasks, "status")[0] == "— Tất cả —"
     assert select_options(tasks, "overdue") == ["— Tất cả —", "Có", "Không"]
     assert select_options(tasks, "due_soon") == ["— Tất cả —", "Có", "Không"]
     assert select_options(tasks, "order")[0] == "— Mặc định —"
     dashboard = coordinator_client.get("/dashboard/")
     assert select_options(dashboard, "partner")[0] == "— Tất cả —"
-    assert select_options(dashboard, "agency")[0] == "— Tất cả —"
     assert select_options(coordinator_client.get("/plans/"), "kind")[0] == "— Tất cả —"
     assert select_options(coordinator_client.get("/agreements/"), "partner")[0] == "— Tất cả —"
 

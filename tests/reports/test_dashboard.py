@@ -308,3 +308,71 @@ def test_no_round_is_highlighted_for_a_plan_without_an_open_round(leader_client,
     response = leader_client.get("/dashboard/", {"plan": plan.pk})
     assert response.context["current_round"] is None
     assert 'id="round-summary-pdf"' not in response.content.decode()
+
+
+def test_funds_planned_and_spent_per_plan(leader_client, coordinator, quang_tri):
+    """Spent funds come from accepted reports only, beside the plan's budget lines."""
+    from agreements.models import Agency
+    from reports.services import report_accept, report_save, report_start, report_submit
+    from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round
+
+    reporting_round = open_round(coordinator)
+    spent = {"Sở Công thương": 850_000, "Trường Chính trị Lê Duẩn": 1_000_000}
+    for name, amount in spent.items():
+        agency = Agency.objects.get(province=quang_tri, name=name)
+        report = report_start(reporting_round=reporting_round, agency=agency, user=coordinator)
+        entries = complete_entries(report)
+        first = min(entries)
+        entries[first] = {**entries[first], "funds_spent": amount}
+        report = report_save(
+            report=report,
+            user=coordinator,
+            version=report.version,
+            general=COMPLETE_GENERAL,
+            entries=entries,
+        )
+        report = report_submit(report=report, user=coordinator, version=report.version)
+        if name == "Sở Công thương":
+            report_accept(report=report, user=coordinator)  # the other is still under review
+    response = leader_client.get("/dashboard/")
+    panels = {p.plan.number: p for p in response.context["panels"]}
+    assert panels["165/QĐ-UBND"].funds_planned == 12_000_000_000
+    assert panels["165/QĐ-UBND"].funds_spent == 850_000
+    assert panels["6452/UBND-ĐN"].funds_spent == 0
+    assert response.context["totals"]["funds_spent"] == 850_000
+
+
+def test_the_filter_takes_a_typed_agency_or_plan_and_lists_none(leader_client, quang_tri):
+    """Agencies and plans are typed with server suggestions (agreements/suggest.py): the page
+    lists none of them, and a name typed without JavaScript is matched on the server."""
+    from agreements.models import Agency
+
+    html = leader_client.get("/dashboard/").content.decode()
+    for name in ("agency", "plan"):
+        field = html.split(f'name="{name}"')[1].split("</label>")[0]
+        assert "<option" not in field
+    assert html.count('role="combobox"') == 2
+    trade = Agency.objects.get(province=quang_tri, name="Sở Công thương")
+    typed = leader_client.get("/dashboard/", {"agency": "so cong thuong"})
+    by_id = leader_client.get("/dashboard/", {"agency": trade.pk})
+    assert typed.context["filters"].agency == trade == by_id.context["filters"].agency
+    total = typed.context["totals"]["tasks"]
+    assert 0 < total == by_id.context["totals"]["tasks"]
+    assert total < leader_client.get("/dashboard/").context["totals"]["tasks"]
+    # A link's id shows as the name, and the downloads keep the filter.
+    assert 'value="Sở Công thương"' in by_id.content.decode()
+    assert f"agency={trade.pk}" in typed.context["download_query"]
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    by_plan = leader_client.get("/dashboard/", {"plan": "165 qd"})
+    assert [p.plan for p in by_plan.context["panels"]] == [plan]
+    shown = leader_client.get("/dashboard/", {"plan": plan.pk}).content.decode()
+    assert 'value="165/QĐ-UBND"' in shown
+
+
+def test_another_provinces_agency_is_not_matched(leader_client, khanh_hoa):
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(province=khanh_hoa, name="Sở Thử Nghiệm Khánh Hòa Riêng")
+    response = leader_client.get("/dashboard/", {"agency": "so thu nghiem khanh hoa"})
+    assert "Không tìm thấy «so thu nghiem khanh hoa»" in response.content.decode()
+    assert response.context["filters"].agency is None
