@@ -63,6 +63,7 @@ PAGES = [
     "/agencies/?q=so",
     "/dashboard/",
     "/dashboard/?field=Kinh+t%E1%BA%BF",
+    "/dashboard/?plan=",  # a plan's id, as a link gives it: read once, shown by its number
     "/dashboard/export/xlsx/",
     "/calendar/",
     "agency",
@@ -84,6 +85,7 @@ def case_url(page: str, world: dict) -> str:
         "plan": f"/plans/{world['plan'].pk}/",
         "timeline": f"/plans/{world['plan'].pk}/timeline/",
         "agency": f"/agencies/{world['lead'].pk}/",
+        "/dashboard/?plan=": f"/dashboard/?plan={world['plan'].pk}",
     }.get(page, page)
 
 
@@ -130,30 +132,7 @@ def test_list_pages_query_count_is_fixed(client, world, role, page):
     assert after == before, f"{sql_before}\n\n-- with 12 more rows of each kind:\n{sql}"
 
 
-# Pages still above the limit on 2026-12-02, with their counts: known debt of issue 14 (the task
-# list came under it when its agency and plan filters became server suggestions). The
-# xfail is strict, so a page that comes under the limit fails here until it leaves this list.
-DASHBOARD_FIELD = "/dashboard/?field=Kinh+t%E1%BA%BF"
-OVER_LIMIT = {
-    ("plan", "coordinator"): 16,  # the plan read four times (header chain), sections twice
-    ("plan", "reporter"): 16,
-    ("plan", "leader"): 15,
-    ("/dashboard/", "coordinator"): 17,
-    ("/dashboard/", "leader"): 16,
-    (DASHBOARD_FIELD, "coordinator"): 17,
-    (DASHBOARD_FIELD, "leader"): 16,
-    ("agency", "coordinator"): 13,
-}
-
-
-def _limit_case(page: str, role: str):
-    known = OVER_LIMIT.get((page, role))
-    reason = f"{known} queries on 2026-12-02 (issue 14)"
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if known else []
-    return pytest.param(page, role, marks=marks)
-
-
-@pytest.mark.parametrize(("page", "role"), [_limit_case(page, role) for page, role in CASES])
+@pytest.mark.parametrize(("page", "role"), CASES)
 def test_main_pages_take_at_most_twelve_queries(world, role, page):
     """Counted on the seed's data; the test above shows the count stays the same as data grow."""
     count, sql = world["before"][(page, role)]
