@@ -86,7 +86,14 @@ class TaskFilter(django_filters.FilterSet):
         cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        fields = tasks_visible_to(user).exclude(field="").values_list("field", flat=True).distinct()
+        # Without order_by(), Task's default ordering joins the DISTINCT: one row per task.
+        fields = (
+            tasks_visible_to(user)
+            .exclude(field="")
+            .order_by("field")
+            .values_list("field", flat=True)
+            .distinct()
+        )
         self.filters["field"].extra["choices"] = sorted({(f, f) for f in fields})
 
     def filter_search(self, queryset, name, value):
