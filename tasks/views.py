@@ -84,13 +84,30 @@ def agency_task_page(request) -> dict:
     }
 
 
+PLANS_PER_PAGE = 50
+
+
 @login_required
 def plan_list(request):
-    base = plans_visible_to(request.user).order_by("-date", "number")
+    """The plans the user may see, newest first, a page at a time: a province has a few dozen,
+    the whole country (a superuser) hundreds."""
+    base = plans_visible_to(request.user).order_by("-date", "number", "pk")
     plan_filter = PlanFilter(request.GET or None, queryset=base, user=request.user)
     queryset = plan_filter.qs if plan_filter.is_bound else base
     plans = queryset.prefetch_related("partners").annotate(task_count=Count("tasks"))
-    return render(request, "tasks/plan_list.html", {"plans": plans, "filter": plan_filter})
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "tasks/plan_list.html",
+        {
+            "plans": page.object_list,
+            "page": page,
+            "query": params.urlencode(),
+            "filter": plan_filter,
+        },
+    )
 
 
 @login_required

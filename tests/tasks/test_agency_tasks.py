@@ -89,3 +89,19 @@ def test_a_superuser_filters_plans_by_province(client, khanh_hoa):
     client.force_login(User.objects.create_superuser("root", "root@example.gov.vn", "x-Strong-12"))
     response = client.get("/plans/", {"province": khanh_hoa.pk})
     assert {p.number for p in response.context["plans"]} == {"592/KH-UBND"}
+
+
+def test_the_plan_list_is_paged(coordinator_client, quang_tri):
+    """Fifty plans a page, the filter kept from page to page (the whole country has hundreds)."""
+    from tests.factories import PlanFactory
+
+    for n in range(52):
+        PlanFactory(province=quang_tri, number=f"{n + 1}/KH-UBND", title=f"Kế hoạch nhỏ {n + 1}")
+    first = coordinator_client.get("/plans/", {"q": "ke hoach nho"})
+    assert len(first.context["plans"]) == 50
+    html = first.content.decode()
+    assert "Trang 1/2" in html and "page=2" in html and "q=ke+hoach+nho" in html
+    second = coordinator_client.get("/plans/", {"q": "ke hoach nho", "page": 2})
+    every = {p.number for p in first.context["plans"]} | {p.number for p in second.context["plans"]}
+    assert len(every) == first.context["page"].paginator.count == 52
+    assert "Trang 1/2" not in coordinator_client.get("/plans/", {"year": 2018}).content.decode()
