@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +41,7 @@ from .selectors import (
     section_path,
     task_number_next,
     task_queryset_full,
+    task_queryset_leads,
 )
 from .timeline import legend_svg, plan_timeline_for_user, timeline_pages_svg, timeline_rows
 
@@ -62,7 +64,9 @@ def agency_task_page(request) -> dict:
     queryset = task_filter.qs if task_filter.is_bound else base
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     order = {task.pk: index for index, task in enumerate(page.object_list)}
-    tasks = sorted(task_queryset_full(Task.objects.filter(pk__in=order)), key=lambda t: order[t.pk])
+    # The rows print the leads; coordinating agencies as typed, no partners.
+    shown = task_queryset_leads(Task.objects.filter(pk__in=order))
+    tasks = sorted(shown, key=lambda t: order[t.pk])
     agency = request.user.agency if request.user.role == "reporter" else None
     for task in tasks:
         # Read by the template only: no field of Task.
@@ -94,7 +98,17 @@ def plan_list(request):
     base = plans_visible_to(request.user).order_by("-date", "number", "pk")
     plan_filter = PlanFilter(request.GET or None, queryset=base, user=request.user)
     queryset = plan_filter.qs if plan_filter.is_bound else base
-    plans = queryset.prefetch_related("partners").annotate(task_count=Count("tasks"))
+    # A subquery rather than Count("tasks"): the page's COUNT(*) then leaves the tasks alone.
+    task_count = (
+        Task.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    plans = queryset.prefetch_related("partners").annotate(
+        task_count=Coalesce(Subquery(task_count), 0)
+    )
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
