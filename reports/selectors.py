@@ -187,8 +187,7 @@ def round_task_statuses(
             task__in=[task.pk for task in tasks],
         )
         .exclude(status="")
-        .select_related("report")
-        .order_by("report__submitted_at", "pk")
+        .order_by("report__submitted_at", "pk")  # the page prints the entry, not its report
     )
     for entry in entries:
         latest[entry.task_id] = entry
