@@ -4,6 +4,7 @@ appendices on the page, the directives that follow the plan and its next period.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -41,7 +42,11 @@ def test_the_chain_goes_up_to_the_agreements_and_down_to_what_follows(
         end_year=2025,
     )
     directive = PlanFactory(
-        province=quang_tri, kind=PlanKind.DIRECTIVE, number="901/UBND-ĐN", parent=plan
+        province=quang_tri,
+        kind=PlanKind.DIRECTIVE,
+        number="901/UBND-ĐN",
+        parent=plan,
+        date=date(2023, 1, 5),  # after 6452/UBND-ĐN: directives follow by date
     )
     steps = chain(coordinator_client, plan)
     assert [a[:89] for a in steps["Văn bản thỏa thuận"]] == agreements
