@@ -17,6 +17,7 @@ from accounts.roles import user_apply_role
 from agreements.models import Locality
 from devdata.seed import seed_load
 from reports.models import ReportingRound, RoundStatus
+from tests.browser.screens import axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +77,29 @@ def test_leader_drills_into_one_partners_overdue_tasks_and_downloads_the_summary
     info.value.save_as(summary)
     assert summary.read_bytes().startswith(b"%PDF")
     assert summary.name.startswith("tong-quan-")
+
+
+def test_the_leader_narrows_the_dashboard_to_an_agency_typed_without_accents(new_page, leader):
+    page = new_page()
+    page.goto("/accounts/login/")
+    form = page.locator("main form")
+    form.locator('input[name="username"]').fill(leader.username)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    every = int(page.locator("#totals strong").first.inner_text().replace(".", ""))
+
+    # No list of every agency: the field asks the server as the leader types.
+    agency = page.get_by_role("combobox", name="Đơn vị chủ trì")
+    expect(page.locator('select[name="agency"]')).to_have_count(0)
+    agency.press_sequentially("so cong")
+    option = page.get_by_role("option", name=re.compile("^Sở Công thương"))
+    expect(option).to_be_visible()
+    assert axe_problems(page) == []
+    option.click()
+    expect(agency).to_have_value("Sở Công thương")
+    page.locator("#dashboard-filters").get_by_role("button", name="Lọc").click()
+    expect(page).to_have_url(re.compile(r"agency=S"))
+    led = int(page.locator("#totals strong").first.inner_text().replace(".", ""))
+    assert 0 < led < every
+    expect(page.get_by_role("combobox", name="Đơn vị chủ trì")).to_have_value("Sở Công thương")

@@ -349,8 +349,10 @@ def test_the_filter_takes_a_typed_agency_or_plan_and_lists_none(leader_client, q
 
     html = leader_client.get("/dashboard/").content.decode()
     for name in ("agency", "plan"):
-        field = html.split(f'name="{name}"')[1].split("</label>")[0]
+        field = html.split(f'name="{name}"')[1].split("</div>")[0]
         assert "<option" not in field
+        # Labelled outside a wrapping <label>: its suggestions are not read as part of the name.
+        assert f'<label for="id_{name}">' in html
     assert html.count('role="combobox"') == 2
     trade = Agency.objects.get(province=quang_tri, name="Sở Công thương")
     typed = leader_client.get("/dashboard/", {"agency": "so cong thuong"})
