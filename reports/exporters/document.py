@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, printable
 from agreements.official import date_line, date_text, money
 from reports.selectors import round_report_statuses
 
@@ -83,10 +83,15 @@ class SummaryDocument:
     task_headers: list[str]
     task_widths: list[float]
     tasks: list  # summary.TaskRow
+    task_remarks: bool = False  # the table has a "Ghi chú" column (some task has a note)
 
 
 TASK_HEADERS = ["Kế hoạch", "STT", "Nội dung", "Đơn vị chủ trì", "Tình hình", "Kết quả"]
 TASK_WIDTHS = [12.5, 5.0, 32.0, 15.0, 10.0, 25.5]
+# The office's tables end with "Ghi chú": added when some task's report has a note, narrower
+# than the result (a note holds at most TEXT_SHORT characters, a result TEXT_CELL).
+REMARKS_HEADER = "Ghi chú"
+TASK_WIDTHS_WITH_REMARKS = [11.0, 5.0, 28.0, 13.0, 10.0, 21.0, 12.0]
 SUMMARY_RECIPIENTS = [
     "- Thường trực Tỉnh ủy (b/c);",
     "- Thường trực HĐND tỉnh;",
@@ -102,9 +107,11 @@ NO_REPORTS_YET = (
 )
 
 
-def task_cells(row) -> list[str]:
-    """One line of the task-by-task table, in TASK_HEADERS order."""
-    return [row.plan_number, row.number, row.content, row.lead, row.status_label, row.result]
+def task_cells(row, remarks: bool = False) -> list[str]:
+    """One line of the task-by-task table, in TASK_HEADERS order (then the note, if the table
+    has a "Ghi chú" column)."""
+    cells = [row.plan_number, row.number, row.content, row.lead, row.status_label, row.result]
+    return [*cells, row.remarks] if remarks else cells
 
 
 def _texts(items, empty: str) -> list[Para]:
@@ -266,15 +273,17 @@ def summary_document(summary, today: date) -> SummaryDocument:
             f"(Kèm theo Báo cáo số{NUMBER_BLANK}/{REPORT_SYMBOL} {date_line('', today)} "
             f"của {head.issuer_short})"
         ),
-        task_headers=TASK_HEADERS,
-        task_widths=TASK_WIDTHS,
+        task_headers=[*TASK_HEADERS, REMARKS_HEADER] if summary.has_remarks else TASK_HEADERS,
+        task_widths=TASK_WIDTHS_WITH_REMARKS if summary.has_remarks else TASK_WIDTHS,
         # A printed table cell holds at most what the form lets a reporter type.
         tasks=[
             replace(
                 row,
                 content=printable(row.content, TEXT_CELL),
                 result=printable(row.result, TEXT_CELL),
+                remarks=printable(row.remarks, TEXT_SHORT),
             )
             for row in summary.tasks
         ],
+        task_remarks=summary.has_remarks,
     )
