@@ -368,6 +368,8 @@ def test_a_lead_tasks_remarks_go_out_prefilled_and_come_back_checked(setting):
     assert [(p.sheet, p.first_cell) for p in too_long.problems] == [(sheet, cell)]
     assert str(too_long.problems[0]).startswith(f"Trang «{layout.LEAD}», ô {cell}:")
     assert "1000" in too_long.problems[0].message
+    marked = read_cell(workbook_mark(fill(data, {key: "x" * 1001}), too_long.problems), sheet, cell)
+    assert marked.fill.fgColor.rgb.endswith(layout.MARK_FILL) and "1000" in marked.comment.text
 
     reading = workbook_read(fill(data, {key: "Đã có kinh phí."}))
     [change] = workbook_changes(reading=reading, report=report)
