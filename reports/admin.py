@@ -82,7 +82,7 @@ class EntryInline(ReadOnlyScopedInline):
     """Read-only here: reports are written in the browser form, where the workflow applies."""
 
     model = ReportEntry
-    fields = ("task", "role", "status", "result", "funds_spent")
+    fields = ("task", "role", "status", "result", "funds_spent", "remarks")
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import EDIT_EMPTY_LABEL, FILTER_EMPTY_LABEL
-from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, limit_hint
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, limit_hint
 from agreements.models import Agency, AgencyKind, Locality, Plan
 from agreements.numbers import (
     DecimalNumberField,
@@ -22,7 +22,7 @@ from agreements.uploads import upload_validate
 from tasks.models import TaskStatus
 
 from .dashboard import DashboardFilters
-from .models import AttachmentKind, NotificationKind, Report, ReportingRound
+from .models import AttachmentKind, EntryRole, NotificationKind, Report, ReportingRound
 from .permissions import rounds_visible_to
 from .services import GENERAL_FIELDS, NewAttachment
 
@@ -217,6 +217,13 @@ class EntryForm(forms.Form):
         help_text=limit_hint(TEXT_CELL),
     )
     funds_spent = MoneyField(label=_("Kinh phí đã chi (đồng)"))
+    remarks = forms.CharField(
+        label=_("Ghi chú"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=TEXT_SHORT,
+        help_text=limit_hint(TEXT_SHORT),
+    )
     evidence = forms.FileField(
         label=_("Tệp minh chứng (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"),
         required=False,
@@ -229,10 +236,14 @@ class EntryForm(forms.Form):
             "status": entry.status,
             "result": entry.result,
             "funds_spent": entry.funds_spent,
+            "remarks": entry.remarks,
         }
         for target in entry.task.targets.all():
             initial[f"actual_{target.pk}"] = entry.actuals.get(str(target.pk))
         super().__init__(data, files, prefix=f"e{entry.pk}", initial=initial, **kwargs)
+        if entry.role != EntryRole.LEAD:
+            # A coordinating agency's remark is its result: no second note to fill.
+            del self.fields["remarks"]
         for target in entry.task.targets.all():
             self.fields[f"actual_{target.pk}"] = DecimalNumberField(
                 label=_("Thực hiện: %(target)s") % {"target": target},
@@ -251,12 +262,15 @@ class EntryForm(forms.Form):
             for name, value in data.items()
             if name.startswith("actual_") and value is not None
         }
-        return {
+        values = {
             "status": data["status"],
             "result": data["result"],
             "funds_spent": data["funds_spent"],
             "actuals": actuals,
         }
+        if "remarks" in self.fields:
+            values["remarks"] = data["remarks"]
+        return values
 
     def new_attachments(self) -> list[NewAttachment]:
         upload = self.cleaned_data.get("evidence")

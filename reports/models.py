@@ -244,6 +244,9 @@ class ReportEntry(models.Model):
         blank=True,
         help_text=_("{mã chỉ tiêu: số lượng thực hiện}"),
     )
+    # The lead agency's note on the task (the "Ghi chú" of the office's tables); a coordinating
+    # agency's remark is its ``result``.
+    remarks = models.TextField(_("ghi chú"), blank=True, **text_limit(TEXT_SHORT))
     history = HistoricalRecords()
 
     class Meta:

@@ -271,17 +271,18 @@ REPORT_TEXT_FIELDS = (
 
 
 def round_document_chars(reporting_round: ReportingRound) -> int:
-    """How much text the round's documents would print (reports, results, task contents): what
-    decides whether a document is built in the request or by the background worker (2 queries).
+    """How much text the round's documents would print (reports, results and remarks, task
+    contents): what decides whether a document is built in the request or by the background
+    worker (2 queries).
     """
     reports = Report.objects.filter(reporting_round=reporting_round).aggregate(
         **{name: Coalesce(Sum(Length(name)), 0) for name in REPORT_TEXT_FIELDS}
     )
     entries = ReportEntry.objects.filter(report__reporting_round=reporting_round).aggregate(
-        result=Coalesce(Sum(Length("result")), 0)
+        result=Coalesce(Sum(Length("result")), 0), remarks=Coalesce(Sum(Length("remarks")), 0)
     )
     tasks = round_tasks(reporting_round).aggregate(content=Coalesce(Sum(Length("content")), 0))
-    return sum(reports.values()) + entries["result"] + tasks["content"]
+    return sum(reports.values()) + sum(entries.values()) + tasks["content"]
 
 
 def notification_list(user: AnyUser, *, limit: int = 100) -> list[Notification]:

@@ -63,7 +63,7 @@ REQUIRED_GENERAL = (
     "funds_state_budget",
     "funds_other",
 )
-ENTRY_FIELDS = ("status", "result", "funds_spent", "actuals")
+ENTRY_FIELDS = ("status", "result", "funds_spent", "actuals", "remarks")
 
 
 class ReportConflict(Exception):

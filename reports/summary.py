@@ -37,6 +37,7 @@ class TaskRow:
     timeframe: str
     status: str
     result: str
+    remarks: str = ""  # the lead agency's note ("Ghi chú"), printed only where there is one
 
     @property
     def status_label(self) -> str:
@@ -88,6 +89,12 @@ class RoundSummary:
     @property
     def funds_total(self) -> Decimal:
         return self.funds_state_budget + self.funds_other
+
+    @property
+    def has_remarks(self) -> bool:
+        """Whether any task's report carries a note: the task table then has a "Ghi chú"
+        column in every format, and only then."""
+        return any(row.remarks for row in self.tasks)
 
     @property
     def status_labels(self) -> list[str]:
@@ -151,6 +158,7 @@ def round_summary(reporting_round: ReportingRound) -> RoundSummary:
                 timeframe=task.timeframe_text,
                 status=status,
                 result=entry.result if entry else "",
+                remarks=entry.remarks.strip() if entry else "",
             )
         )
         by_status[status] += 1

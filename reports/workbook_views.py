@@ -23,7 +23,15 @@ from . import permissions, services
 from .models import Report, ReportingRound
 from .workbook.builder import XLSX_TYPE, agency_workbook, round_workbooks_zip
 from .workbook.marker import workbook_mark
-from .workbook.pending import MARKED, PENDING, pending_drop, pending_get, pending_store
+from .workbook.pending import (
+    MARKED,
+    PENDING,
+    PendingGone,
+    pending_drop,
+    pending_get,
+    pending_max_age,
+    pending_store,
+)
 from .workbook.reader import Problem, Reading, WorkbookRefused, workbook_read
 from .workbook.selectors import round_workbook_agencies
 from .workbook.services import APP, FILE, ChoiceMissing, workbook_apply, workbook_changes
@@ -177,7 +185,10 @@ def _receive(request, reporting_round: ReportingRound, upload) -> FileResult:
 def workbook_confirm(request, pk: int, upload: str):
     token = upload
     reporting_round = _round(request, pk)
-    data, name = pending_get(request, token, kind=PENDING, round_id=reporting_round.pk)
+    try:
+        data, name = pending_get(request, token, kind=PENDING, round_id=reporting_round.pk)
+    except PendingGone:
+        return _gone(request, reporting_round)
     # Read again: nothing from the preview's request is trusted but the user's choices.
     result = _examine(request, reporting_round, data, name)
     result.token = token
@@ -227,6 +238,20 @@ def workbook_confirm(request, pk: int, upload: str):
     return redirect("reports:report_detail", pk=report.pk)
 
 
+def _gone(request, reporting_round: ReportingRound):
+    """The session's file was deleted as too old (``pending_cleanup``): say so, upload again."""
+    hours = f"{pending_max_age().total_seconds() / 3600:g}"
+    messages.error(
+        request,
+        _(
+            "Tệp đã tải lên quá %(hours)s giờ nên đã được xóa khỏi máy chủ; chưa có gì được lưu "
+            "từ tệp đó. Hãy tải tệp lên lại."
+        )
+        % {"hours": hours},
+    )
+    return redirect("reports:workbook_upload", pk=reporting_round.pk)
+
+
 def _preview_again(request, reporting_round: ReportingRound, result: FileResult):
     return render(
         request,
@@ -244,7 +269,10 @@ def _preview_again(request, reporting_round: ReportingRound, result: FileResult)
 def workbook_marked(request, pk: int, upload: str):
     """The user's own file back, each cell to fix shaded and commented."""
     reporting_round = _round(request, pk)
-    data, name = pending_get(request, upload, kind=MARKED, round_id=reporting_round.pk)
+    try:
+        data, name = pending_get(request, upload, kind=MARKED, round_id=reporting_round.pk)
+    except PendingGone:
+        return _gone(request, reporting_round)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}-can-sua.xlsx")

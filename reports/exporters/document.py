@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, printable
 from agreements.official import PAGE_MARGINS_MM, date_line, date_text, money
 from reports.selectors import round_report_statuses
 from tasks.exporters.fonts import text_width
@@ -87,6 +87,7 @@ class SummaryDocument:
     task_headers: list[str]
     task_widths: list[float]
     tasks: list  # summary.TaskRow
+    task_remarks: bool = False  # the table has a "Ghi chú" column (some task has a note)
 
     @property
     def title(self) -> str:
@@ -95,19 +96,23 @@ class SummaryDocument:
 
 TASK_HEADERS = ["Kế hoạch", "STT", "Nội dung", "Đơn vị chủ trì", "Tình hình", "Kết quả"]
 TASK_WIDTHS = [12.5, 5.0, 32.0, 15.0, 10.0, 25.5]  # per cent of a landscape page's text width
+# The office's tables end with "Ghi chú": added when some task's report has a note, narrower
+# than the result (a note holds at most TEXT_SHORT characters, a result TEXT_CELL).
+REMARKS_HEADER = "Ghi chú"
+TASK_WIDTHS_WITH_REMARKS = [11.0, 5.0, 28.0, 13.0, 10.0, 21.0, 12.0]
 # A4 landscape less the official margins, in cm; a cell's padding and borders, with room to spare.
 _LANDSCAPE_TEXT_CM = 29.7 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
 _CELL_PADDING_CM = 0.45
 
 
-def task_widths(plan_numbers: set[str], size: float = 12) -> list[float]:
+def task_widths(plan_numbers: set[str], *, remarks: bool = False, size: float = 12) -> list[float]:
     """TASK_WIDTHS with the "Kế hoạch" column as wide as the longest plan number needs on one
     line ("6452/UBND-ĐN" broke after its "-" in 12.5 %), taken from the content column. The
     number is plain, searchable text in every format (tasks/exporters/word.py): the column's
     width is what keeps it whole, in the PDF and the Word file alike."""
     longest = max((text_width(number, size) for number in plan_numbers), default=0.0)
     need = (longest * 2.54 / 72 + _CELL_PADDING_CM) / _LANDSCAPE_TEXT_CM * 100
-    widths = list(TASK_WIDTHS)
+    widths = list(TASK_WIDTHS_WITH_REMARKS if remarks else TASK_WIDTHS)
     if need > widths[0]:
         widths[2] -= need - widths[0]
         widths[0] = need
@@ -129,9 +134,11 @@ NO_REPORTS_YET = (
 )
 
 
-def task_cells(row) -> list[str]:
-    """One line of the task-by-task table, in TASK_HEADERS order."""
-    return [row.plan_number, row.number, row.content, row.lead, row.status_label, row.result]
+def task_cells(row, remarks: bool = False) -> list[str]:
+    """One line of the task-by-task table, in TASK_HEADERS order (then the note, if the table
+    has a "Ghi chú" column)."""
+    cells = [row.plan_number, row.number, row.content, row.lead, row.status_label, row.result]
+    return [*cells, row.remarks] if remarks else cells
 
 
 def _texts(items, empty: str) -> list[Para]:
@@ -295,15 +302,19 @@ def summary_document(summary, today: date) -> SummaryDocument:
             f"(Kèm theo Báo cáo số{NUMBER_BLANK}/{REPORT_SYMBOL} {date_line('', today)} "
             f"của {head.issuer_short})"
         ),
-        task_headers=TASK_HEADERS,
-        task_widths=task_widths({row.plan_number for row in summary.tasks}),
+        task_headers=[*TASK_HEADERS, REMARKS_HEADER] if summary.has_remarks else TASK_HEADERS,
+        task_widths=task_widths(
+            {row.plan_number for row in summary.tasks}, remarks=summary.has_remarks
+        ),
         # A printed table cell holds at most what the form lets a reporter type.
         tasks=[
             replace(
                 row,
                 content=printable(row.content, TEXT_CELL),
                 result=printable(row.result, TEXT_CELL),
+                remarks=printable(row.remarks, TEXT_SHORT),
             )
             for row in summary.tasks
         ],
+        task_remarks=summary.has_remarks,
     )

@@ -374,9 +374,9 @@ def round_document(summary, *, today=None) -> bytes:
     grid_table(
         doc,
         doc_text.task_headers,
-        (_task_cells(row) for row in doc_text.tasks),
+        (_task_cells(row, doc_text.task_remarks) for row in doc_text.tasks),
         widths,
-        ["center", "center", "justify", "left", "center", "justify"],
+        ["center", "center", "justify", "left", "center", "justify", "left"][: len(widths)],
         size=12,
     )
     buffer = io.BytesIO()

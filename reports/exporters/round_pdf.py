@@ -50,7 +50,7 @@ def round_summary_html(summary, *, today=None) -> str:
             "title": html_nobreak(doc.title),
             "attached": html_nobreak(doc.appendix_attached),
             "blocks": _blocks(doc),
-            "task_rows": [task_cells(row) for row in doc.tasks],
+            "task_rows": [task_cells(row, doc.task_remarks) for row in doc.tasks],
             "recipients": doc.recipients,
             "signer_lines": doc.signer_lines,
             "signer": doc.signer_name,

@@ -24,7 +24,7 @@ from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.xlsx_rows import set_row_height
 
-from .document import missing_states, task_cells
+from .document import REMARKS_HEADER, missing_states, task_cells
 from .official import (
     SUMMARY_READERS,
     heading,
@@ -227,27 +227,34 @@ def _tasks(wb: Workbook, summary) -> None:
         "Tình hình",
         "Kết quả",
     ]
-    sheet = Sheet(wb, "Nhiệm vụ", [15, 28, 7, 60, 28, 20, 28, 16, 16, 60], landscape=True)
+    widths = [15, 28, 7, 60, 28, 20, 28, 16, 16, 60]
+    remarks = summary.has_remarks  # as the PDF and the Word draft: "Ghi chú" only if some
+    if remarks:
+        headers.append(REMARKS_HEADER)
+        widths.append(30)
+    sheet = Sheet(wb, "Nhiệm vụ", widths, landscape=True)
     sheet.ws.freeze_panes = "A2"
     sheet.header(headers)
     cell = sheet.cell
     for row in summary.tasks:
         plan, number, content, lead, status, result = task_cells(row)
-        sheet.append(
-            [
-                cell(plan, align=WRAP),
-                cell(row.section, align=WRAP),
-                cell(number, align=CENTER),
-                cell(content, align=WRAP),
-                cell(lead, align=WRAP),
-                cell(row.partners, align=WRAP),
-                cell(row.field, align=WRAP),
-                cell(row.timeframe, align=WRAP),
-                cell(status, align=WRAP),
-                cell(result, align=WRAP),
-            ]
-        )
-    sheet.ws.auto_filter.ref = f"A1:J{max(sheet.rows, 1)}"
+        cells = [
+            cell(plan, align=WRAP),
+            cell(row.section, align=WRAP),
+            cell(number, align=CENTER),
+            cell(content, align=WRAP),
+            cell(lead, align=WRAP),
+            cell(row.partners, align=WRAP),
+            cell(row.field, align=WRAP),
+            cell(row.timeframe, align=WRAP),
+            cell(status, align=WRAP),
+            cell(result, align=WRAP),
+        ]
+        if remarks:
+            cells.append(cell(row.remarks, align=WRAP))
+        sheet.append(cells)
+    last = get_column_letter(len(headers))
+    sheet.ws.auto_filter.ref = f"A1:{last}{max(sheet.rows, 1)}"
     sheet.ws.print_title_rows = "1:1"
 
 

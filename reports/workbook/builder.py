@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT
 from agreements.numbers import INTEGER_MAX
 from agreements.text import fold
 from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
@@ -443,9 +443,11 @@ def _lead_rows(sheet: _Sheet, data: WorkbookData, item: WorkbookTask) -> None:
     status_now = entry.status if entry else ""
     result_now = entry.result if entry else ""
     funds_now = entry.funds_spent if entry else None
+    remarks_now = entry.remarks if entry else ""
     status, status_prev = _pick(status_now, previous.status if previous else "")
     result, result_prev = _pick(result_now, previous.result if previous else "")
-    from_app = any(v not in (None, "") for v in (status_now, result_now, funds_now))
+    remarks, remarks_prev = _pick(remarks_now, previous.remarks if previous else "")
+    from_app = any(v not in (None, "") for v in (status_now, result_now, funds_now, remarks_now))
     sheet.write(
         [
             task.number,
@@ -466,7 +468,15 @@ def _lead_rows(sheet: _Sheet, data: WorkbookData, item: WorkbookTask) -> None:
             "",
             "",
             Input(layout.key_entry(task.pk, "funds_spent"), funds_now, funds_now, MONEY),
-            _source_note(data, from_app, status_prev or result_prev),
+            Input(
+                layout.key_entry(task.pk, "remarks"),
+                remarks,
+                remarks_now,
+                TEXT,
+                TEXT_SHORT,
+                remarks_prev,
+            ),
+            _source_note(data, from_app, status_prev or result_prev or remarks_prev),
         ]
     )
     actuals = entry.actuals if entry else {}
@@ -482,6 +492,7 @@ def _lead_rows(sheet: _Sheet, data: WorkbookData, item: WorkbookTask) -> None:
                 "",
                 str(target),
                 Input(layout.key_target(task.pk, target.pk), actual, actual, QUANTITY),
+                "",
                 "",
                 "",
             ]

@@ -3,8 +3,8 @@
 Each input cell carries a *key* that names what it fills in the report:
 
 - ``g:<field>``: a field of the general part (``reports.services.GENERAL_FIELDS``);
-- ``e:<task id>:<field>``: ``status``, ``result`` or ``funds_spent`` of the entry on a task
-  the agency leads; ``t:<task id>:<target id>``: the actual against one of its targets;
+- ``e:<task id>:<field>``: ``status``, ``result``, ``funds_spent`` or ``remarks`` of the entry
+  on a task the agency leads; ``t:<task id>:<target id>``: the actual against one of its targets;
 - ``c:<task id>:result``: the remark on a task the agency coordinates.
 
 The identity sheet lists every input cell with its key and the value the app held when the
@@ -105,10 +105,12 @@ LEAD_COLUMNS = (
     ("G", _("Chỉ tiêu"), 28),
     ("H", _("Số thực hiện"), 12),
     ("I", _("Kinh phí đã chi (đồng)"), 16),
-    ("J", _("Ghi chú về số liệu điền sẵn"), 24),
+    ("J", _("Ghi chú"), 28),
+    ("K", _("Ghi chú về số liệu điền sẵn"), 24),
 )
 LEAD_READONLY = ("A", "B", "C", "D", "G")
-STATUS_COLUMN, RESULT_COLUMN, ACTUAL_COLUMN, FUNDS_COLUMN, SOURCE_COLUMN = "E", "F", "H", "I", "J"
+STATUS_COLUMN, RESULT_COLUMN, ACTUAL_COLUMN, FUNDS_COLUMN = "E", "F", "H", "I"
+REMARKS_COLUMN, SOURCE_COLUMN = "J", "K"
 
 COORDINATED_COLUMNS = (
     ("A", _("STT"), 7),

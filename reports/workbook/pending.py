@@ -4,36 +4,84 @@ and a marked copy waiting to be downloaded.
 Kept in the default storage under an unguessable name, and reachable only through the
 session that uploaded it (the token is looked up there, never trusted from the URL alone).
 A session keeps its last ``KEEP`` files; older ones are deleted as new ones arrive.
+
+A preview left unconfirmed (the tab closed, the session expired) leaves its file behind:
+``pending_cleanup`` deletes every file older than ``settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS``,
+whoever stored it. It runs each time a file is stored and from cron
+(``manage.py workbook_uploads_cleanup``), so abandoned uploads never pile up even when nobody
+uploads for weeks.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.utils import timezone
 
 SESSION_KEY = "report_workbooks"
 KEEP = 60
 PENDING = "pending"
 MARKED = "marked"
+FOLDER = "workbooks"
+
+logger = logging.getLogger(__name__)
+
+
+class PendingGone(Http404):
+    """The session's file is no longer stored (deleted as too old): the user uploads again."""
+
+
+def pending_max_age() -> timedelta:
+    return timedelta(hours=float(settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS))
+
+
+def pending_cleanup(*, max_age: timedelta | None = None, now: datetime | None = None) -> int:
+    """Delete the stored workbooks older than ``max_age`` (the setting by default); how many.
+
+    Age is the file's modification time in the storage: a file being confirmed right now is
+    minutes old, never near the limit.
+    """
+    cutoff = (now or timezone.now()) - (max_age if max_age is not None else pending_max_age())
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0  # nothing stored yet
+    deleted = 0
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue  # another process deleted it meanwhile
+    if deleted:
+        logger.info("workbook uploads cleanup: %s file(s) older than %s deleted", deleted, cutoff)
+    return deleted
 
 
 def pending_store(request, *, data: bytes, kind: str, round_id: int, name: str) -> str:
     token = secrets.token_urlsafe(18)
-    path = default_storage.save(f"workbooks/{token}.xlsx", ContentFile(data))
+    path = default_storage.save(f"{FOLDER}/{token}.xlsx", ContentFile(data))
     files = dict(request.session.get(SESSION_KEY, {}))
     files[token] = {"path": path, "kind": kind, "round": round_id, "name": name[:200]}
     while len(files) > KEEP:
         oldest = next(iter(files))
         default_storage.delete(files.pop(oldest)["path"])
     request.session[SESSION_KEY] = files
+    pending_cleanup()  # others' abandoned uploads too, not only this session's
     return token
 
 
 def pending_get(request, token: str, *, kind: str, round_id: int) -> tuple[bytes, str]:
-    """(bytes, original name) of this session's file, or 404."""
+    """(bytes, original name) of this session's file; 404 if it is not this session's, and
+    ``PendingGone`` if it was but has been deleted since (too old)."""
     item = request.session.get(SESSION_KEY, {}).get(token)
     if not item or item["kind"] != kind or item["round"] != round_id:
         raise Http404
@@ -41,7 +89,7 @@ def pending_get(request, token: str, *, kind: str, round_id: int) -> tuple[bytes
         with default_storage.open(item["path"], "rb") as handle:
             return handle.read(), item["name"]
     except OSError:
-        raise Http404 from None
+        raise PendingGone from None
 
 
 def pending_drop(request, token: str) -> None:

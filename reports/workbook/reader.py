@@ -27,7 +27,7 @@ from xml.parsers import expat
 from django import forms
 from django.utils.translation import gettext as _
 
-from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH
+from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT
 from agreements.numbers import DecimalNumberField, MoneyField, WholeNumberField
 from agreements.text import fold
 from agreements.xlsx_package import SheetListTooLarge, column_index, xlsx_sheet_parts
@@ -347,7 +347,8 @@ def key_kind(key: str) -> tuple[str, int | None]:
     if part == "c":
         return TEXT, TEXT_CELL
     name = rest.rsplit(":", 1)[-1]
-    return {"status": (STATUS, None), "result": (TEXT, TEXT_CELL)}.get(name, (MONEY, None))
+    fields = {"status": (STATUS, None), "result": (TEXT, TEXT_CELL), "remarks": (TEXT, TEXT_SHORT)}
+    return fields.get(name, (MONEY, None))
 
 
 def _read_input(

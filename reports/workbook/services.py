@@ -103,6 +103,7 @@ def _labels(keys: list[str]) -> dict[str, str]:
         "status": _("tình hình"),
         "result": _("kết quả thực hiện"),
         "funds_spent": _("kinh phí đã chi"),
+        "remarks": _("ghi chú"),
     }
     labels = {}
     for key in keys:

@@ -62,11 +62,76 @@ def open_inline_task_form(page: Page) -> None:
     expect(page.locator("#task-new form")).to_be_visible()
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def filled_workbook(round_id: int, agency_id: int, *, stale: bool, mistakes: bool) -> bytes:
+    """The agency's workbook as a person sends it back: the general part, every lead task
+    (status, result, remarks) filled in.
+
+    ``stale``: as if downloaded before the report's last save in the app, with a result
+    changed on both sides (the preview then asks which to keep). ``mistakes``: a number typed
+    with words and a status typed by hand (the file is refused, its cells named).
+    """
+    from agreements.models import Agency
+    from reports.models import ReportingRound
+    from reports.workbook.builder import workbook_build
+    from reports.workbook.selectors import workbook_data
+    from tests.reports.workbook.helpers import fill
+
+    data = workbook_data(ReportingRound.objects.get(pk=round_id), Agency.objects.get(pk=agency_id))
+    if stale and data.report is not None and data.lead and data.lead[0].entry is not None:
+        # Only the file is built from this older picture; nothing is written.
+        data.report.version = max(data.report.version - 1, 0)
+        data.lead[0].entry.result = "Bản kết quả cũ, trước lần lưu cuối trong ứng dụng."
+    typed: dict = {
+        "g:delegations_out": "khoảng 5" if mistakes else 5,
+        "g:delegations_out_officials": 14,
+        "g:delegations_in": 1,
+        "g:funds_state_budget": 1_500_000,
+        "g:funds_other": 0,
+        "g:difficulties": "Kinh phí đào tạo học viên Lào cấp chậm.",
+    }
+    for index, item in enumerate(data.lead):
+        task = item.task.pk
+        typed[f"e:{task}:status"] = "xong rồi" if mistakes and index == 0 else "Đang triển khai"
+        typed[f"e:{task}:result"] = f"Đã tổ chức lớp bồi dưỡng thứ {index + 1} cho cán bộ Lào."
+        typed[f"e:{task}:remarks"] = "Đề nghị bố trí kinh phí năm sau."
+    return fill(workbook_build(data).content, typed)
+
+
+def upload_workbooks(round_id: int, files: list[tuple[int, bool, bool]]) -> Callable[[Page], None]:
+    """Upload filled workbooks ((agency id, stale, mistakes) each) on the upload page and wait
+    for the preview: what the person checks before saving."""
+
+    def prepare(page: Page) -> None:
+        page.locator("#workbook-files").set_input_files(
+            [
+                {
+                    "name": f"so-bao-cao-{agency}.xlsx",
+                    "mimeType": XLSX,
+                    "buffer": filled_workbook(round_id, agency, stale=stale, mistakes=mistakes),
+                }
+                for agency, stale, mistakes in files
+            ]
+        )
+        page.get_by_role("button", name="Tải lên và xem trước").click()
+        expect(page.locator("section.workbook-result")).to_have_count(len(files))
+        # The states the screen is walked for: a conflict to choose, a file refused.
+        if any(stale for _agency, stale, _mistakes in files):
+            expect(page.locator("table.workbook-changes tr.conflict").first).to_be_visible()
+        if any(mistakes for _agency, _stale, mistakes in files):
+            expect(page.locator(".workbook-refused")).to_be_visible()
+
+    return prepare
+
+
 def screens_by_user() -> dict[str, list[Screen]]:
     """username → the screens that person uses, with the ids of the demo data."""
     from accounts.models import User
     from agreements.models import Agency, Agreement, Locality, Meeting, Plan
     from reports.models import Report, ReportingRound, ReportStatus
+    from reports.workbook.selectors import round_workbook_agencies
     from tasks.models import Section, Task
 
     quang_tri = Locality.objects.get(name="Quảng Trị", country="VN")
@@ -84,6 +149,9 @@ def screens_by_user() -> dict[str, list[Screen]]:
     meeting = Meeting.objects.filter(province=quang_tri).order_by("pk").first().pk
     agency = Agency.objects.get(province=quang_tri, name="Sở Công thương").pk
     reporter_user = User.objects.get(username="leduan").pk
+    # Another agency of the round, whose file the coordinator enters with a mistake in it.
+    other_agency = round_workbook_agencies(current).exclude(pk=le_duan).order_by("name").first().pk
+    upload = f"/rounds/{current.pk}/workbook/upload/"
 
     common = [
         Screen("plans", "/plans/"),
@@ -144,8 +212,28 @@ def screens_by_user() -> dict[str, list[Screen]]:
             # After a refused submission: each gap marked on its field.
             Screen("report-gaps", f"/reports/{draft.pk}/edit/?incomplete=1"),
             Screen("report-draft", f"/reports/{draft.pk}/"),
+            Screen("workbook-upload", upload),
+            # The preview of a file downloaded before the last save: changes, one conflict.
+            Screen(
+                "workbook-preview",
+                upload,
+                prepare=upload_workbooks(current.pk, [(le_duan, True, False)]),
+            ),
         ],
-        "dieuphoi": [*common, *reader, *editor],
+        "dieuphoi": [
+            *common,
+            *reader,
+            *editor,
+            Screen("workbook-upload", upload),
+            # Two agencies' files at once: one to confirm (with a conflict), one refused.
+            Screen(
+                "workbook-preview",
+                upload,
+                prepare=upload_workbooks(
+                    current.pk, [(le_duan, True, False), (other_agency, False, True)]
+                ),
+            ),
+        ],
         "lanhdao": [*common, *reader],
         "quantri": [
             *common,

@@ -90,6 +90,7 @@ def test_report_handed_in_as_a_workbook(setting, new_page):
         f"e:{first}:status": "Hoàn thành",
         f"e:{first}:result": "Đã tổ chức 2 lớp bồi dưỡng cho 60 cán bộ.",
         f"e:{first}:funds_spent": 850_000,
+        f"e:{first}:remarks": "Đề nghị bố trí kinh phí cho năm sau.",
         f"e:{second}:status": "xong rồi",  # typed over the drop-down
         f"e:{second}:result": "Đang đào tạo học viên Lào.",
     }
@@ -123,6 +124,9 @@ def test_report_handed_in_as_a_workbook(setting, new_page):
     expect(changes.locator("tr", has_text="Kinh phí từ ngân sách nhà nước")).to_contain_text(
         "1.500.000"
     )
+    expect(changes.locator("tr", has_text=": ghi chú")).to_contain_text(
+        "Đề nghị bố trí kinh phí cho năm sau."
+    )
     reporter.get_by_role("button", name="Lưu và nộp báo cáo").click()
     report = Report.objects.get(reporting_round=reporting_round, agency=agency)
     expect(reporter).to_have_url(re.compile(rf"/reports/{report.pk}/$"))
@@ -140,6 +144,9 @@ def test_report_handed_in_as_a_workbook(setting, new_page):
     main = coordinator.locator("main")
     expect(main).to_contain_text("Đã tổ chức 2 lớp bồi dưỡng cho 60 cán bộ.")
     expect(main).to_contain_text("Đang đào tạo học viên Lào.")
+    expect(main.locator(".entry-remarks")).to_have_text(
+        "Ghi chú: Đề nghị bố trí kinh phí cho năm sau."
+    )
     expect(main).to_contain_text("1.500.000")
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and not report.on_behalf
@@ -147,6 +154,7 @@ def test_report_handed_in_as_a_workbook(setting, new_page):
     entries = {str(e.task_id): e for e in report.entries.filter(role=EntryRole.LEAD)}
     assert (entries[first].status, entries[second].status) == ("done", "in_progress")
     assert entries[first].funds_spent == 850_000
+    assert entries[first].remarks == "Đề nghị bố trí kinh phí cho năm sau."
     expect(coordinator.locator("ul#timeline > li > strong")).to_have_text(
         ["Tạo báo cáo", "Lưu nháp", "Nộp báo cáo"]
     )

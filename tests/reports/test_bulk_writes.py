@@ -215,7 +215,7 @@ def _rows_now(province) -> dict:
         "entries": list(
             ReportEntry.objects.filter(report__agency__province=province)
             .order_by("pk")
-            .values_list("pk", "status", "result", "funds_spent", "actuals")
+            .values_list("pk", "status", "result", "funds_spent", "actuals", "remarks")
         ),
         "users": list(
             User.objects.filter(province=province).order_by("pk").values_list("pk", "agency_id")
@@ -279,6 +279,7 @@ def entry_values(report, statuses=("done", "in_progress", "delayed")) -> dict:
                 "result": f"Kết quả {index}",
                 "funds_spent": 1_000_000 * index,
                 "actuals": {"1": index},
+                "remarks": f"Ghi chú {index}" if index % 2 else "",
             }
     return values
 

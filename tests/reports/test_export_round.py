@@ -23,7 +23,7 @@ from devdata.demo import demo_reports_load
 from reports.exporters import charts
 from reports.exporters.reminder import reminder_html
 from reports.exporters.round_pdf import round_summary_html
-from reports.models import ReportingRound
+from reports.models import HANDED_IN, ReportEntry, ReportingRound
 from reports.services import round_open
 from reports.summary import Breakdown, round_summary
 from tasks.exporters.base import ExportRefused, exporter_for
@@ -212,6 +212,36 @@ def test_round_docx(demo_round, summary):
         assert "image/svg+xml" in archive.read("[Content_Types].xml").decode()
     assert body.count("asvg:svgBlip") == 4
     assert len([n for n in names if n.startswith("word/media/") and n.endswith(".png")]) == 4
+
+
+def test_a_tasks_remarks_print_in_a_note_column_of_every_format(demo_round):
+    entry = (
+        ReportEntry.objects.filter(
+            report__reporting_round=demo_round, report__status__in=HANDED_IN, role="lead"
+        )
+        .exclude(status="")
+        .order_by("pk")
+        .first()
+    )
+    ReportEntry.objects.filter(pk=entry.pk).update(remarks="Đề nghị bổ sung kinh phí năm sau.")
+    summary = round_summary(demo_round)
+    noted = [row for row in summary.tasks if row.remarks]
+    assert [row.remarks for row in noted] == ["Đề nghị bổ sung kinh phí năm sau."]
+
+    book = load_workbook(io.BytesIO(exporter_for("round", "xlsx")(demo_round).content))
+    tasks = book["Nhiệm vụ"]
+    assert tasks.cell(row=1, column=11).value == "Ghi chú"
+    assert tasks.auto_filter.ref == f"A1:K{len(summary.tasks) + 1}"
+    column = [r[10] for r in tasks.iter_rows(min_row=2, values_only=True)]
+    assert column == [row.remarks or None for row in summary.tasks]
+
+    document = Document(io.BytesIO(exporter_for("round", "docx")(demo_round).content))
+    table = document.tables[-1]
+    assert [cell.text for cell in table.rows[0].cells][-1] == "Ghi chú"
+    assert [row.cells[6].text for row in table.rows[1:]] == [t.remarks for t in summary.tasks]
+
+    text = pdf_text(exporter_for("round", "pdf")(demo_round).content)
+    assert "Ghi chú" in text and flat("Đề nghị bổ sung kinh phí năm sau.") in text
 
 
 # -- reminder letter --------------------------------------------------------------------------

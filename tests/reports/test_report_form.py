@@ -214,3 +214,34 @@ def test_return_comment_is_shown_to_the_reporter(setup, coordinator):
     client.post(f"/reports/{report.pk}/edit/", form_data(report, difficulties="Đang sửa"))
     html = client.get(f"/reports/{report.pk}/edit/").content.decode()
     assert "Thiếu số học viên năm 2021" in html
+
+
+def test_a_lead_task_takes_remarks_bounded_and_shown_on_the_report(setup):
+    client, report = setup
+    lead, helped = report.entries.order_by("pk")[:2]
+    # A task the agency coordinates: its remark is its result, no second note.
+    type(helped).objects.filter(pk=helped.pk).update(role="coordinating")
+    html = client.get(f"/reports/{report.pk}/edit/").content.decode()
+    assert f'name="e{lead.pk}-remarks"' in html and 'maxlength="1000"' in html
+    assert f'id="id_e{lead.pk}-remarks_helptext">Tối đa 1.000 ký tự.' in html
+    assert f'name="e{helped.pk}-remarks"' not in html
+
+    data = form_data(report, **{f"e{lead.pk}-remarks": "x" * 1001})
+    response = client.post(f"/reports/{report.pk}/edit/", data)
+    assert response.status_code == 400
+    assert f'id="id_e{lead.pk}-remarks_error"><li>' in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.remarks == "" and lead.result == ""
+
+    data = form_data(report, **{f"e{lead.pk}-remarks": "Chờ kinh phí năm sau."})
+    assert client.post(f"/reports/{report.pk}/edit/", data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.remarks == "Chờ kinh phí năm sau."
+    assert lead.history.latest().remarks == "Chờ kinh phí năm sau."
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Ghi chú: Chờ kinh phí năm sau." in page
+    # Saving again without the field's text empties it, as any field of the form.
+    data = form_data(report.__class__.objects.get(pk=report.pk))
+    assert client.post(f"/reports/{report.pk}/edit/", data).status_code == 302
+    lead.refresh_from_db()
+    assert lead.remarks == ""

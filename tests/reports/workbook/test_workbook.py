@@ -77,7 +77,8 @@ def test_last_rounds_report_prefills_marked_as_such(setting, coordinator):
     earlier = open_round(coordinator, number="98/UBND-ĐN")
     before = services.report_start(reporting_round=earlier, agency=agency, user=reporter)
     entries = {
-        e.pk: {"status": "done", "result": f"Xong {e.task.number}"} for e in lead_tasks(before)
+        e.pk: {"status": "done", "result": f"Xong {e.task.number}", "remarks": "Vượt kế hoạch."}
+        for e in lead_tasks(before)
     }
     before = services.report_save(
         report=before,
@@ -94,8 +95,11 @@ def test_last_rounds_report_prefills_marked_as_such(setting, coordinator):
     result = read_cell(data, sheet, cell)
     assert result.value == f"Xong {task.number}"
     assert result.fill.fgColor.rgb.endswith(layout.PREVIOUS_FILL)
-    note = read_cell(data, sheet, f"J{result.row}").value
+    note = read_cell(data, sheet, f"{layout.SOURCE_COLUMN}{result.row}").value
     assert "98/UBND-ĐN" in note
+    remarks = read_cell(data, *cells[f"e:{task.pk}:remarks"])
+    assert remarks.value == "Vượt kế hoạch."
+    assert remarks.fill.fgColor.rgb.endswith(layout.PREVIOUS_FILL)
     # Counts belong to one period: not carried over.
     assert read_cell(data, *cells["g:delegations_out"]).value is None
     # Nothing in the app yet: the file's pre-filled values are changes against it.
@@ -335,3 +339,83 @@ def test_coordinated_tasks_take_a_remark(coordinator, quang_tri):
     )
     task_id = int(remarks[0].split(":")[1])
     assert report.entries.get(task_id=task_id).result == "Đã cử cán bộ phối hợp."
+
+
+def test_a_lead_tasks_remarks_go_out_prefilled_and_come_back_checked(setting):
+    reporting_round, agency, reporter = setting
+    report = services.report_start(reporting_round=reporting_round, agency=agency, user=reporter)
+    entry = lead_tasks(report)[0]
+    report = services.report_save(
+        report=report,
+        user=reporter,
+        version=report.version,
+        general={},
+        entries={entry.pk: {"remarks": "Chờ kinh phí năm sau."}},
+    )
+    data = agency_workbook(reporting_round, agency).content
+    key = f"e:{entry.task_id}:remarks"
+    sheet, cell = input_cells(data)[key]
+    assert (sheet, cell[0]) == (layout.LEAD, layout.REMARKS_COLUMN)
+    remarks = read_cell(data, sheet, cell)
+    assert remarks.value == "Chờ kinh phí năm sau."
+    assert remarks.protection.locked is False
+    assert remarks.fill.fgColor.rgb.endswith(layout.INPUT_FILL)
+    lead = load_workbook(io.BytesIO(data))[layout.LEAD]
+    lengths = [dv for dv in lead.data_validations.dataValidation if dv.type == "textLength"]
+    assert any(cell in str(dv.sqref) and dv.formula1 == "1000" for dv in lengths)
+
+    too_long = workbook_read(fill(data, {key: "x" * 1001}))
+    assert [(p.sheet, p.first_cell) for p in too_long.problems] == [(sheet, cell)]
+    assert str(too_long.problems[0]).startswith(f"Trang «{layout.LEAD}», ô {cell}:")
+    assert "1000" in too_long.problems[0].message
+    marked = read_cell(workbook_mark(fill(data, {key: "x" * 1001}), too_long.problems), sheet, cell)
+    assert marked.fill.fgColor.rgb.endswith(layout.MARK_FILL) and "1000" in marked.comment.text
+
+    reading = workbook_read(fill(data, {key: "Đã có kinh phí."}))
+    [change] = workbook_changes(reading=reading, report=report)
+    assert change.key == key and not change.conflict
+    assert change.label.endswith("ghi chú") and change.app_display == "Chờ kinh phí năm sau."
+    workbook_apply(
+        reporting_round=reporting_round,
+        agency=agency,
+        user=reporter,
+        reading=reading,
+        seen_version=report.version,
+        choices={},
+        submit=False,
+    )
+    entry.refresh_from_db()
+    assert entry.remarks == "Đã có kinh phí."
+    assert [h.remarks for h in entry.history.order_by("history_id")][-2:] == [
+        "Chờ kinh phí năm sau.",
+        "Đã có kinh phí.",
+    ]
+
+
+def test_remarks_changed_in_the_app_since_download_are_a_conflict(setting):
+    reporting_round, agency, reporter = setting
+    report = services.report_start(reporting_round=reporting_round, agency=agency, user=reporter)
+    entry = lead_tasks(report)[0]
+    data = agency_workbook(reporting_round, agency).content
+    report = services.report_save(
+        report=report,
+        user=reporter,
+        version=report.version,
+        general={},
+        entries={entry.pk: {"remarks": "Gõ trên trình duyệt."}},
+    )
+    key = f"e:{entry.task_id}:remarks"
+    reading = workbook_read(fill(data, {key: "Gõ trong tệp."}))
+    [change] = workbook_changes(reading=reading, report=report)
+    assert change.conflict and change.file_display == "Gõ trong tệp."
+    workbook_apply(
+        reporting_round=reporting_round,
+        agency=agency,
+        user=reporter,
+        reading=reading,
+        seen_version=report.version,
+        choices={key: "file"},
+        submit=False,
+    )
+    entry.refresh_from_db()
+    assert entry.remarks == "Gõ trong tệp."

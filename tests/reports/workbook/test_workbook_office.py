@@ -82,6 +82,8 @@ def test_a_workbook_saved_by_libreoffice_still_imports(coordinator, quang_tri, t
             typed[key] = "Hoàn thành"
         elif key.startswith("e:") and key.endswith(":result"):
             typed[key] = "- Đã tổ chức lớp học\n- 25 học viên tốt nghiệp"
+        elif key.endswith(":remarks"):
+            typed[key] = "Đề nghị bố trí kinh phí năm sau."
         elif key.startswith("t:"):
             typed[key] = 25
     saved = office_save(fill(data, typed), tmp_path)
@@ -116,6 +118,7 @@ def test_a_workbook_saved_by_libreoffice_still_imports(coordinator, quang_tri, t
     assert report.status == ReportStatus.SUBMITTED
     entry = report.entries.get(task_id=int(status_key.split(":")[1]))
     assert entry.result == "- Đã tổ chức lớp học\n- 25 học viên tốt nghiệp"
+    assert entry.remarks == "Đề nghị bố trí kinh phí năm sau."
 
 
 def test_mistakes_in_a_libreoffice_file_are_marked_in_it(coordinator, quang_tri, tmp_path):

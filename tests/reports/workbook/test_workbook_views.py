@@ -85,17 +85,22 @@ def test_preview_then_submit(client, setting):
     reporting_round, reporter = setting
     client.force_login(reporter)
     data = download(client, reporting_round, reporter.agency)
+    remarks = next(key for key in input_cells(data) if key.endswith(":remarks"))
+    typed = complete(data) | {remarks: "Chờ phân bổ kinh phí."}
     response = client.post(
-        f"/rounds/{reporting_round.pk}/workbook/upload/",
-        {"files": [xlsx(fill(data, complete(data)))]},
+        f"/rounds/{reporting_round.pk}/workbook/upload/", {"files": [xlsx(fill(data, typed))]}
     )
     page = response.content.decode()
     assert "Số đoàn đi Lào" in page and "150.000.000" in page
+    sheet, cell = input_cells(data)[remarks]
+    assert f"{sheet} · {cell}" in page and ": ghi chú" in page and "Chờ phân bổ kinh phí." in page
     confirm = re.search(r'action="([^"]*/workbook/confirm/[^"]+)"', page).group(1)
     response = client.post(confirm, {"seen_version": "", "action": "submit"})
     report = Report.objects.get(reporting_round=reporting_round, agency=reporter.agency)
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert report.status == ReportStatus.SUBMITTED and report.delegations_out == 2
+    task_id = int(remarks.split(":")[1])
+    assert report.entries.get(task_id=task_id).remarks == "Chờ phân bổ kinh phí."
     assert client.post(confirm, {"action": "submit"}).status_code == 404  # used once
 
 
