@@ -326,12 +326,12 @@ def _data_sheet(ws: Worksheet, columns: list[tuple[str, int]], count: int) -> _S
 
 def _data_styles(sheet: _Styled, values: list) -> list:
     """Each value's style: dates and amounts get their number format."""
-    return [
-        sheet.style(DATA, DATA_ALIGN, None, _number_format(value))
-        if value is not None and not isinstance(value, str)
-        else sheet.style(DATA, DATA_ALIGN, None)
-        for value in values
-    ]
+    text = sheet.style(DATA, DATA_ALIGN, None)
+    styles = [text] * len(values)
+    for index, value in enumerate(values):
+        if value is not None and type(value) is not str:
+            styles[index] = sheet.style(DATA, DATA_ALIGN, None, _number_format(value))
+    return styles
 
 
 def _number_format(value) -> str | None:

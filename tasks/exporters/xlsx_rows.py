@@ -99,28 +99,28 @@ def styled_row_height(
     return round(min(tallest, MAX_HEIGHT), 2)
 
 
-def _text_height(lines: dict, text: str, width: float, style: TextStyle) -> float:
-    """Points a text needs in a column ``width`` wide; the lines are counted once per workbook
-    for each (text, width, style): a workbook repeats its texts (agency names, "Năm 2025", a
-    task's content on the printed sheet, the data sheet and the roles sheet)."""
-    size, bold, italic, wrap = style
+def _text_height(heights: dict, text: str, width: float, style: TextStyle) -> float:
+    """Points a text needs in a column ``width`` wide, measured once per workbook for each
+    (text, width, style): a workbook repeats its texts (agency names, "Năm 2025", a task's
+    content on the printed sheet, the data sheet and the roles sheet)."""
     key = (text, width, style)
-    count = lines.get(key)
-    if count is None:
+    height = heights.get(key)
+    if height is None:
+        size, bold, italic, wrap = style
         if wrap:
-            count = wrapped_lines(text, column_points(width), size, bold=bold, italic=italic)
+            lines = wrapped_lines(text, column_points(width), size, bold=bold, italic=italic)
         else:
-            count = text.count("\n") + 1
-        lines[key] = count
-    return count * line_height(size, bold=bold, italic=italic) + ROW_PADDING_PT
+            lines = text.count("\n") + 1
+        height = heights[key] = lines * line_height(size, bold=bold, italic=italic) + ROW_PADDING_PT
+    return height
 
 
 def _lines_cache_of(ws) -> dict:
-    return ws.parent.__dict__.setdefault("_coopplan_lines", {})
+    return ws.parent.__dict__.setdefault("_coopplan_text_heights", {})
 
 
 def _lines_cache(cells: Sequence) -> dict:
-    """The workbook's cache of counted lines (a fresh one for cells of no sheet)."""
+    """The workbook's cache of measured texts (a fresh one for cells of no sheet)."""
     for cell in cells:
         parent = getattr(cell, "parent", None)
         if parent is not None:
