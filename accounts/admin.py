@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ScopedHistoryMixin, ScopedQuerysetMixin
+from agreements.forms import form_add_errors
 from agreements.history import history_note
 
 from .models import User
@@ -106,8 +107,7 @@ class UserAdmin(ScopedHistoryMixin, ScopedQuerysetMixin, DjangoUserAdmin):
                 try:
                     user_scope_check(actor=actor, user=self.instance, before=before)
                 except ValidationError as error:
-                    for field, messages in error.message_dict.items():
-                        self.add_error(field if field in self.fields else None, messages)
+                    form_add_errors(self, error)
 
         ScopedUserForm.__name__ = form_class.__name__
         return ScopedUserForm

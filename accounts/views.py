@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agreements.forms import form_add_errors
+
 from . import services
 from .forms import PersonCreateForm, PersonForm
 from .permissions import may_manage_people, user_get_for_user, users_visible_to
@@ -24,14 +26,6 @@ from .permissions import may_manage_people, user_get_for_user, users_visible_to
 def _require_manager(user) -> None:
     if not may_manage_people(user):
         raise Http404
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -64,7 +58,7 @@ def people_create(request):
                 province=data.get("province"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             # Shown once, on this page only: it is stored hashed.
             return render(
@@ -102,7 +96,7 @@ def people_edit(request, pk: int):
                 email=data["email"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thông tin của %s.") % person.username)
             return redirect("accounts:people_list")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .limits import TEXT_SHORT, limit_hint
@@ -12,6 +13,17 @@ from .models import Agreement, Country, Meeting, Plan, PlanStatus
 from .numbers import number_formfield
 from .permissions import agreements_visible_to, meetings_visible_to, plans_visible_to
 from .uploads import DOCUMENT_KINDS, upload_validate
+
+
+def form_add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: each message beside the field it names, the rest
+    (no field, or a field the form does not have) above the form. The one place every view and
+    admin form turns a ``ValidationError`` from a service into what the user reads."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ProvinceForm(forms.ModelForm):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -120,3 +122,120 @@ def history_bulk_delete(objs: Sequence[Model]) -> None:
     # listens to each deletion); the records are written in bulk just below instead.
     manager.filter(pk__in=[obj.pk for obj in objs])._raw_delete(manager.db)
     history_bulk_record(objs, "-")
+
+
+# The columns a history record has besides the copy of its object's fields.
+_RECORD_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_user",
+    "history_change_reason",
+}
+
+
+def _quote(column: str | None) -> str:
+    if column is None:
+        raise NotImplementedError("a field without a column")
+    return connection.ops.quote_name(column)
+
+
+def _chunks(values: list[Any]) -> Iterable[tuple[str, list[Any]]]:
+    """``values`` as an SQL condition's right-hand side and its parameters: one array on
+    PostgreSQL, lists of at most 900 (SQLite's old cap of 999 parameters) elsewhere."""
+    if connection.vendor == "postgresql":
+        yield "= ANY(%s)", [values]
+        return
+    for start in range(0, len(values), 900):
+        chunk = values[start : start + 900]
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
+def history_bulk_copy(
+    model: type[Model],
+    pks: Sequence[Any],
+    *,
+    history_type: str,
+    date: datetime,
+    user: Any,
+    reason: str | None,
+) -> dict[Any, int]:
+    """One history record for each row of ``model`` in ``pks``, copied by the database from
+    the row as saved (INSERT … SELECT: nothing crosses the wire but the ids), all at ``date``,
+    by ``user``, for ``reason``: the record a save (``"~"``) or creation (``"+"``) of each
+    writes, in one statement whatever their number. Returns {pk: id of its new record}.
+
+    For rows just written in bulk, where building a record object per row would cost more
+    than writing the rows did. Many-to-many snapshots: ``history_bulk_m2m_copy``.
+    """
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return {}
+    history_model = get_history_model_for_model(model)
+    meta = history_model._meta
+    tracked = history_model.tracked_fields
+    copied = [field.column for field in tracked]  # in the object's table
+    into_columns = [meta.get_field(field.name).column for field in tracked]  # in the record's
+    extra = {field.name for field in meta.concrete_fields} - {field.name for field in tracked}
+    if extra != _RECORD_FIELDS or not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError(f"history of {model.__name__}: {sorted(extra)}")
+    quote = _quote
+    record_columns = [
+        meta.get_field(name).column
+        for name in ("history_date", "history_type", "history_user", "history_change_reason")
+    ]
+    pk_column = model._meta.pk.column
+    history_pk = meta.pk.column
+    values = [
+        connection.ops.adapt_datetimefield_value(date),
+        history_type,
+        user.pk if user is not None else None,
+        reason,
+    ]
+    into = ", ".join(quote(column) for column in [*into_columns, *record_columns])
+    select = ", ".join([*(quote(column) for column in copied), "%s", "%s", "%s", "%s"])
+    records: dict[Any, int] = {}
+    with connection.cursor() as cursor:
+        for condition, params in _chunks(list(pks)):
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({into}) "  # noqa: S608 (names quoted)
+                f"SELECT {select} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(pk_column)} {condition} ORDER BY {quote(pk_column)} "
+                f"RETURNING {quote(history_pk)}, {quote(pk_column)}",
+                [*values, *params],
+            )
+            records.update((pk, history_id) for history_id, pk in cursor.fetchall())
+    return records
+
+
+def history_bulk_m2m_copy(model: type[Model], field_name: str, records: Iterable[int]) -> None:
+    """The snapshot of ``field_name`` for each history record in ``records`` (ids of records of
+    ``model``): its object's links as the database holds them now, copied by the database in
+    one statement whatever their number, as simple-history snapshots them on each save."""
+    records = list(records)
+    if not records or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    field = model._meta.get_field(field_name)
+    snapshot_model = HistoricalRecords.m2m_models[field]
+    history_model = get_history_model_for_model(model)
+    through = field.remote_field.through  # type: ignore[union-attr]
+    owner = through._meta.get_field(field.m2m_field_name()).column  # type: ignore[union-attr]
+    columns = [link.column for link in through._meta.concrete_fields]
+    into_columns = [
+        snapshot_model._meta.get_field(link.name).column for link in through._meta.concrete_fields
+    ]
+    history_column = snapshot_model._meta.get_field("history").column
+    quote = _quote
+    record_pk, object_pk = history_model._meta.pk.column, model._meta.pk.column
+    into = ", ".join(quote(column) for column in [*into_columns, history_column])
+    select = ", ".join([*(f"link.{quote(column)}" for column in columns), "h." + quote(record_pk)])
+    with connection.cursor() as cursor:
+        for condition, params in _chunks(records):
+            cursor.execute(
+                f"INSERT INTO {quote(snapshot_model._meta.db_table)} ({into}) "  # noqa: S608
+                f"SELECT {select} FROM {quote(through._meta.db_table)} link "
+                f"JOIN {quote(history_model._meta.db_table)} h "
+                f"ON h.{quote(object_pk)} = link.{quote(owner)} "
+                f"WHERE h.{quote(record_pk)} {condition} "
+                f"ORDER BY h.{quote(record_pk)}, link.{quote(through._meta.pk.column)}",
+                params,
+            )

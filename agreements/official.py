@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+
+
+@dataclass(frozen=True)
+class PageMargins:
+    """Page margins in millimetres."""
+
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+# Nghị định 30/2020/NĐ-CP, Phụ lục I: top and bottom 20–25 mm, the binding side (left) 30–35 mm,
+# the other side 15–20 mm, on portrait and landscape pages alike. The one rule for every page we
+# write: the DOCX sections (tasks.exporters.word.official_margins), the workbooks' print setup,
+# and the PDFs' "@page" in static/css/pdf.css (which cannot read Python: tests/tasks/
+# test_export_official_format.py checks it says the same, and that no template sets its own).
+PAGE_MARGINS_MM = PageMargins(top=20, right=15, bottom=20, left=30)
 
 
 def date_line(place: str, day: date | None) -> str:
@@ -26,21 +45,12 @@ def date_text(day: date | None) -> str:
 
 
 _NUMBER_HEAD = re.compile(r"^(\d+)(?=/)")
-# Word joiners around "/" and non-breaking hyphens keep "05/KH-UBND" on one line in any office
-# suite (a line may otherwise break after "/" or "-").
-NOBREAK_SLASH = "/\u2060"
-NOBREAK_HYPHEN = "\u2011"
 
 
 def document_number(number: str) -> str:
     """ "5/KH-UBND" → "05/KH-UBND": numbers under 10 take a leading zero (Nghị định 30)."""
     number = (number or "").strip()
     return _NUMBER_HEAD.sub(lambda match: f"{int(match.group(1)):02d}", number, count=1)
-
-
-def nobreak(text: str) -> str:
-    """``text`` that no line break may split (a document number such as "6452/UBND-ĐN")."""
-    return text.replace("/", NOBREAK_SLASH).replace("-", NOBREAK_HYPHEN)
 
 
 def money(amount) -> str:

@@ -4,8 +4,26 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-# "đ" is a letter of its own, not "d" plus a mark, so NFD does not strip it.
-_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+# The combining marks Vietnamese letters decompose into (tones, breve, circumflex, horn):
+# U+0300–U+036F, less U+034F (the grapheme joiner, which is not a combining mark).
+_VIETNAMESE_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
+
+
+class _Marks(dict[int, int | None]):
+    """``str.translate`` table dropping every combining mark, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_MARKS = _Marks()
+
+
+def _d(text: str) -> str:
+    # "đ" is a letter of its own, not "d" plus a mark, so NFD does not strip it.
+    return text.replace("đ", "d").replace("Đ", "d").replace("ð", "d")
 
 
 def fold(text: str | None) -> str:
@@ -16,9 +34,14 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.translate(_EXTRA)).strip().lower()
+    # An import folds every agency name of every row: ASCII needs no decomposition, and
+    # Vietnamese decomposes to ASCII and the marks above, so one regex strips them; any other
+    # mark (rare) goes through the table.
+    if not text.isascii():
+        text = _VIETNAMESE_MARKS.sub("", unicodedata.normalize("NFD", _d(text)))
+        if not text.isascii():
+            text = _d(text.translate(_MARKS))
+    return " ".join(text.split()).lower()
 
 
 def normalize(text: str | None) -> str:

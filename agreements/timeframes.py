@@ -16,6 +16,7 @@ empty one, which the UI shows as "not understood" and a person can fix.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -338,6 +339,9 @@ def _read(text: str, period: _Period) -> _Reading | None:
     return None if span is None else _Reading(*span)
 
 
+# Pure, and its answer is immutable: a plan prints the same few timeframes on hundreds of rows,
+# and an import reads each twice (the plan's years, then each task's dates).
+@functools.lru_cache(maxsize=4096)
 def parse_timeframe(text: str, *, period: tuple[int, int] | None = None) -> Timeframe:
     """Read a printed timeframe; never raises, never guesses.
 

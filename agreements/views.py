@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
-from .forms import AgreementForm, MeetingForm, PlanForm, PlanStatusForm
+from .forms import AgreementForm, MeetingForm, PlanForm, PlanStatusForm, form_add_errors
 from .models import Agency, Agreement, Meeting, Plan, PlanKind, PlanStatus
 
 
@@ -28,14 +28,6 @@ def _province_for_new(request):
     if province is None:
         raise Http404
     return province
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _list_response(request, template: str, partial: str, context: dict):
@@ -86,7 +78,7 @@ def agreement_new(request):
                 file=form.cleaned_data.get("file"),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu văn bản thỏa thuận."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -115,7 +107,7 @@ def agreement_edit(request, pk: int):
                 file_clear=bool(form.cleaned_data.get("file_clear")),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("agreements:agreement_detail", pk=pk)
@@ -221,7 +213,7 @@ def _meeting_form(request, *, province, meeting: Meeting | None):
         try:
             saved = _meeting_save(request, form, province=province, meeting=meeting)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu hội đàm, hội nghị."))
             return redirect("agreements:meeting_detail", pk=saved.pk)
@@ -336,7 +328,7 @@ def _plan_form(request, *, plan: Plan | None, province, initial=None, meeting=No
                     agreements=form.cleaned_data["agreements"],
                 )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -386,7 +378,7 @@ def plan_status(request, pk: int):
                     expected=expected,
                 )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(
                 request,

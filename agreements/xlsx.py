@@ -20,6 +20,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.page import PageMargins
+
+from .official import PAGE_MARGINS_MM
 
 # What a spreadsheet may read as the start of a formula (OWASP "CSV injection" list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +34,20 @@ TRUNCATED_NOTE = " […]"
 def xlsx_workbook() -> Workbook:
     """A write-only workbook: rows are streamed, no cell objects kept."""
     return Workbook(write_only=True)
+
+
+def xlsx_page_margins() -> PageMargins:
+    """The official page margins (``agreements.official.PAGE_MARGINS_MM``) for a sheet's print
+    setup, in inches as openpyxl wants them; the page number 8 mm from the top edge."""
+    inch = 25.4
+    return PageMargins(
+        left=PAGE_MARGINS_MM.left / inch,
+        right=PAGE_MARGINS_MM.right / inch,
+        top=PAGE_MARGINS_MM.top / inch,
+        bottom=PAGE_MARGINS_MM.bottom / inch,
+        header=8 / inch,
+        footer=8 / inch,
+    )
 
 
 def xlsx_text(value: str) -> str:

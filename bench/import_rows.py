@@ -1,16 +1,20 @@
-"""The import of a 1,000-row plan table, and carry-forward of its tasks: time and statements.
+"""The import of a 1,000-row plan table as a coordinator does it, and carry-forward of its tasks.
 
     .venv/bin/python bench/import_rows.py                       # SQLite, var/bench-import.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coopplan_import .venv/bin/python \\
         bench/import_rows.py
 
 The database is the script's own (migrated and seeded with the five documents once). Measured,
-each run rolled back: the confirm step of the import (``plan_import``: plan, sections, tasks,
-leads, links, history) of an XLSX of N rows built from the seed's agencies, then
-``plan_carry_forward`` of those N tasks; for each, median wall time of three runs and the SQL
-statements of one (``CaptureQueriesContext``, not capped). The CPU time of this process is
-printed beside the wall time: on a shared machine the wall time is mostly waiting for a core.
-``--per-row`` also times the old way, ``task_create`` once per row, for comparison.
+each run rolled back: the import through its pages (``import_through_pages``, Django's test
+client): the upload of an XLSX of N rows built from the seed's agencies (the file read and
+checked), the preview (agencies matched, every row shown), the confirmation (the plan, sections,
+tasks, leads, links, history); the target (issue 14: under 2 s for 1,000 rows) is for the three
+together, what a coordinator waits through. The plan's page the confirmation leads to is timed
+too and printed apart: it lists every task, and is the plan page's cost, not the import's. Then
+``plan_carry_forward`` of those N tasks. For each, the median wall time of three runs, the CPU
+time of this process (on a shared machine the wall time is mostly waiting for a core), and the
+SQL statements of a run (counted through ``connection.execute_wrapper``: no cap). ``--per-row``
+also times the old way, ``task_create`` once per row, for comparison.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import statistics
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +40,7 @@ def setup() -> str:
         os.environ["DATABASE_URL"] = f"sqlite:///{BASE_DIR / 'var' / 'bench-import.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopplan.settings.dev")
     os.environ["DEBUG"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
@@ -94,6 +102,117 @@ def workbook(rows: int) -> bytes:
     return out.getvalue()
 
 
+IMPORT_TARGET = 2.0  # seconds for 1,000 rows, upload to saved plan (issue 14)
+STEPS = ("upload", "preview", "confirm")
+
+
+@dataclass
+class ImportRun:
+    """One import through the pages: per step, wall and CPU seconds and SQL statements."""
+
+    wall: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    queries: dict[str, int] = field(default_factory=dict)
+    tasks: int = 0
+    # The plan's page the confirmation leads to: shown, not counted in the import's target
+    # (it is the plan page's cost, whatever made the plan; the page lists every task).
+    landing: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(self.wall.values())
+
+
+@contextmanager
+def _step(run: ImportRun, name: str):
+    from django.db import connection
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        yield
+        run.wall[name] = time.perf_counter() - started
+        run.cpu[name] = time.process_time() - started_cpu
+    run.queries[name] = count[0]
+
+
+def import_through_pages(client, data: bytes, *, number: str, filename: str) -> ImportRun:
+    """Upload ``data`` on /plans/import/, open the preview, confirm it (every printed name
+    without a match created, as a coordinator would choose there), then roll everything back.
+    ``client`` is logged in as a coordinator of the province."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from agreements.models import Plan
+
+    run = ImportRun()
+    with transaction.atomic():
+        with _step(run, "upload"):
+            response = client.post(
+                "/plans/import/",
+                {
+                    "file": SimpleUploadedFile(filename, data),
+                    "number": number,
+                    "title": "Kế hoạch hợp tác năm 2027",
+                },
+            )
+        if response.status_code != 302:
+            raise SystemExit(f"Tải tệp nhập lên không thành công (HTTP {response.status_code}).")
+        with _step(run, "preview"):
+            response = client.get("/plans/import/preview/")
+        if response.status_code != 200:
+            raise SystemExit(f"Trang xem trước không mở được (HTTP {response.status_code}).")
+        unmatched = re.findall(r'<select name="(map-[0-9]+)"', response.content.decode())
+        with _step(run, "confirm"):
+            response = client.post("/plans/import/preview/", dict.fromkeys(unmatched, "__create__"))
+        plan = Plan.objects.filter(number=number).first()
+        if response.status_code != 302 or plan is None:
+            raise SystemExit("Nhập kế hoạch không thành công: không có kế hoạch mới.")
+        run.tasks = plan.tasks.count()
+        started = time.perf_counter()
+        client.get(response["Location"])
+        run.landing = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return run
+
+
+def _seconds(values) -> str:
+    return f"{statistics.median(values):7.2f} s"
+
+
+def import_report(runs: list[ImportRun], rows: int) -> bool | None:
+    """Print the steps (medians) and the total beside the target; whether it is met (None: the
+    target is for 1,000 rows, and this was another number)."""
+    for name, label in zip(
+        STEPS,
+        ("tải lên (đọc, kiểm tra tệp)", "xem trước (đối chiếu cơ quan)", "xác nhận (lưu)"),
+        strict=True,
+    ):
+        print(
+            f"  {label:<50} {_seconds([r.wall[name] for r in runs])} "
+            f"(CPU Python {statistics.median(r.cpu[name] for r in runs):5.2f} s)  "
+            f"{runs[-1].queries[name]:5d} câu SQL"
+        )
+    total = statistics.median(r.total for r in runs)
+    ok = total < IMPORT_TARGET if rows == 1000 else None
+    verdict = "" if ok is None else " ✓" if ok else " ✗"
+    print(
+        f"  {'cả ba bước: ' + str(runs[-1].tasks) + ' nhiệm vụ':<50} {total:7.2f} s "
+        f"(CPU Python {statistics.median(sum(r.cpu.values()) for r in runs):5.2f} s)  "
+        f"{sum(runs[-1].queries.values()):5d} câu SQL   "
+        f"mục tiêu (1.000 dòng) < {IMPORT_TARGET:g} s{verdict}"
+    )
+    print(
+        f"  {'rồi trang kế hoạch vừa nhập (không tính)':<50} {_seconds([r.landing for r in runs])}"
+    )
+    return ok
+
+
 def measure(label: str, action, prepare=None, runs: int = 3) -> None:
     """Median time of ``action(prepared)`` and its statements, each run rolled back."""
     from django.db import connection, transaction
@@ -124,8 +243,10 @@ def main() -> None:
     args = parser.parse_args()
     where = setup()
 
-    from accounts.models import User
-    from agreements.models import Locality
+    from django.test import Client
+
+    from accounts.models import Role, User
+    from agreements.models import Agency, Locality
     from agreements.services import AgencyIndex
     from tasks.importers.parser import lead_agency_names, parse_grids
     from tasks.importers.reader import read_document
@@ -135,12 +256,27 @@ def main() -> None:
     province = Locality.objects.get(name="Quảng Trị", country="VN")
     partner = Locality.objects.get(name="Savannakhet")
     user = User.objects.filter(is_superuser=True).first()
+    coordinator, _created = User.objects.get_or_create(
+        username="bench-import",
+        defaults={
+            "role": Role.COORDINATOR,
+            "province": province,
+            "agency": Agency.objects.filter(province=province, name="Sở Ngoại vụ").first(),
+            "email": "bench@localhost",
+        },
+    )
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(coordinator)
+    client.get("/plans/import/")  # the upload page, opened first: the process is warm
     data = workbook(args.rows)
-    started = time.perf_counter()
-    parsed = parse_grids(read_document(data))
-    parse_time = time.perf_counter() - started
     print(f"{args.rows} dòng, {len(data) / 1024:.0f} KiB, cơ sở dữ liệu {where}")
-    print(f"  {'đọc và phân tích tệp (không ghi)':<44} {parse_time:7.2f} s")
+    print(f"  tải máy (1/5/15 phút): {' / '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    runs = [
+        import_through_pages(client, data, number="9999/KH-UBND", filename="ke-hoach.xlsx")
+        for _run in range(3)
+    ]
+    import_report(runs, args.rows)
+    parsed = parse_grids(read_document(data))
 
     def run_import(_prepared=None):
         return plan_import(
@@ -152,8 +288,6 @@ def main() -> None:
             create_agencies=True,
             user=user,
         )
-
-    measure(f"nhập (bước xác nhận): {len(parsed.tasks)} nhiệm vụ", run_import)
 
     def run_carry_forward(plan):
         plan_carry_forward(

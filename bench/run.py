@@ -19,6 +19,7 @@ Measured, in one process, with DEBUG off (settings: coopplan.settings.dev, DEBUG
   median time, then one more run under ``tracemalloc`` for the peak of Python allocations
   (tracemalloc slows a run down, so that run is not timed);
 - the import of a 1,000-row XLSX through /plans/import/ (upload, preview, confirm), rolled back;
+  its target is for the three steps together;
 - three baselines in the same run: the Django admin changelist of the same tasks with the same
   filter (ratio of our task list to it), a bare WeasyPrint render of the same appendix HTML
   (ratio of our plan PDF to it, see bench/pdf_vs_bare.py), and raw openpyxl write-only writing
@@ -335,54 +336,30 @@ class ImportFigure:
     upload: float
     preview: float
     confirm: float
-    queries: int
+    queries: dict[str, int]
     peak_mib: float
     size_kib: float
+    landing: float  # the plan page the confirmation leads to, not counted in the target
+
+    @property
+    def total(self) -> float:
+        """What the coordinator waits through: upload, preview and confirmation together."""
+        return self.upload + self.preview + self.confirm
 
 
 def import_measure(client, province, rows: int) -> ImportFigure:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import transaction
+    """The import through its three pages, rolled back (``import_rows.import_through_pages``)."""
+    from import_rows import import_through_pages
 
-    from agreements.models import Plan
-    from agreements.services import AgencyIndex
     from tasks.importers.parser import parse_grids
     from tasks.importers.reader import read_document
-    from tasks.models import Task
 
     data = import_workbook(province, rows, random.Random(SEED))  # noqa: S311
-    number = "9999/KH-UBND"
-    timings = {}
-    with transaction.atomic():
-        upload = SimpleUploadedFile("ke-hoach-1000-dong.xlsx", data)
-        started = time.perf_counter()
-        response = client.post(
-            "/plans/import/",
-            {"file": upload, "number": number, "title": "Kế hoạch hợp tác năm 2027"},
-        )
-        timings["upload"] = time.perf_counter() - started
-        if response.status_code != 302:
-            raise SystemExit(f"Tải tệp nhập lên không thành công (HTTP {response.status_code}).")
-        started = time.perf_counter()
-        response = client.get("/plans/import/preview/")
-        timings["preview"] = time.perf_counter() - started
-        # The names are the province's own, so nothing should need mapping; if some do, they
-        # are created, as a coordinator would choose on the preview page.
-        missing = parse_grids(read_document(data)).unmatched_agencies(
-            AgencyIndex.for_province(province)
-        )
-        unmatched = {f"map-{index}": "__create__" for index in range(len(missing))}
-        with queries_counted() as queries:
-            started = time.perf_counter()
-            response = client.post("/plans/import/preview/", unmatched)
-            timings["confirm"] = time.perf_counter() - started
-        plan = Plan.objects.filter(province=province, number=number).first()
-        if plan is None:
-            raise SystemExit("Nhập kế hoạch không thành công: không có kế hoạch mới.")
-        created = Task.objects.filter(plan=plan).count()
-        transaction.set_rollback(True)
+    run = import_through_pages(
+        client, data, number="9999/KH-UBND", filename="ke-hoach-1000-dong.xlsx"
+    )
     # Peak memory of reading and parsing the workbook (openpyxl's normal mode, which merged
-    # cells need): what grows with the file. Creating the plan goes row by row.
+    # cells need): what grows with the file.
     tracemalloc.start()
     tracemalloc.reset_peak()
     parse_grids(read_document(data))
@@ -390,13 +367,14 @@ def import_measure(client, province, rows: int) -> ImportFigure:
     tracemalloc.stop()
     return ImportFigure(
         rows=rows,
-        tasks=created,
-        upload=timings["upload"],
-        preview=timings["preview"],
-        confirm=timings["confirm"],
-        queries=queries.count,
+        tasks=run.tasks,
+        upload=run.wall["upload"],
+        preview=run.wall["preview"],
+        confirm=run.wall["confirm"],
+        queries=run.queries,
         peak_mib=peak / 2**20,
         size_kib=len(data) / 1024,
+        landing=run.landing,
     )
 
 
@@ -758,19 +736,30 @@ def main() -> None:
 
     print(f"  … nhập {scale.import_rows} dòng", file=sys.stderr, flush=True)
     imported = import_measure(as_coordinator, subject, scale.import_rows)
-    import_ok = imported.confirm < IMPORT_SECONDS
+    # The target is the whole import, as the coordinator waits through it (issue 14).
+    import_ok = imported.total < IMPORT_SECONDS
     table(
         ["Bước", "ms", "truy vấn SQL", "mục tiêu", "đạt"],
         [
-            ["Tải lên (đọc, kiểm tra bảng)", ms(imported.upload), "", "", ""],
-            ["Xem trước (đối chiếu cơ quan)", ms(imported.preview), "", "", ""],
+            ["Tải lên (đọc, kiểm tra tệp)", ms(imported.upload), str(imported.queries["upload"])]
+            + ["", ""],
             [
-                "Xác nhận (tạo kế hoạch)",
-                ms(imported.confirm),
-                str(imported.queries),
+                "Xem trước (đối chiếu cơ quan)",
+                ms(imported.preview),
+                str(imported.queries["preview"]),
+                "",
+                "",
+            ],
+            ["Xác nhận (tạo kế hoạch)", ms(imported.confirm), str(imported.queries["confirm"])]
+            + ["", ""],
+            [
+                "Cả ba bước",
+                ms(imported.total),
+                str(sum(imported.queries.values())),
                 f"< {ms(IMPORT_SECONDS)}",
                 mark(import_ok),
             ],
+            ["Rồi trang kế hoạch vừa nhập (không tính)", ms(imported.landing), "", "", ""],
         ],
         f"Nhập kế hoạch từ XLSX ({imported.rows} dòng, {imported.size_kib:.0f} KiB, "
         f"{imported.tasks} nhiệm vụ tạo ra, rồi hoàn tác)",

@@ -25,7 +25,13 @@ from agreements.services import AgencyIndex, agency_upsert
 from agreements.text import normalize
 from reports.models import ReportingRound
 from tasks.models import BudgetLine, Target
-from tasks.services import plan_blocks_replace, section_create, task_create
+from tasks.services import (
+    DraftError,
+    TaskDraft,
+    plan_blocks_replace,
+    section_create,
+    tasks_create_bulk,
+)
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures" / "seed"
 DOCUMENTS = [
@@ -237,8 +243,12 @@ class SeedLoader:
             )
         self.stats.plans += 1
         self.position = 0
+        # Every task of the plan in one bulk write (the rows and history task_create would
+        # leave, in a fixed number of statements): loading the seed is most of a test run's setup.
+        self.drafts: list[tuple[TaskDraft, str, Any]] = []
         for section in data.get("sections", []):
             self.load_section(plan, section, None, agencies)
+        self.tasks_create(plan)
         try:
             blocks = plan_blocks_replace(plan=plan, blocks=data.get("blocks", []))
         except ValidationError as error:
@@ -279,8 +289,7 @@ class SeedLoader:
     def load_task(self, plan: Plan, section, data, agencies: AgencyIndex) -> None:
         where = f"{plan.number}, mục {section}, nhiệm vụ {data.get('number', '')}"
         partners = data.get("partners") or None
-        task = task_create(
-            plan=plan,
+        draft = TaskDraft(
             section=section,
             number=data.get("number", ""),
             content=data["content"],
@@ -295,23 +304,34 @@ class SeedLoader:
             funding_source=data.get("funding_source", ""),
             position=self.next_position(),
         )
-        for target in data.get("targets", []):
-            Target.objects.create(
-                task=task,
-                indicator=target["indicator"],
-                unit=target["unit"],
-                quantity=Decimal(str(target["quantity"])),
-                per=target["per"],
-            )
-        for line in data.get("budget", []):
-            BudgetLine.objects.create(
-                task=task,
-                year=line["year"],
-                amount=Decimal(str(line["amount"])),
-                source=line["source"],
-                stage=line.get("stage", "estimate"),
-            )
-        self.stats.tasks += 1
+        self.drafts.append((draft, where, data))
+
+    def tasks_create(self, plan: Plan) -> None:
+        try:
+            tasks = tasks_create_bulk(plan=plan, drafts=[draft for draft, _, _ in self.drafts])
+        except DraftError as error:
+            raise SeedError(
+                f"{self.drafts[error.index][1]}: {'; '.join(error.messages)}"
+            ) from error
+        for task, (_, _, data) in zip(tasks, self.drafts, strict=True):
+            for target in data.get("targets", []):
+                Target.objects.create(
+                    task=task,
+                    indicator=target["indicator"],
+                    unit=target["unit"],
+                    quantity=Decimal(str(target["quantity"])),
+                    per=target["per"],
+                )
+            for line in data.get("budget", []):
+                BudgetLine.objects.create(
+                    task=task,
+                    year=line["year"],
+                    amount=Decimal(str(line["amount"])),
+                    source=line["source"],
+                    stage=line.get("stage", "estimate"),
+                )
+        self.stats.tasks += len(tasks)
+        self.drafts = []
 
     def load_round(self, province: Locality, data) -> None:
         number = normalize(data["request_number"])

@@ -5,9 +5,10 @@ then every acknowledged save is looked up in the database.
 
 Steps: a fresh database (dropped and recreated), migrate, the seed, load-test accounts and
 rounds (setup_data.py), collectstatic into a temporary folder, gunicorn on 127.0.0.1 and a free
-port, the virtual users (driver.py), gunicorn stopped (always, Ctrl+C included), the figures,
-the check (accounting.py). With --faults: one gunicorn worker killed with SIGKILL at 20 s and
-PostgreSQL restarted at 35 s; the app must serve every role again by itself.
+port with the background worker (db_worker) beside it, the virtual users (driver.py), both
+stopped (always, Ctrl+C included), the figures, the check (accounting.py). With --faults: one
+gunicorn worker killed with SIGKILL at 20 s and PostgreSQL restarted at 35 s; the app must serve
+every role again by itself.
 
 Exit status: 0 when nothing acknowledged was lost (and, without faults, no request failed; with
 faults, every role was served again in the last 10 s); 1 otherwise.
@@ -148,6 +149,38 @@ class Gunicorn:
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.out.close()
+
+
+class Worker:
+    """The background worker beside gunicorn, as deploy/coopplan-worker.service runs it: the
+    documents rebuilt after each submit, return and accept, the e-mails, the large PDFs."""
+
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.out = self.log.open("a")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "default"]
+            + ["--interval", "1", "--no-reload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
@@ -393,6 +426,7 @@ def main() -> int:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
 
     gunicorn = Gunicorn(env, port, folder / "gunicorn.log")
+    worker = Worker(env, folder / "worker.log")
     journal = Journal()
     faults = None
     cpu = {"before": _children_cpu()}
@@ -404,10 +438,11 @@ def main() -> int:
             faults.started.set()
 
     try:
+        worker.start()
         gunicorn.start()
         say(
             f"gunicorn: 127.0.0.1:{port}, master {gunicorn.process.pid}, "
-            f"workers {gunicorn.workers()}"
+            f"workers {gunicorn.workers()}; tiến trình nền db_worker {worker.process.pid}"
         )
         if args.faults:
             faults = Faults(gunicorn, journal, args.kill_at, args.pg_restart_at)
@@ -433,6 +468,7 @@ def main() -> int:
         )
     finally:
         gunicorn.stop()
+        worker.stop()
     # Workers are reaped by the master and the master by us: their CPU time (the killed worker's
     # included) is in our children's usage once gunicorn has stopped.
     server_cpu = _children_cpu() - cpu["before"] - cpu["at_start"]

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.admin_base import ProvinceScopedAdmin, ReadOnlyScopedInline
+from agreements.forms import form_add_errors
 
 from . import notifications
 from .models import (
@@ -55,8 +56,7 @@ class ReportingRoundAdmin(ProvinceScopedAdmin):
                         reporting_round=self.instance, plans=self.cleaned_data.get("plans", ())
                     )
                 except ValidationError as error:
-                    for field, messages in error.message_dict.items():
-                        self.add_error(field if field in self.fields else None, messages)
+                    form_add_errors(self, error)
 
         RoundAdminForm.__name__ = form_class.__name__
         return RoundAdminForm

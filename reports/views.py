@@ -28,6 +28,7 @@ from agreements.documents import (
     document_store,
     province_scope,
 )
+from agreements.forms import form_add_errors
 from agreements.permissions import agencies_visible_to, require_coordinator
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
@@ -433,14 +434,6 @@ def document_download(request, pk: int):
 # -- agencies ---------------------------------------------------------------------------------
 
 
-def _agency_form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def agency_create(request):
     if not agency_permissions.may_manage_agencies(request.user) or request.user.province is None:
@@ -452,7 +445,7 @@ def agency_create(request):
                 user=request.user, province=request.user.province, **form.values()
             )
         except ValidationError as error:
-            _agency_form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã thêm cơ quan %s.") % agency.name)
             return redirect("reports:agency_detail", pk=agency.pk)
@@ -477,7 +470,7 @@ def agency_edit(request, pk: int):
         try:
             agency_update(user=request.user, agency=agency, **form.values())
         except ValidationError as error:
-            _agency_form_errors(form, error)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Đã lưu cơ quan %s.") % form.cleaned_data["name"])
             return redirect("reports:agency_detail", pk=agency.pk)

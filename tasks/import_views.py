@@ -2,10 +2,11 @@
 map unmatched agencies, confirm. Nothing is created before the confirmation, and then all or
 nothing (the service runs in one transaction).
 
-An old .doc/.xls is converted once, at upload (LibreOffice, bounded: see importers.office), and
-the converted file is what waits for the preview. The preview shows what the file says about
-the plan itself (number, date, signer, partners of its appendices) for the user to confirm or
-change, and whether its text was converted from an old encoding.
+An old .doc/.xls is converted once, at upload (LibreOffice, bounded: see importers.office). The
+file is read once too, at upload: what was read (``source_dump``) is what waits for the preview
+and the confirmation, which load it instead of reading the file again. The preview shows what
+the file says about the plan itself (number, date, signer, partners of its appendices) for the
+user to confirm or change, and whether its text was converted from an old encoding.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .forms import ImportForm, PlanDetailsForm
 from .importers.details import document_details
 from .importers.office import LABEL, prepare
 from .importers.parser import ParsedSection, ParsedTask, parse_grids
-from .importers.reader import PlanImportError, read_source
+from .importers.reader import PlanImportError, read_source, source_dump, source_load
 from .importers.service import partners_detect, plan_import
 
 SESSION_KEY = "plan_import"
@@ -46,9 +47,10 @@ def _load_pending(request):
     if not pending:
         return None, None
     path = _pending_dir() / pending["token"]
-    if not path.exists():
+    source = source_load(path.read_bytes()) if path.exists() else None
+    if source is None:
         return None, None
-    return pending, path.read_bytes()
+    return pending, source
 
 
 @login_required
@@ -59,13 +61,14 @@ def plan_import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             prepared = prepare(upload.read())
-            parse_grids(read_source(prepared.data).grids)
+            source = read_source(prepared.data)
+            parse_grids(source.grids)
         except PlanImportError as error:
             # Every refusal names the file; the message itself names the sheet, row and column.
             form.add_error("file", f"{upload.name}: {error}")
         else:
             token = uuid.uuid4().hex
-            (_pending_dir() / token).write_bytes(prepared.data)
+            (_pending_dir() / token).write_bytes(source_dump(source))
             request.session[SESSION_KEY] = {
                 "token": token,
                 "filename": upload.name,
@@ -122,13 +125,12 @@ def _initial(pending: dict, details, tops: list[ParsedSection], found: list) -> 
 @login_required
 def plan_import_preview(request):
     require_coordinator(request.user)
-    pending, data = _load_pending(request)
+    pending, source = _load_pending(request)
     if pending is None:
         messages.warning(request, _("Chưa có tệp nào đang chờ nhập: hãy tải tệp lên."))
         return redirect("tasks:plan_import_upload")
     province = request.user.province
     try:
-        source = read_source(data)
         parsed = parse_grids(source.grids)
     except PlanImportError as error:
         messages.error(request, f"{pending['filename']}: {error}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,7 +18,9 @@ from simple_history.utils import get_change_reason_from_object
 from agreements.documents import document_touch, plan_scope, province_scope
 from agreements.history import (
     REQUEST_USER,
+    history_bulk_copy,
     history_bulk_delete,
+    history_bulk_m2m_copy,
     history_bulk_record,
     history_note,
 )
@@ -307,14 +309,34 @@ class DraftError(ValidationError):
 _TASK_RELATIONS = ("plan", "section", "origin")
 
 
-def _draft_task(plan: Plan, draft: TaskDraft, position: int) -> Task:
+class _AgencyTexts:
+    """``task_agency_text`` for the drafts of one bulk call: a plan's rows repeat the same
+    cells and the same few agencies, so each set of agencies is indexed once and each cell
+    respelled once. Keyed by the agencies' identities: the drafts hold them for the call."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[tuple[int, ...], AgencyIndex] = {}
+        self._texts: dict[tuple[str, tuple[int, ...]], str] = {}
+
+    def __call__(self, text: str, agencies: Sequence[Agency]) -> str:
+        if not text or not agencies:
+            return text
+        ids = tuple(map(id, agencies))
+        if (text, ids) not in self._texts:
+            if ids not in self._indexes:
+                self._indexes[ids] = AgencyIndex(agencies)
+            self._texts[text, ids] = self._indexes[ids].respell(text)
+        return self._texts[text, ids]
+
+
+def _draft_task(plan: Plan, draft: TaskDraft, position: int, agency_text: _AgencyTexts) -> Task:
     task = Task(
         plan=plan,
         section=draft.section,
         number=draft.number,
         content=draft.content,
-        lead_text=task_agency_text(draft.lead_text, draft.lead_agencies),
-        coordinating_text=task_agency_text(draft.coordinating_text, draft.coordinating_agencies),
+        lead_text=agency_text(draft.lead_text, draft.lead_agencies),
+        coordinating_text=agency_text(draft.coordinating_text, draft.coordinating_agencies),
         timeframe_text=draft.timeframe_text,
         note=draft.note,
         field=draft.field,
@@ -372,13 +394,14 @@ def tasks_create_bulk(
     inherited: list[Locality] | None = None
     position = 0
     tasks: list[Task] = []
+    agency_text = _AgencyTexts()
     for index, draft in enumerate(drafts):
         if draft.position is None:
             position = position + 10 if position else plan_next_position(plan)
         else:
             position = draft.position
         try:
-            task = _draft_task(plan, draft, position)
+            task = _draft_task(plan, draft, position, agency_text)
         except ValidationError as error:
             raise DraftError(index, error) from error
         history_note(task, user=user, reason=reason)
@@ -417,9 +440,16 @@ def tasks_create_bulk(
     TaskLead.objects.bulk_create(leads)
     coordinating_model.objects.bulk_create([row for rows in coordinating for row in rows])
     partners_model.objects.bulk_create([row for rows in partners for row in rows])
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        TaskLead.history.bulk_history_create(leads, default_change_reason=reason)
-        _task_history_bulk(tasks, coordinating, partners)
+    if leads:
+        history_bulk_copy(
+            TaskLead,
+            [lead.pk for lead in leads],
+            history_type="+",
+            date=timezone.now(),
+            user=TaskLead.history.model.get_default_history_user(leads[0]),
+            reason=get_change_reason_from_object(leads[0]),
+        )
+    _task_history_bulk(tasks, coordinating, partners)
     return tasks
 
 
@@ -442,48 +472,41 @@ def _section_partner(section: Section | None) -> list[Locality] | None:
 def _task_history_bulk(
     tasks: Sequence[Task], coordinating: Sequence[list[Any]], partners: Sequence[list[Any]]
 ) -> None:
-    """The history ``task_create`` leaves, in three statements: a "+" record per task, a "~"
-    record after coordinating agencies are set and another after partners are (each only when
-    the set was not empty), each "~" with its snapshot of both fields at that moment."""
-    historical = Task.history.model
-    snapshot_models = {
-        "coordinating": historical.coordinating_agencies.model,
-        "partners": historical.partners.model,
-    }
-    records: list[Model] = []
-    snapshots: list[tuple[Model, str, list[Any]]] = []
-    for task, coordinated, partnered in zip(tasks, coordinating, partners, strict=True):
-        base = {
-            "history_user": historical.get_default_history_user(task),
-            "history_change_reason": get_change_reason_from_object(task),
-            **{f.attname: getattr(task, f.attname) for f in historical.tracked_fields},
-        }
-        kinds = ["+"] + ["~"] * (bool(coordinated) + bool(partnered))
-        rows = [historical(history_date=timezone.now(), history_type=k, **base) for k in kinds]
-        records += rows
-        if coordinated:
-            snapshots.append((rows[1], "coordinating", coordinated))
-        if partnered:
-            snapshots += [
-                (rows[-1], "coordinating", coordinated),
-                (rows[-1], "partners", partnered),
-            ]
-    historical.objects.bulk_create(records)
-    for name, model in snapshot_models.items():
-        link = "agency" if name == "coordinating" else "locality"
-        model.objects.bulk_create(
-            [
-                model(
-                    history_id=row.pk,
-                    id=through.pk,
-                    task_id=through.task_id,
-                    **{f"{link}_id": getattr(through, f"{link}_id")},
-                )
-                for row, kind, throughs in snapshots
-                if kind == name
-                for through in throughs
-            ]
+    """The history ``task_create`` leaves, copied by the database from the rows just written
+    (``history_bulk_copy``): a "+" record per task, a "~" record after coordinating agencies
+    are set and another after partners are (each only when the set was not empty), each "~"
+    with its snapshot of both fields at that moment. Each kind is written at its own instant,
+    in that order, as one save after another would be."""
+    if not tasks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    # Every task carries the same note (tasks_create_bulk): who and why are read once.
+    user = Task.history.model.get_default_history_user(tasks[0])
+    reason = get_change_reason_from_object(tasks[0])
+    stamps: list[datetime] = []
+
+    def copy(chosen: list[Task], history_type: str) -> dict[Any, int]:
+        now = timezone.now()
+        if stamps and now <= stamps[-1]:
+            now = stamps[-1] + timedelta(microseconds=1)
+        stamps.append(now)
+        return history_bulk_copy(
+            Task,
+            [task.pk for task in chosen],
+            history_type=history_type,
+            date=stamps[-1],
+            user=user,
+            reason=reason,
         )
+
+    copy(list(tasks), "+")
+    rows = list(zip(tasks, coordinating, partners, strict=True))
+    # Partners are set after the coordinating agencies: that record's snapshot has none yet.
+    coordinated = copy([task for task, links, _p in rows if links], "~")
+    partnered = copy([task for task, _c, links in rows if links], "~")
+    history_bulk_m2m_copy(
+        Task, "coordinating_agencies", [*coordinated.values(), *partnered.values()]
+    )
+    history_bulk_m2m_copy(Task, "partners", partnered.values())
 
 
 def task_inherited_partners(task: Task) -> list[Locality]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.documents import document_serve
+from agreements.forms import form_add_errors
 from agreements.models import Plan
 from agreements.permissions import (
     may_coordinate,
@@ -322,8 +323,7 @@ def plan_carry_forward(request, pk: int):
             try:
                 draft = services.plan_carry_forward(plan=plan, user=request.user, **data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -475,11 +475,6 @@ def _insert_point(request, plan: Plan) -> tuple[PlanBlock | None, str]:
     return None, part if part in BlockPart.values else BlockPart.MAIN
 
 
-def _form_errors_from(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def block_new(request, plan_pk: int):
     plan = plan_get_for_user(request.user, plan_pk, change=True)
@@ -490,7 +485,7 @@ def block_new(request, plan_pk: int):
         try:
             services.block_create(plan=plan, part=part, after=after, user=request.user, **fields)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_add_errors(form, error)
         else:
             return _blocks_response(request, plan)
     return _block_form_response(request, plan=plan, form=form, after=after, part=part)
@@ -507,7 +502,7 @@ def block_edit(request, pk: int):
         try:
             services.block_update(block=block, fields=fields, user=request.user)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_add_errors(form, error)
         else:
             return _blocks_response(request, block.plan)
     return _block_form_response(request, plan=block.plan, form=form, block=block)
@@ -525,7 +520,7 @@ def block_paste(request, plan_pk: int):
                 plan=plan, text=form.cleaned_data["text"], part=part, after=after, user=request.user
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_add_errors(form, error)
         else:
             if not request.headers.get("HX-Request"):
                 messages.success(request, _("Đã thêm %(n)s khối văn bản.") % {"n": len(created)})

@@ -12,8 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
-from agreements.official import date_line, date_text, money
+from agreements.official import PAGE_MARGINS_MM, date_line, date_text, money
 from reports.selectors import round_report_statuses
+from tasks.exporters.fonts import text_width
 
 from .official import (
     NUMBER_BLANK,
@@ -72,7 +73,10 @@ class Table:
 @dataclass
 class SummaryDocument:
     heading: Heading
-    title: str
+    # The summary (trích yếu) in two lines: the Word file breaks the line before "theo Công văn
+    # số …" so the number starts a line and never wraps at its "-" (it is plain, searchable
+    # text: tasks/exporters/word.py); the PDF joins them and keeps the number whole itself.
+    title_lines: tuple[str, str]
     blocks: list
     recipients: list[str]
     signer_lines: list[str]
@@ -84,9 +88,32 @@ class SummaryDocument:
     task_widths: list[float]
     tasks: list  # summary.TaskRow
 
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_lines)
+
 
 TASK_HEADERS = ["Kế hoạch", "STT", "Nội dung", "Đơn vị chủ trì", "Tình hình", "Kết quả"]
-TASK_WIDTHS = [12.5, 5.0, 32.0, 15.0, 10.0, 25.5]
+TASK_WIDTHS = [12.5, 5.0, 32.0, 15.0, 10.0, 25.5]  # per cent of a landscape page's text width
+# A4 landscape less the official margins, in cm; a cell's padding and borders, with room to spare.
+_LANDSCAPE_TEXT_CM = 29.7 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
+_CELL_PADDING_CM = 0.45
+
+
+def task_widths(plan_numbers: set[str], size: float = 12) -> list[float]:
+    """TASK_WIDTHS with the "Kế hoạch" column as wide as the longest plan number needs on one
+    line ("6452/UBND-ĐN" broke after its "-" in 12.5 %), taken from the content column. The
+    number is plain, searchable text in every format (tasks/exporters/word.py): the column's
+    width is what keeps it whole, in the PDF and the Word file alike."""
+    longest = max((text_width(number, size) for number in plan_numbers), default=0.0)
+    need = (longest * 2.54 / 72 + _CELL_PADDING_CM) / _LANDSCAPE_TEXT_CM * 100
+    widths = list(TASK_WIDTHS)
+    if need > widths[0]:
+        widths[2] -= need - widths[0]
+        widths[0] = need
+    return widths
+
+
 SUMMARY_RECIPIENTS = [
     "- Thường trực Tỉnh ủy (b/c);",
     "- Thường trực HĐND tỉnh;",
@@ -254,8 +281,10 @@ def summary_document(summary, today: date) -> SummaryDocument:
     )
     return SummaryDocument(
         heading=head,
-        title=f"Tổng hợp kết quả thực hiện nhiệm vụ hợp tác theo {reference} "
-        f"của {head.issuer_short}",
+        title_lines=(
+            "Tổng hợp kết quả thực hiện nhiệm vụ hợp tác",
+            f"theo {reference} của {head.issuer_short}",
+        ),
         blocks=blocks,
         recipients=SUMMARY_RECIPIENTS,
         signer_lines=SUMMARY_SIGNER,
@@ -267,7 +296,7 @@ def summary_document(summary, today: date) -> SummaryDocument:
             f"của {head.issuer_short})"
         ),
         task_headers=TASK_HEADERS,
-        task_widths=TASK_WIDTHS,
+        task_widths=task_widths({row.plan_number for row in summary.tasks}),
         # A printed table cell holds at most what the form lets a reporter type.
         tasks=[
             replace(

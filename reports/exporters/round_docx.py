@@ -28,13 +28,13 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
+from agreements.official import PAGE_MARGINS_MM
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.word import (
-    DOCUMENT_NUMBER,
-    WORD_JOINER,
     add_text,
     core_properties,
+    official_margins,
     page_numbers,
 )
 
@@ -50,8 +50,9 @@ SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 TWIPS_PER_CM = 567
-PORTRAIT_TEXT_CM = 16.5  # A4 21 cm − 3 cm left − 1.5 cm right
-LANDSCAPE_TEXT_CM = 25.2  # A4 29.7 cm − 3 cm − 1.5 cm (the same margins as portrait pages)
+# A4 less the official margins (the same on portrait and landscape pages): 16.5 and 25.2 cm.
+PORTRAIT_TEXT_CM = 21.0 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
+LANDSCAPE_TEXT_CM = 29.7 - (PAGE_MARGINS_MM.left + PAGE_MARGINS_MM.right) / 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -81,13 +82,6 @@ def new_document(title: str, author: str, subject: str = "") -> DocxDocument:
     return doc
 
 
-def official_margins(section) -> None:
-    """Nghị định 30/2020: top and bottom 20 mm, binding side 30 mm, other side 15 mm."""
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    section.header_distance = Cm(1)
-
-
 def clean(text: str) -> str:
     return _CONTROL.sub("", text or "")
 
@@ -104,10 +98,8 @@ def para(
     before: float = 0,
     after: float = 0,
     keep_next: bool = False,
-    nobreak: bool = True,
 ):
-    """A paragraph in one run; line breaks in ``text`` become breaks; document numbers are kept
-    on one line unless ``nobreak`` is off (text a user typed)."""
+    """A paragraph in one run; line breaks in ``text`` become breaks."""
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before = Pt(before)
@@ -119,7 +111,7 @@ def para(
     if align is not None:
         paragraph.alignment = align
     if text:
-        add_text(paragraph, clean(text), bold=bold, italic=italic, size=size, nobreak=nobreak)
+        add_text(paragraph, clean(text), bold=bold, italic=italic, size=size)
     return paragraph
 
 
@@ -170,7 +162,6 @@ def _first_paragraph(cell, text: str = "", **kwargs):
             bold=bool(kwargs.get("bold")),
             italic=bool(kwargs.get("italic")),
             size=kwargs.get("size"),
-            nobreak=True,
         )
     return paragraph
 
@@ -222,20 +213,12 @@ def signature(doc, recipients: list[str], signer_lines: list[str], signer_name: 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 
 
-def _cell_xml(
-    text: str, width: int, align: str, size_half_points: int, bold: bool, nobreak: bool = False
-) -> str:
+def _cell_xml(text: str, width: int, align: str, size_half_points: int, bold: bool) -> str:
     runs = []
     for index, line in enumerate(clean(text).split("\n")):
         if index:
             runs.append("<w:br/>")
-        position = 0
-        for match in DOCUMENT_NUMBER.finditer(line) if nobreak else ():
-            runs.append(f'<w:t xml:space="preserve">{escape(line[position : match.start()])}</w:t>')
-            pieces = match.group(0).replace("/", "/" + WORD_JOINER).split("-")
-            runs.append("<w:noBreakHyphen/>".join(f"<w:t>{escape(p)}</w:t>" for p in pieces))
-            position = match.end()
-        runs.append(f'<w:t xml:space="preserve">{escape(line[position:])}</w:t>')
+        runs.append(f'<w:t xml:space="preserve">{escape(line)}</w:t>')
     bold_xml = "<w:b/>" if bold else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
@@ -254,11 +237,9 @@ def grid_table(
     *,
     size: float = 12,
     total: list[str] | None = None,
-    nobreak_columns: tuple[int, ...] = (),
 ):
     """A bordered table, its header row repeated on each page, no row split across pages;
-    rows may be a generator. ``nobreak_columns`` hold document numbers kept on one line."""
-    keep = [index in nobreak_columns for index in range(len(widths_cm))]
+    rows may be a generator."""
     twips = [round(w * TWIPS_PER_CM) for w in widths_cm]
     half_points = round(size * 2)
     parts = [
@@ -285,8 +266,8 @@ def grid_table(
         parts.append(
             "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
             + "".join(
-                _cell_xml(str(v), w, a, half_points, False, k)
-                for v, w, a, k in zip(row, twips, align, keep, strict=True)
+                _cell_xml(str(v), w, a, half_points, False)
+                for v, w, a in zip(row, twips, align, strict=True)
             )
             + "</w:tr>"
         )
@@ -360,7 +341,6 @@ def _body(doc, blocks) -> None:
                     align=JUSTIFY,
                     indent=True,
                     before=6,
-                    nobreak=block.style != "item",
                 )
 
 
@@ -375,7 +355,7 @@ def round_document(summary, *, today=None) -> bytes:
     )
     official_header(doc, head)
     para(doc, "BÁO CÁO", bold=True, align=CENTER, before=18)
-    para(doc, doc_text.title, bold=True, align=CENTER)
+    para(doc, "\n".join(doc_text.title_lines), bold=True, align=CENTER)
     rule(doc, 4, PORTRAIT_TEXT_CM)
     _body(doc, doc_text.blocks)
     signature(doc, doc_text.recipients, doc_text.signer_lines, doc_text.signer_name)
@@ -398,7 +378,6 @@ def round_document(summary, *, today=None) -> bytes:
         widths,
         ["center", "center", "justify", "left", "center", "justify"],
         size=12,
-        nobreak_columns=(0,),
     )
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -19,7 +19,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from agreements.official import date_text
-from agreements.xlsx import xlsx_cell, xlsx_row, xlsx_workbook
+from agreements.xlsx import xlsx_cell, xlsx_page_margins, xlsx_row, xlsx_workbook
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.xlsx_rows import set_row_height
@@ -68,6 +68,7 @@ class Sheet:
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_margins = xlsx_page_margins()
 
     def cell(self, value, *, font=None, number=None, align=None, border=False, fill=None):
         return xlsx_cell(

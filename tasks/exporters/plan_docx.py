@@ -18,10 +18,10 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 
-from agreements.official import date_line, document_kind_label, document_number
+from agreements.official import PAGE_MARGINS_MM, date_line, document_kind_label, document_number
 
 from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import PlanText, block_label, is_centred, number_is_bold, plan_text, top_section
@@ -35,12 +35,11 @@ from .columns import (
     table_heading,
     task_cell,
 )
-from .word import add_text, cant_split, core_properties, page_numbers
+from .word import add_text, cant_split, core_properties, official_margins, page_numbers
 
 FONT_NAME = "Times New Roman"
 PAGE_SHORT, PAGE_LONG = Cm(21.0), Cm(29.7)
-MARGIN_TOP = MARGIN_BOTTOM = Cm(2)
-MARGIN_LEFT, MARGIN_RIGHT = Cm(3), Cm(1.5)
+MARGIN_LEFT, MARGIN_RIGHT = Mm(PAGE_MARGINS_MM.left), Mm(PAGE_MARGINS_MM.right)
 PORTRAIT_WIDTH = PAGE_SHORT - MARGIN_LEFT - MARGIN_RIGHT
 LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT
 
@@ -160,18 +159,14 @@ def _page(section, *, landscape: bool) -> None:
     else:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = PAGE_SHORT, PAGE_LONG
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-    section.header_distance = section.footer_distance = Cm(1)
+    official_margins(section)
 
 
 # -- paragraphs ---------------------------------------------------------------------------
 
 
-def _format(
-    paragraph, text: str, *, bold=False, italic=False, size=None, align=None, nobreak=False
-):
-    add_text(paragraph, text, bold=bold, italic=italic, size=size, nobreak=nobreak)
+def _format(paragraph, text: str, *, bold=False, italic=False, size=None, align=None):
+    add_text(paragraph, text, bold=bold, italic=italic, size=size)
     if align is not None:
         paragraph.alignment = align
     return paragraph
@@ -192,7 +187,6 @@ def _centred(container, text: str, *, bold=False, italic=False, size=None):
         italic=italic,
         size=size,
         align=WD_ALIGN_PARAGRAPH.CENTER,
-        nobreak=True,
     )
 
 
@@ -258,7 +252,6 @@ def _national_header(document, plan) -> None:
         _fill(number_cell),
         f"Số: {document_number(clean_text(plan.number))}",
         align=centre,
-        nobreak=True,
     )
     number.paragraph_format.space_before = Pt(6)
     if plan.kind == "directive" and plan.summary:

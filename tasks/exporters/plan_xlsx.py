@@ -18,11 +18,17 @@ from django.db.models import Sum
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooterItem
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agreements.xlsx import XlsxStyle, xlsx_cell, xlsx_row, xlsx_style, xlsx_workbook
+from agreements.xlsx import (
+    XlsxStyle,
+    xlsx_cell,
+    xlsx_page_margins,
+    xlsx_row,
+    xlsx_style,
+    xlsx_workbook,
+)
 from tasks.models import BudgetLine, Section, TaskStatus
 from tasks.selectors import TaskLine, plan_line_rows
 
@@ -42,7 +48,6 @@ from .xlsx_rows import TextStyle, styled_row_height, text_style
 FONT_NAME = "Times New Roman"
 TABLE_SHEET = "Kế hoạch"
 DATA_SHEET = "Dữ liệu"
-CM = 1 / 2.54  # openpyxl page margins are in inches
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 _THIN = Side(style="thin")
@@ -188,9 +193,7 @@ def _page_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(
-        left=3 * CM, right=1.5 * CM, top=2 * CM, bottom=2 * CM, header=0.8 * CM, footer=0.8 * CM
-    )
+    ws.page_margins = xlsx_page_margins()
     ws.print_options.horizontalCentered = True
     # Page numbers top centre, not on the first page (Nghị định 30/2020/NĐ-CP).
     ws.HeaderFooter.differentFirst = True

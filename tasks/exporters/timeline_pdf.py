@@ -17,9 +17,8 @@ from .base import CONTENT_TYPES, Export, slugify_vi
 from .pdf import render_pdf
 
 TEMPLATE = "tasks/pdf/plan_timeline.html"
-# Landscape sheets (width, height) in mm, and the margin all round.
+# Landscape sheets (width, height) in mm; the margins are those of every PDF (static/css/pdf.css).
 PAPERS = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}
-MARGIN_MM = 10.0
 # Room taken on the first page by the title, the plan's line and the legend; on the others by
 # the running head.
 FIRST_PAGE_HEAD_MM = 30.0
@@ -36,7 +35,6 @@ def timeline_context(data, *, rows, paper: str = "a4") -> dict:
     charts = timeline_pages_svg(
         data.timeline,
         sheet_mm=PAPERS[paper],
-        margin_mm=MARGIN_MM,
         first_head_mm=FIRST_PAGE_HEAD_MM,
         head_mm=PAGE_HEAD_MM,
     )
@@ -48,7 +46,6 @@ def timeline_context(data, *, rows, paper: str = "a4") -> dict:
         "charts": [mark_safe(chart) for chart in charts],  # noqa: S308
         "legend": mark_safe(legend_svg(prefix="legend")),  # noqa: S308
         "paper": paper.upper(),
-        "margin": f"{MARGIN_MM:g}mm",
     }
 
 

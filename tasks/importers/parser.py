@@ -89,7 +89,13 @@ class ParsedTask:
     note: str
     field: str
     section: ParsedSection | None
-    location: str
+    location: str  # the sheet or table and the row: "trang tính “Phụ lục I”, dòng 7"
+    lead_column: str = ""  # the lead cell's column as printed ("C" in a sheet, "3" in Word)
+
+    @property
+    def lead_location(self) -> str:
+        """Where the lead cell is: sheet or table, row and column."""
+        return f"{self.location}, cột {self.lead_column}" if self.lead_column else self.location
 
     @property
     def lead_names(self) -> list[str]:
@@ -124,7 +130,7 @@ class ParsedPlan:
         for task in self.tasks:
             for name in lead_agency_names(task.lead_text, index):
                 if index.resolve(name) is None:
-                    missing.setdefault(name, []).append(task.location)
+                    missing.setdefault(name, []).append(task.lead_location)
         return missing
 
 
@@ -828,6 +834,7 @@ def _parse_table(grid: Grid, header: _Header, plan: ParsedPlan, place: _Place) -
                 field=values[FIELD],
                 section=stack[-1] if stack else top,
                 location=where,
+                lead_column=_column_of(grid, header, LEAD),
             )
         )
 

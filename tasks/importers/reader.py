@@ -18,6 +18,7 @@ cells in the document) before python-docx builds its tree.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -103,6 +104,54 @@ class SourceDocument:
                 "sang Unicode."
             )
         return notes
+
+
+# What waits between the upload and the confirmation is what was read, not the file: read once
+# (the upload), then loaded in a few milliseconds by the preview and the confirmation.
+# ``version`` changes with this layout: a pending import of another layout is not loaded.
+_SOURCE_VERSION = 1
+
+
+def source_dump(source: SourceDocument) -> bytes:
+    """``source`` as JSON (``source_load`` reads it back equal)."""
+    blocks: list[str | dict] = [
+        block
+        if isinstance(block, str)
+        else {
+            "name": block.name,
+            "kind": block.kind,
+            "rows": block.rows,
+            "row_numbers": block.row_numbers,
+            "preamble": block.preamble,
+            "title": block.title,
+        }
+        for block in source.blocks
+    ]
+    encodings = {name: sorted(fonts) for name, fonts in source.encodings.items()}
+    document = {
+        "version": _SOURCE_VERSION,
+        "kind": source.kind,
+        "blocks": blocks,
+        "encodings": encodings,
+    }
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def source_load(data: bytes) -> SourceDocument | None:
+    """What ``source_dump`` wrote; None for anything else (another version, a damaged file)."""
+    try:
+        document = json.loads(data)
+        if document.get("version") != _SOURCE_VERSION:
+            return None
+        return SourceDocument(
+            kind=document["kind"],
+            blocks=[
+                block if isinstance(block, str) else Grid(**block) for block in document["blocks"]
+            ],
+            encodings={name: set(fonts) for name, fonts in document["encodings"].items()},
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def _text(value) -> str:

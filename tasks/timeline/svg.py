@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
+from agreements.official import PAGE_MARGINS_MM, PageMargins
 from tasks.exporters.fonts import text_width
 
 from .entries import (
@@ -452,20 +453,21 @@ def timeline_pages_svg(
     timeline: Timeline,
     *,
     sheet_mm: tuple[float, float] = (297.0, 210.0),
-    margin_mm: float = 10.0,
+    margins: PageMargins = PAGE_MARGINS_MM,
     first_head_mm: float = 30.0,
     head_mm: float = 9.0,
     prefix: str = "p",
 ) -> list[str]:
     """The chart cut into one SVG per printed page (an SVG cannot break across pages).
 
-    ``sheet_mm`` is the landscape sheet, ``first_head_mm`` the room the title and legend take
+    ``sheet_mm`` is the landscape sheet, ``margins`` its page margins (the official ones of
+    every PDF, static/css/pdf.css), ``first_head_mm`` the room the title and legend take
     above the first chart and ``head_mm`` what a running head takes on the others. Each SVG is
     drawn at the sheet's text width and repeats the years, quarters and milestone lanes.
     """
-    width_mm = sheet_mm[0] - 2 * margin_mm
+    width_mm = sheet_mm[0] - margins.left - margins.right
     units_per_mm = WIDTH / width_mm
-    usable = sheet_mm[1] - 2 * margin_mm
+    usable = sheet_mm[1] - margins.top - margins.bottom
     slices = timeline.pages(
         (usable - head_mm) * units_per_mm, first_height=(usable - first_head_mm) * units_per_mm
     )

@@ -11,6 +11,11 @@ from agreements.text import fold, normalize, search_terms
         ("Quảng  Trị", "quang tri"),
         ("Chămpasắc", "champasac"),
         ("Ất-ta-pư", "at-ta-pu"),
+        # Beyond Vietnamese: punctuation kept, every combining mark dropped, the grapheme
+        # joiner (not a mark) kept.
+        ("Quý I–II “Đà  Nẵng”", "quy i–ii “da nang”"),
+        ("Ά e\u20d7 a\u1dc4", "α e a"),
+        ("a\u034fb", "a\u034fb"),
         ("", ""),
         (None, ""),
     ],

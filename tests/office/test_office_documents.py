@@ -1,11 +1,16 @@
-"""Our Word and Excel files opened in a real office suite (LibreOffice headless → PDF).
+"""Our Word and Excel files opened in a real office suite (LibreOffice headless → PDF), and our
+own PDFs read back the same way.
 
-Every DOCX and XLSX the project writes — plans 165/QĐ-UBND, 592/KH-UBND and 110/KH-UBND, the
-summary of round 6452/UBND-ĐN, its reminder letter, the dashboard — is converted once per run
-(one LibreOffice process for all of them, its own profile, a time limit), then read back as a
-person would look at it: how many pages and which way up, nothing outside the paper, every
-task's text there, and no two lines of text printed over each other (a row too short for its
-text). Page 1 of each is kept as a PNG under ``var/office/`` for a person to look at.
+Every DOCX and XLSX the project writes — plans 165/QĐ-UBND, 592/KH-UBND and 110/KH-UBND (and a
+plan numbered 5/KH-UBND, printed "05/KH-UBND"), the summary of round 6452/UBND-ĐN, its reminder
+letter, the dashboard — is converted once per run (one LibreOffice process for all of them, its
+own profile, a time limit); the PDFs of the same documents (WeasyPrint) are kept beside them.
+Each is read back as a person would look at it: how many pages and which way up, the margins of
+Nghị định 30/2020, nothing outside the paper, every task's text there, no two lines of text
+printed over each other (a row too short for its text), page numbers, and document numbers a
+search finds, on one line. For a person to look at, under ``var/office/``: page 1 of each file
+(``plan-165-docx.png``), all its pages side by side (``plan-165-docx-pages.png``), each page
+(``pages/``) and the PDF.
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Role
-from agreements.models import Agency
+from agreements.models import Agency, Plan
+from agreements.official import PAGE_MARGINS_MM
 from reports.models import ReportingRound
 from tasks.exporters.base import exporter_for
 from tasks.selectors import plan_get_by_number, plan_rows
+from tasks.services import section_create, task_create
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.office, pytest.mark.django_db]
@@ -35,6 +42,7 @@ PLANS = [("165/QĐ-UBND", "Quảng Trị"), ("592/KH-UBND", "Khánh Hòa"), ("11
 ROUND = "6452/UBND-ĐN"
 TIMEOUT = 600  # seconds for the one conversion of every file (about a minute on two cores)
 PNG_DIR = Path(settings.BASE_DIR) / "var" / "office"
+MM = 72 / 25.4  # PDF points per millimetre
 
 
 @dataclass
@@ -64,6 +72,8 @@ class Converted:
     pages: list[Page]
     text: str  # pdftotext of the whole file, squashed (see squash)
     tasks: list[str]  # the task contents the file must show
+    raw: str  # pdftotext -raw, as printed, line by line
+    office_text: str  # a DOCX saved as text by LibreOffice (what its Find searches); else ""
 
 
 def squash(text: str) -> str:
@@ -107,11 +117,29 @@ def plain_text(pdf: Path) -> str:
     ).stdout
 
 
+def _plan_numbered_5(province) -> Plan:
+    """A plan numbered "5/KH-UBND": Nghị định 30 prints it "05/KH-UBND"."""
+    plan = Plan.objects.create(
+        province=province, kind="plan", number="5/KH-UBND", title="Kế hoạch thử",
+        summary="Hợp tác thử", start_year=2024, end_year=2024,
+        issuing_body="ỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ", recipients="Bộ Ngoại giao;\nLưu: VT.",
+        signing_authority="TM. ỦY BAN NHÂN DÂN", signer="Nguyễn Văn A",
+    )  # fmt: skip
+    appendix = section_create(plan=plan, kind="appendix", number="PHỤ LỤC I", title="Thử")
+    for index in (1, 2):
+        task_create(
+            plan=plan, section=appendix, number=f"{index}.",
+            content=f"Nhiệm vụ thử số {index} của Kế hoạch số 05/KH-UBND",
+            lead_text="Sở Ngoại vụ", timeframe_text="Thường xuyên",
+        )  # fmt: skip
+    return plan
+
+
 def _documents(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
-    """Every DOCX and XLSX we write, as files, with the task texts each must show."""
+    """Every DOCX, XLSX and PDF we write, as files, with the task texts each must show."""
     from devdata.demo import demo_reports_load
     from reports.dashboard import dashboard_data
-    from reports.exporters.dashboard import dashboard_xlsx
+    from reports.exporters.dashboard import PDF_TASK_LIMIT, dashboard_pdf, dashboard_xlsx
     from reports.summary import round_summary
 
     files: dict[str, tuple[Path, list[str]]] = {}
@@ -127,8 +155,13 @@ def _documents(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
         assert plan is not None
         contents = [row.task.content for row in plan_rows(plan) if row.kind == "task"]
         slug = number.split("/")[0]
-        for fmt in ("docx", "xlsx"):
+        for fmt in ("docx", "xlsx", "pdf"):
             keep(f"plan-{slug}.{fmt}", exporter_for("plan", fmt)(plan).content, contents)
+    home = Agency.objects.get(name="Sở Ngoại vụ", province__name="Quảng Trị").province
+    small = _plan_numbered_5(home)
+    contents = [row.task.content for row in plan_rows(small) if row.kind == "task"]
+    for fmt in ("docx", "pdf"):
+        keep(f"plan-05.{fmt}", exporter_for("plan", fmt)(small).content, contents)
 
     reporting_round = ReportingRound.objects.select_related("province").get(request_number=ROUND)
     province = reporting_round.province
@@ -140,15 +173,22 @@ def _documents(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     )
     assert demo_reports_load()  # accepted, submitted, returned and draft reports
     contents = [row.content for row in round_summary(reporting_round).tasks]
-    for fmt in ("docx", "xlsx"):
+    for fmt in ("docx", "xlsx", "pdf"):
         keep(f"round-6452.{fmt}", exporter_for("round", fmt)(reporting_round).content, contents)
-    keep("reminder-6452.docx", exporter_for("reminder", "docx")(reporting_round).content, [])
+    for fmt in ("docx", "pdf"):
+        keep(f"reminder-6452.{fmt}", exporter_for("reminder", fmt)(reporting_round).content, [])
     leader = make_user("office_l", Role.LEADER, province, None)
     data = dashboard_data(leader, details=True)
     keep(
         "dashboard.xlsx",
         dashboard_xlsx(data).content,
         [task.content for task in data["overdue_tasks"]],
+    )
+    # The PDF lists the first PDF_TASK_LIMIT tasks of a panel, each cut at 300 characters.
+    keep(
+        "dashboard.pdf",
+        dashboard_pdf(data).content,
+        [task.content[:250] for task in data["overdue_tasks"][:PDF_TASK_LIMIT]],
     )
     del coordinator
     return files
@@ -164,37 +204,65 @@ def converted(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str,
         transaction.set_rollback(True)
     out = tmp / "pdf"
     profile = tmp / "profile"
-    subprocess.run(  # noqa: S603
-        [  # noqa: S607
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *(str(path) for path, _ in files.values()),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=TIMEOUT,
-    )
-    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    office = [path for path, _ in files.values() if path.suffix != ".pdf"]
+    words = [path for path in office if path.suffix == ".docx"]
+    for target, paths in (("pdf", office), ("txt:Text (encoded):UTF8", words)):
+        subprocess.run(  # noqa: S603
+            [  # noqa: S607
+                "soffice",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out),
+                *(str(path) for path in paths),
+            ],
+            capture_output=True,
+            check=True,
+            timeout=TIMEOUT,
+        )
+    pages_dir = PNG_DIR / "pages"
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    pages_dir.mkdir(parents=True)
     result = {}
     for name, (path, tasks) in files.items():
-        pdf = out / f"{path.stem}.pdf"
+        pdf = path if path.suffix == ".pdf" else out / f"{path.stem}.pdf"
         assert pdf.is_file(), f"LibreOffice did not convert {name}"
         stem = path.stem
-        subprocess.run(  # noqa: S603 - page 1 for a person to look at
+        subprocess.run(  # noqa: S603 - page 1 for a person to look at, then every page
             ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),  # noqa: S607
              str(PNG_DIR / stem)],
             check=True,
             timeout=120,
         )  # fmt: skip
+        subprocess.run(  # noqa: S603
+            ["pdftoppm", "-png", "-r", "40", str(pdf), str(pages_dir / stem)],  # noqa: S607
+            check=True,
+            timeout=120,
+        )
+        contact_sheet(sorted(pages_dir.glob(f"{stem}-*.png")), PNG_DIR / f"{stem}-pages.png")
         shutil.copy(pdf, PNG_DIR / f"{stem}.pdf")
-        result[name] = Converted(name, pdf, read_pages(pdf), squash(plain_text(pdf)), tasks)
+        txt = out / f"{path.stem}.txt"
+        office_text = txt.read_text(encoding="utf-8-sig") if path.suffix == ".docx" else ""
+        raw = plain_text(pdf)
+        result[name] = Converted(name, pdf, read_pages(pdf), squash(raw), tasks, raw, office_text)
     return result
+
+
+def contact_sheet(pngs: list[Path], target: Path, columns: int = 4) -> None:
+    """Every page of a file side by side in one PNG, for a person to look at."""
+    from PIL import Image
+
+    images = [Image.open(png) for png in pngs]
+    width = max(image.width for image in images) + 6
+    height = max(image.height for image in images) + 6
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (columns * width, rows * height), "gray")
+    for index, image in enumerate(images):
+        sheet.paste(image, ((index % columns) * width, (index // columns) * height))
+    sheet.save(target)
 
 
 def overlapping_words(page: Page) -> list[tuple[str, str]]:
@@ -215,18 +283,49 @@ def overlapping_words(page: Page) -> list[tuple[str, str]]:
     return found
 
 
-NAMES = [
-    "plan-165.docx",
-    "plan-165.xlsx",
-    "plan-592.docx",
-    "plan-592.xlsx",
-    "plan-110.docx",
-    "plan-110.xlsx",
-    "round-6452.docx",
-    "round-6452.xlsx",
-    "reminder-6452.docx",
-    "dashboard.xlsx",
-]
+# Every file, and how it prints: one letter a page, P portrait, L landscape. Read off the pages
+# under var/office/pages/ once (LibreOffice 7.4 with Liberation Serif for Times New Roman, as on
+# CI) and checked against what each document is: a plan's text portrait, its appendix tables
+# landscape (592's table sits inside its text, portrait as in the original), a workbook landscape
+# sheet by sheet but for the narrow summary sheets. A change of a page here is a change a reader
+# sees: look at the pages again before moving a number.
+LAYOUT = {
+    "plan-165.docx": "PPPPPPLLLLLLLL",  # Quyết định + Kế hoạch; Phụ lục I (4), Phụ lục II (4)
+    "plan-165.xlsx": "L" * 15,  # two appendices, the data sheets
+    "plan-165.pdf": "PPPPPPPLLLLLLLL",
+    "plan-592.docx": "PPPPPPPP",  # its table inside "III. NHIỆM VỤ CỤ THỂ", portrait
+    "plan-592.xlsx": "LLLLLLL",
+    "plan-592.pdf": "PPPPPPP",
+    "plan-110.docx": "PPPPLLLLL",  # the text; "II. NỘI DUNG, NHIỆM VỤ" landscape
+    "plan-110.xlsx": "LLLLLL",
+    "plan-110.pdf": "PPPPLLLLL",
+    "plan-05.docx": "PL",
+    "plan-05.pdf": "PL",
+    "round-6452.docx": "PPPP" + "L" * 12,  # the report; the task-by-task appendix
+    "round-6452.xlsx": "PLLLLLLLLP",  # "Tổng hợp", the tables, the agencies' list
+    "round-6452.pdf": "PPPP" + "L" * 13,
+    "reminder-6452.docx": "PP",
+    "reminder-6452.pdf": "PP",
+    "dashboard.xlsx": "LLLLLLPP",  # plans, overdue (4), due soon; the round, upcoming
+    "dashboard.pdf": "LLLLLLLL",
+}
+NAMES = list(LAYOUT)
+# Documents, not workbooks: a sheet printed fit to the page's width is centred between the
+# margins, and LibreOffice draws an Excel header inside the top margin.
+WORDS = [name for name in NAMES if not name.endswith(".xlsx")]
+
+
+def layout(document: Converted) -> str:
+    return "".join("L" if page.landscape else "P" for page in document.pages)
+
+
+def test_page_count_and_orientation_of_every_file(converted):
+    found = {name: layout(converted[name]) for name in NAMES}
+    assert found == LAYOUT
+
+
+def is_page_number(word: Word) -> bool:
+    return word.text.isdigit() and word.y1 < PAGE_MARGINS_MM.top * MM
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -244,6 +343,55 @@ def test_no_text_outside_the_paper_and_no_lines_over_each_other(converted, name)
         assert not overlaps, f"{name} page {number}: text printed over text: {overlaps[:5]}"
 
 
+# Glyph boxes reach a little past the line box the margins bound (accents above capitals).
+SLACK = 2.0  # points
+
+
+@pytest.mark.parametrize("name", WORDS)
+def test_text_inside_the_official_margins(converted, name):
+    """Nghị định 30/2020: top and bottom 20–25 mm, binding side (left) 30–35 mm, the other side
+    15–20 mm, on portrait and landscape pages alike; only the page number sits above."""
+    margins = PAGE_MARGINS_MM
+    assert 20 <= margins.top <= 25 and 20 <= margins.bottom <= 25
+    assert 30 <= margins.left <= 35 and 15 <= margins.right <= 20
+    document = converted[name]
+    for number, page in enumerate(document.pages, 1):
+        text = [w for w in page.words if not is_page_number(w)]
+        if not text:
+            continue
+        where = f"{name} page {number}"
+        left = min(w.x0 for w in text) / MM
+        right = (page.width - max(w.x1 for w in text)) / MM
+        top = min(w.y0 for w in text) / MM
+        bottom = (page.height - max(w.y1 for w in text)) / MM
+        slack = SLACK / MM
+        assert left >= margins.left - slack, f"{where}: text {left:.1f} mm from the left edge"
+        assert right >= margins.right - slack, f"{where}: text {right:.1f} mm from the right"
+        assert top >= margins.top - slack, f"{where}: text {top:.1f} mm from the top"
+        assert bottom >= margins.bottom - slack, f"{where}: text {bottom:.1f} mm from the bottom"
+
+
+@pytest.mark.parametrize("name", [name for name in WORDS if not name.startswith("plan-05")])
+def test_documents_use_the_margins_not_more(converted, name):
+    """Portrait and landscape pages alike start their text at the binding-side and top margins
+    (a table: its cell padding further in), and justified running text reaches the other side:
+    a document printed with larger margins fails too (the dashboard's were its own)."""
+    document = converted[name]
+    for landscape in (False, True):
+        pages = [p for p in document.pages if p.landscape == landscape]
+        words = [w for p in pages for w in p.words if not is_page_number(w)]
+        if not words:
+            continue
+        where = (name, "landscape" if landscape else "portrait")
+        left = min(w.x0 for w in words) / MM
+        top = min(w.y0 for w in words) / MM
+        assert left <= PAGE_MARGINS_MM.left + 3, (*where, left)
+        assert top <= PAGE_MARGINS_MM.top + 3, (*where, top)
+        if not landscape:  # a landscape table's last column may be short lines
+            right = min(p.width - max(w.x1 for w in p.words) for p in pages if p.words) / MM
+            assert right <= PAGE_MARGINS_MM.right + 3, (*where, right)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_task_is_there(converted, name):
     document = converted[name]
@@ -251,33 +399,82 @@ def test_every_task_is_there(converted, name):
     assert not missing, f"{name}: {len(missing)} task(s) not printed, first: {missing[:3]}"
 
 
-def test_plans_in_word_portrait_then_landscape_appendices(converted):
-    for slug, landscape_tables in (("165", True), ("110", True), ("592", False)):
-        pages = converted[f"plan-{slug}.docx"].pages
-        assert not pages[0].landscape, slug
-        assert pages[-1].landscape == landscape_tables, slug
-        if landscape_tables:
-            # Portrait text pages first, then the landscape tables: one switch only.
-            turns = sum(
-                1 for a, b in zip(pages, pages[1:], strict=False) if a.landscape != b.landscape
-            )
-            assert turns == 1, slug
+def page_numbers(document: Converted) -> list[str | None]:
+    """The number printed in each page's top margin, if any."""
+    out = []
+    for page in document.pages:
+        numbers = [w.text for w in page.words if is_page_number(w)]
+        out.append(numbers[0] if numbers else None)
+    return out
 
 
-def test_plans_in_excel_print_landscape_over_several_pages(converted):
-    for slug in ("165", "592", "110"):
-        pages = converted[f"plan-{slug}.xlsx"].pages
-        assert all(page.landscape for page in pages), slug
-    # 165's two appendices (49 tasks), the data sheets: rows as tall as their text cannot fit
-    # one page per sheet (the rows of 15 pt did, squeezing every appendix onto one page).
-    assert len(converted["plan-165.xlsx"].pages) >= 6
+def numbering_groups(numbers: list[str | None]) -> list[int]:
+    """[None, "2", "3", None, "2"] → [3, 2]: runs numbered from 1, the 1 unprinted."""
+    groups: list[int] = []
+    for number in numbers:
+        if number is None:
+            groups.append(1)
+        else:
+            assert groups and number == str(groups[-1] + 1), numbers
+            groups[-1] += 1
+    return groups
 
 
-def test_round_documents_pages(converted):
-    summary = converted["round-6452.docx"].pages
-    assert not summary[0].landscape and summary[-1].landscape  # the task appendix is landscape
-    letter = converted["reminder-6452.docx"].pages
-    assert len(letter) <= 2 and not any(page.landscape for page in letter)
-    workbook = converted["round-6452.xlsx"].pages
-    assert not workbook[0].landscape  # "Tổng hợp" is portrait, the tables landscape
-    assert any(page.landscape for page in workbook)
+# Runs of page numbers: the text, then one per appendix (165: Phụ lục I and II; 110's and 592's
+# tables belong to the text, their numbers run on; the round's task appendix).
+RUNS = {"plan-165": 3, "plan-592": 1, "plan-110": 1, "round-6452": 2}
+
+
+@pytest.mark.parametrize("stem", list(RUNS))
+def test_page_numbering_the_same_in_word_and_pdf(converted, stem):
+    """Top centre, none on page 1, each appendix counting from 1 again (no number on its first
+    page): in Word's file as LibreOffice prints it and in our PDF, the same runs of pages."""
+    word = numbering_groups(page_numbers(converted[f"{stem}.docx"]))
+    pdf = numbering_groups(page_numbers(converted[f"{stem}.pdf"]))
+    # The same runs (the text, then each appendix); a run's length follows the text's layout.
+    assert len(word) == len(pdf) == RUNS[stem], (word, pdf)
+    left, right = PAGE_MARGINS_MM.left * MM, PAGE_MARGINS_MM.right * MM
+    for document in (converted[f"{stem}.docx"], converted[f"{stem}.pdf"]):
+        for page in document.pages:
+            centre = (left + page.width - right) / 2  # centred over the text, not the paper
+            for w in page.words:
+                if is_page_number(w):
+                    assert abs((w.x0 + w.x1) / 2 - centre) < 6, (document.name, w)
+
+
+# The document numbers each file prints, as a reader searches for them.
+NUMBERS = {
+    "plan-05": ["05/KH-UBND"],
+    "plan-165": ["165/QĐ-UBND"],
+    "plan-592": ["592/KH-UBND"],
+    "plan-110": ["110/KH-UBND"],
+    "round-6452": ["6452/UBND-ĐN", "165/QĐ-UBND"],
+    "reminder-6452": ["6452/UBND-ĐN"],
+}
+
+
+@pytest.mark.parametrize("stem", list(NUMBERS))
+def test_document_numbers_are_found_by_a_search_and_printed_on_one_line(converted, stem):
+    """Word's file saved as text by LibreOffice holds "05/KH-UBND" as typed (a word joiner after
+    "/" or a non-breaking hyphen would hide it from Find), and neither LibreOffice's print of it
+    nor our PDF breaks a number across two lines."""
+    word = converted[f"{stem}.docx"]
+    for number in NUMBERS[stem]:
+        assert number in word.office_text, (stem, number)
+    assert "\u2060" not in word.office_text and "\u2011" not in word.office_text
+    for document in (word, converted[f"{stem}.pdf"]):
+        text = unicodedata.normalize("NFC", document.raw)
+        for number in NUMBERS[stem]:
+            whole = sum(line.count(number) for line in text.splitlines())
+            assert whole >= 1, (document.name, number)
+            # Squashed (line breaks left out) it is found as often: never split over two lines.
+            assert whole == document.text.count(squash(number)), (document.name, number)
+
+
+def test_dates_in_running_text_as_the_province_writes_them(converted):
+    """ "15/9/2022" (the round's deadline), "31/12/2021" (its request): no leading zero added
+    inside a sentence, in Word and in the PDF."""
+    for name in ("round-6452.docx", "round-6452.pdf", "reminder-6452.docx", "reminder-6452.pdf"):
+        text = converted[name].text
+        assert "15/9/2022" in text and "15/09/2022" not in text, name
+        assert "31/12/2021" in text, name

@@ -6,9 +6,13 @@ who may use which exporter."""
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import astuple
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -19,7 +23,7 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from agreements.models import Agency, Plan
-from agreements.official import date_text, document_number
+from agreements.official import PAGE_MARGINS_MM, date_text, document_number
 from tasks.exporters.base import all_exporters, exporter, exporters_for_user
 from tasks.exporters.plan_docx import render_plan_docx
 from tasks.exporters.plan_pdf import render_plan_html, render_plan_pdf
@@ -36,10 +40,6 @@ def seed_plan(number: str, province: str) -> Plan:
     plan = plan_get_by_number(number=number, province=province)
     assert plan is not None
     return plan
-
-
-def seen(text: str) -> str:
-    return text.replace("\u2060", "")
 
 
 def small_plan(province, number="5/KH-UBND") -> Plan:
@@ -73,10 +73,9 @@ def test_numbers_under_ten_take_a_leading_zero_in_every_format(quang_tri):
     plan = small_plan(quang_tri)
     document = Document(io.BytesIO(render_plan_docx(plan).content))
     header = document.tables[0]
-    assert seen(header.rows[1].cells[0].text) == "Số: 05/KH-UBND"
-    assert any(
-        seen(p.text).startswith("(Kèm theo Kế hoạch số 05/KH-UBND") for p in document.paragraphs
-    )
+    # Exactly as typed, so that Find matches it (tests/office: also in LibreOffice).
+    assert header.rows[1].cells[0].text == "Số: 05/KH-UBND"
+    assert any(p.text.startswith("(Kèm theo Kế hoạch số 05/KH-UBND") for p in document.paragraphs)
     html = render_plan_html(plan)
     assert "Số: 05/KH-UBND" in html and "số 5/KH-UBND" not in html
 
@@ -122,16 +121,113 @@ def test_word_tables_fit_the_page_keep_rows_whole_and_align_short_texts_left(qua
             assert align[header] == WD_ALIGN_PARAGRAPH.LEFT, header
 
 
-def test_landscape_pages_keep_the_official_margins_in_word():
-    document = Document(io.BytesIO(render_plan_docx(seed_plan("165/QĐ-UBND", "Quảng Trị")).content))
+def test_the_official_margins_are_those_of_nghị_định_30():
+    # Phụ lục I: top and bottom 20–25 mm, binding side (left) 30–35 mm, other side 15–20 mm.
+    margins = PAGE_MARGINS_MM
+    assert 20 <= margins.top <= 25 and 20 <= margins.bottom <= 25
+    assert 30 <= margins.left <= 35 and 15 <= margins.right <= 20
 
-    def cm(length) -> float:
-        return round(length.cm, 2)  # Word stores twips: 2 cm reads back as 2.0003 cm
 
-    assert any(s.page_width > s.page_height for s in document.sections)
-    for section in document.sections:
-        assert (cm(section.top_margin), cm(section.bottom_margin)) == (2.0, 2.0)
-        assert (cm(section.left_margin), cm(section.right_margin)) == (3.0, 1.5)
+def _word_margins_mm(content: bytes) -> list[tuple[bool, tuple[float, ...]]]:
+    """(landscape, (top, right, bottom, left) in mm) per section; Word stores twips."""
+    document = Document(io.BytesIO(content))
+    return [
+        (
+            s.page_width > s.page_height,
+            tuple(
+                round(length.mm, 1)
+                for length in (s.top_margin, s.right_margin, s.bottom_margin, s.left_margin)
+            ),
+        )
+        for s in document.sections
+    ]
+
+
+def test_every_word_file_portrait_and_landscape_takes_the_official_margins(quang_tri):
+    from reports.models import ReportingRound
+    from tasks.exporters.base import exporter_for
+
+    reporting_round = ReportingRound.objects.get(request_number="6452/UBND-ĐN")
+    files = {
+        "plan 165": render_plan_docx(seed_plan("165/QĐ-UBND", "Quảng Trị")).content,
+        "plan 110": render_plan_docx(seed_plan("110/KH-UBND", "Tuyên Quang")).content,
+        "round": exporter_for("round", "docx")(reporting_round).content,
+        "reminder": exporter_for("reminder", "docx")(reporting_round).content,
+    }
+    official = astuple(PAGE_MARGINS_MM)
+    for name, content in files.items():
+        sections = _word_margins_mm(content)
+        assert all(margins == official for _, margins in sections), (name, sections)
+    assert any(landscape for landscape, _ in _word_margins_mm(files["plan 165"]))
+    assert any(landscape for landscape, _ in _word_margins_mm(files["round"]))
+
+
+_CSS_MARGIN = re.compile(r"@page[^{]*\{[^}]*?margin:\s*([^;]+);", re.S)
+
+
+def test_every_pdf_takes_its_margins_from_pdf_css_which_says_the_official_ones():
+    """One "@page { margin }" for every PDF (static/css/pdf.css), the same as the Word and Excel
+    files; a template that sets its own (the dashboard's 15/15/15/20 mm) fails here."""
+    root = Path(settings.BASE_DIR)
+    official = "{:g}mm {:g}mm {:g}mm {:g}mm".format(*astuple(PAGE_MARGINS_MM))
+    assert _CSS_MARGIN.findall((root / "static/css/pdf.css").read_text()) == [official]
+    for path in [*root.glob("templates/**/*.html"), *root.glob("static/css/*.css")]:
+        for margin in _CSS_MARGIN.findall(path.read_text()):
+            if path.name != "pdf.css":  # app.css: the browser's print of the timeline
+                assert margin.strip() == official, path
+
+
+def _left_edges_mm(content: bytes) -> list[float]:
+    return [left / (72 / 25.4) for _, _, left in _sizes_and_left_edges(content) if left]
+
+
+def test_dashboard_pdf_with_the_official_margins(quang_tri):
+    from reports.dashboard import dashboard_data
+    from reports.exporters.dashboard import dashboard_pdf
+
+    leader = make_user("leader_margins", Role.LEADER, quang_tri, None)
+    edges = _left_edges_mm(dashboard_pdf(dashboard_data(leader, details=True)).content)
+    assert edges and min(edges) >= PAGE_MARGINS_MM.left - 0.5  # it was 20 mm
+
+
+def test_workbooks_print_with_the_official_margins(quang_tri):
+    from reports.dashboard import dashboard_data
+    from reports.exporters.dashboard import dashboard_xlsx
+    from reports.models import ReportingRound
+    from tasks.exporters.base import exporter_for
+
+    leader = make_user("leader_margins_x", Role.LEADER, quang_tri, None)
+    reporting_round = ReportingRound.objects.get(request_number="6452/UBND-ĐN")
+    books = {
+        "plan": render_plan_xlsx(seed_plan("165/QĐ-UBND", "Quảng Trị")).content,
+        "round": exporter_for("round", "xlsx")(reporting_round).content,
+        "dashboard": dashboard_xlsx(dashboard_data(leader, details=True)).content,
+    }
+    inch = 25.4
+    for name, content in books.items():
+        for ws in load_workbook(io.BytesIO(content)).worksheets:
+            m = ws.page_margins
+            found = tuple(round(v * inch, 1) for v in (m.top, m.right, m.bottom, m.left))
+            assert found == astuple(PAGE_MARGINS_MM), (name, ws.title, found)
+
+
+def test_no_template_comment_is_printed_in_a_pdf(quang_tri):
+    """A multi-line "{# … #}" is not a Django comment: the shared header and signature printed
+    their own notes above "ỦY BAN NHÂN DÂN" on page 1 of every PDF."""
+    from reports.exporters.reminder import reminder_html
+    from reports.exporters.round_pdf import round_summary_html
+    from reports.models import ReportingRound
+    from reports.summary import round_summary
+
+    reporting_round = ReportingRound.objects.get(request_number="6452/UBND-ĐN")
+    pages = {
+        "plan": render_plan_html(small_plan(quang_tri)),
+        "round": round_summary_html(round_summary(reporting_round)),
+        "reminder": reminder_html(reporting_round),
+    }
+    for name, html in pages.items():
+        for mark in ("{#", "#}", "{%", "%}", "{{", "}}"):
+            assert mark not in html, (name, mark)
 
 
 # -- the PDF ---------------------------------------------------------------------------------
@@ -157,6 +253,14 @@ def _sizes_and_left_edges(content: bytes):
 
 
 def test_pdf_nơi_nhận_in_12_pt_and_landscape_pages_with_the_official_margins(quang_tri):
+    from reports.models import ReportingRound
+    from tasks.exporters.base import exporter_for
+
+    reporting_round = ReportingRound.objects.get(request_number="6452/UBND-ĐN")
+    for kind in ("round", "reminder"):  # the same signature partial as the plans'
+        pages = _sizes_and_left_edges(exporter_for(kind, "pdf")(reporting_round).content)
+        sizes = [s for _, pieces, _ in pages for text, s in pieces if text.startswith("Nơi nhận")]
+        assert sizes == [12.0], kind
     pages = _sizes_and_left_edges(render_plan_pdf(small_plan(quang_tri)).content)
     sizes = [size for _, pieces, _ in pages for text, size in pieces if text.startswith("Nơi nhận")]
     assert sizes == [12.0]

@@ -612,11 +612,19 @@ def test_command_dry_run_saves_nothing(tmp_path, quang_tri, capsys):
 def test_command_unmatched_agencies(tmp_path, quang_tri, capsys):
     path = _write(tmp_path, UNKNOWN_ROWS)
     before = counts()
-    with pytest.raises(CommandError, match="Chưa có trong danh mục cơ quan"):
+    with pytest.raises(CommandError) as refused:
         call_command(
             "import_plan", path, "--province", "Quảng Trị", "--number", "93/KH", "--title", "T"
         )
-    assert "Hội Hữu nghị Việt - Lào tỉnh" in capsys.readouterr().out
+    # As the import page refuses: the file, then each name with its sheet, row and column.
+    assert str(refused.value) == (
+        "ke-hoach.xlsx: Chưa có trong danh mục cơ quan: "
+        "“Ban Quản lý Khu kinh tế mới lập” (trang tính “Phụ lục”, dòng 2, cột C); "
+        "“Hội Hữu nghị Việt - Lào tỉnh” (trang tính “Phụ lục”, dòng 3, cột C)."
+    )
+    assert "Hội Hữu nghị Việt - Lào tỉnh (trang tính “Phụ lục”, dòng 3, cột C)" in (
+        capsys.readouterr().out
+    )
     assert counts() == before
     call_command(
         "import_plan", path, "--province", "Quảng Trị", "--number", "93/KH", "--title", "T",

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from agreements.models import Locality, Plan
 from agreements.timeframes import parse_timeframe
 from tasks.importers.parser import parse_grids
-from tasks.importers.reader import Grid, PlanImportError, read_document
+from tasks.importers.reader import (
+    Grid,
+    PlanImportError,
+    read_document,
+    read_source,
+    source_dump,
+    source_load,
+)
 from tasks.importers.service import plan_import
 from tasks.models import Section, Task
 from tests.tasks.import_layouts import (
@@ -117,6 +124,17 @@ def test_each_layout_imports_word_for_word_through_the_pages(
     assert [top.partner.name for top in tops] == ["Savannakhet", "Salavan"]
     assert {p.name for p in plan.partners.all()} == {"Savannakhet", "Salavan"}
     assert plan.status == "draft"
+
+
+@pytest.mark.parametrize(("name", "build", "header", "options"), FILES, ids=[f[0] for f in FILES])
+def test_what_waits_for_the_preview_is_what_the_file_says(name, build, header, options):
+    # The file is read once, at upload; the preview and the confirmation read what was kept.
+    source = read_source(build(header=header, **options))
+
+    kept = source_load(source_dump(source))
+
+    assert kept == source
+    assert kept is not None and kept.notes() == source.notes()
 
 
 def test_a_refused_upload_names_file_table_row_and_column(coordinator_client):

@@ -61,6 +61,7 @@ def test_import_with_one_unmatched_agency_mapped(coordinator_client, quang_tri):
     assert response.status_code == 302
     preview = coordinator_client.get("/plans/import/preview/").content.decode()
     assert "Sở Thể thao Mới" in preview and "chưa khớp" in preview
+    assert "(bảng 1, dòng 4, cột 3)" in preview  # where the name is printed: its lead cell
     assert "Giao lưu văn nghệ" in preview
     # Confirming without deciding is refused; nothing is created.
     refused = coordinator_client.post("/plans/import/preview/", {}, follow=True).content.decode()
@@ -161,3 +162,15 @@ def test_preview_refuses_issued_without_a_date_and_saves_nothing(coordinator_cli
     ).content.decode()
     assert "Cần ngày ban hành để lưu kế hoạch là đã ban hành." in page
     assert not Plan.objects.filter(number="32/KH-UBND").exists()
+
+
+def test_a_pending_import_that_cannot_be_read_asks_for_the_file_again(coordinator_client, settings):
+    # Left by an older version of the importer (another layout), or damaged on disk.
+    upload(coordinator_client, plan_docx(), number="33/KH-UBND")
+    token = coordinator_client.session["plan_import"]["token"]
+    (Path(settings.MEDIA_ROOT) / "imports" / token).write_text('{"version": 0}')
+
+    page = coordinator_client.get("/plans/import/preview/", follow=True).content.decode()
+
+    assert "Chưa có tệp nào đang chờ nhập: hãy tải tệp lên." in page
+    assert not Plan.objects.filter(number="33/KH-UBND").exists()

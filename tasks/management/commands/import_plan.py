@@ -95,7 +95,8 @@ class Command(BaseCommand):
             self.stdout.write("Chạy thử: kế hoạch nhập được, chưa lưu gì.")
             return
         except PlanImportError as error:
-            raise CommandError(str(error)) from error
+            # As the import page says it: the file first; the message names sheet, row, column.
+            raise CommandError(f"{path.name}: {error}") from error
         self.stdout.write(
             f"Đã tạo {plan.number}: {len(parsed.sections)} mục, {len(parsed.tasks)} nhiệm vụ."
         )
