@@ -140,8 +140,8 @@ def _style_ids(ws, font, alignment, border, fill, number_format) -> StyleArray:
     Assigning ``cell.font = …`` makes openpyxl hash the whole Font (every attribute) to find it
     in the workbook's list, for every cell; a workbook of 10,000 tasks has hundreds of thousands
     of such assignments. Our style objects are module constants, so their ids key a cache kept
-    on the workbook; the first cell with a combination pays the hashing, the others copy the
-    resulting array of indexes.
+    on the workbook; the first cell with a combination pays the hashing, the others share the
+    resulting array of indexes (:func:`xlsx_cell`).
     """
     workbook = ws.parent
     cache: dict = workbook.__dict__.setdefault("_coopplan_styles", {})
