@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date
+from typing import Literal, cast
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import Plan, PlanKind
+from agreements.models import Agency, Plan, PlanKind
 from agreements.text import fold
 
 from .blocks import next_stt
@@ -92,6 +94,12 @@ def plan_rows(plan: Plan, *, page: bool = False) -> list[PlanRow]:
     sections = list(Section.objects.filter(plan=plan).select_related("partner", "parent"))
     read = task_queryset_leads if page else task_queryset_full
     tasks = list(read(Task.objects.filter(plan=plan)))
+    return plan_rows_of(sections, tasks)
+
+
+def plan_rows_of(sections: list[Section], tasks: Sequence[Task]) -> list[PlanRow]:
+    """:func:`plan_rows` of sections and tasks already read (a task needs ``pk``,
+    ``section_id`` and ``position``: :class:`TaskLine` will do, see ``plan_task_lines``)."""
     children: dict[int | None, list[Section | Task]] = {}
     known = {section.pk for section in sections}
     for section in sections:
@@ -103,10 +111,10 @@ def plan_rows(plan: Plan, *, page: bool = False) -> list[PlanRow]:
         children.setdefault(owner, []).append(task)
 
     def sibling_key(item: Section | Task) -> tuple[int, int, int]:
-        return (item.position, 0 if isinstance(item, Task) else 1, item.pk)
+        return (item.position, 1 if isinstance(item, Section) else 0, item.pk)
 
     top_level = children.get(None, [])
-    top_level.sort(key=lambda item: (0 if isinstance(item, Task) else 1, *sibling_key(item)))
+    top_level.sort(key=lambda item: (1 if isinstance(item, Section) else 0, *sibling_key(item)))
     rows: list[PlanRow] = []
     placed: set[int] = set()
 
@@ -114,7 +122,7 @@ def plan_rows(plan: Plan, *, page: bool = False) -> list[PlanRow]:
         items: list[Section | Task], depth: int, parent: Section | None, top: Section | None
     ) -> None:
         for item in items:
-            if isinstance(item, Task):
+            if not isinstance(item, Section):
                 rows.append(TaskRow(depth, task=item, section=parent, appendix=top))
                 continue
             if item.pk in placed:
@@ -129,6 +137,125 @@ def plan_rows(plan: Plan, *, page: bool = False) -> list[PlanRow]:
     stray = [section for section in sections if section.pk not in placed]
     walk(sorted(stray, key=sibling_key), 0, None, None)
     return rows
+
+
+@dataclass(slots=True)
+class TaskLine:
+    """A task as the plan workbook prints it, read with ``values()`` (no model instance): its
+    columns, and the names of its lead agencies (in order), coordinating agencies (in the
+    order the printed text names them, as ``Task.coordinating_in_printed_order``) and partners.
+    """
+
+    pk: int
+    section_id: int | None
+    position: int
+    number: str
+    content: str
+    lead_text: str
+    coordinating_text: str
+    timeframe_text: str
+    note: str
+    field: str
+    funding_source: str
+    status: str
+    start_date: date | None
+    end_date: date | None
+    ongoing: bool
+    lead_names: list[str]
+    coordinating_names: list[str]
+    partner_names: list[str]
+
+
+TASK_LINE_FIELDS = (
+    "pk",
+    "section_id",
+    "position",
+    "number",
+    "content",
+    "lead_text",
+    "coordinating_text",
+    "timeframe_text",
+    "note",
+    "field",
+    "funding_source",
+    "status",
+    "start_date",
+    "end_date",
+    "ongoing",
+)
+
+
+def plan_task_lines(plan: Plan) -> list[TaskLine]:
+    """The plan's tasks as :class:`TaskLine` rows, in four queries whatever their number (tasks,
+    lead agencies, coordinating agencies, partners), each read with ``values_list``."""
+    leads: dict[int, list[str]] = {}
+    for task_id, name in (
+        TaskLead.objects.filter(task__plan=plan)
+        .order_by("order", "pk")
+        .values_list("task_id", "agency__name")
+    ):
+        leads.setdefault(task_id, []).append(name)
+    # Coordinating agencies and partners in their models' own order, as a prefetch lists
+    # them; coordinating ones are then sorted per task as the printed text names them.
+    coordinating: dict[int, list[int]] = {}
+    agency_name: dict[int, str] = {}
+    agency_keys: dict[int, set[str]] = {}
+    for task_id, agency_id, name, short_name, aliases in (
+        Task.coordinating_agencies.through.objects.filter(task__plan=plan)
+        .order_by("agency__province__name", "agency__name")
+        .values_list(
+            "task_id", "agency_id", "agency__name", "agency__short_name", "agency__aliases"
+        )
+    ):
+        coordinating.setdefault(task_id, []).append(agency_id)
+        if agency_id not in agency_name:
+            agency_name[agency_id] = name
+            agency_keys[agency_id] = Agency(
+                name=name, short_name=short_name, aliases=aliases
+            ).name_keys()
+    partners: dict[int, list[str]] = {}
+    for task_id, name in (
+        Task.partners.through.objects.filter(task__plan=plan)
+        .order_by("locality__country", "locality__name")
+        .values_list("task_id", "locality__name")
+    ):
+        partners.setdefault(task_id, []).append(name)
+
+    def printed_order(task_id: int, text: str) -> list[str]:
+        ids = coordinating.get(task_id)
+        if not ids:
+            return []
+        printed = fold(text)
+
+        def key(agency_id: int) -> tuple[int, str]:
+            found = [printed.find(k) for k in agency_keys[agency_id] if k and k in printed]
+            return (min(found) if found else len(printed) + 1, agency_name[agency_id])
+
+        return [agency_name[agency_id] for agency_id in sorted(ids, key=key)]
+
+    lines = []
+    for values in (
+        Task.objects.filter(plan=plan).order_by("position", "pk").values(*TASK_LINE_FIELDS)
+    ):
+        task_id = values["pk"]
+        lines.append(
+            TaskLine(
+                **values,
+                lead_names=leads.get(task_id, []),
+                coordinating_names=printed_order(task_id, values["coordinating_text"]),
+                partner_names=partners.get(task_id, []),
+            )
+        )
+    return lines
+
+
+def plan_line_rows(plan: Plan) -> tuple[list[PlanRow], list[Section]]:
+    """:func:`plan_rows` with :class:`TaskLine` rows in place of tasks (``row.task``), and the
+    plan's sections."""
+    sections = list(Section.objects.filter(plan=plan).select_related("partner", "parent"))
+    # A TaskLine has every field a printed row reads (the exporters that take these rows read
+    # nothing else), so it stands in for the Task the row type names.
+    return plan_rows_of(sections, cast("list[Task]", plan_task_lines(plan))), sections
 
 
 def section_path(section: Section | None, by_id: dict[int, Section] | None = None) -> list[Section]:

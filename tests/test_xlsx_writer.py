@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
-from agreements.xlsx import MAX_CELL_CHARS, xlsx_cell, xlsx_row, xlsx_workbook
+from agreements.xlsx import MAX_CELL_CHARS, xlsx_cell, xlsx_row, xlsx_style, xlsx_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -57,6 +58,23 @@ def test_control_characters_and_overlong_text_cannot_break_the_file():
     (row, _) = read_back(["a\x01b\x0bc", "x" * (MAX_CELL_CHARS + 10)])
     assert row[0].value == "abc"
     assert len(row[1].value) == MAX_CELL_CHARS and row[1].value.endswith("[…]")
+
+
+def test_a_style_built_once_is_shared_but_a_quoted_cell_keeps_its_quote_to_itself():
+    """Cells given one ``xlsx_style`` share it; the quote prefix of a guarded cell must not
+    reach the ordinary text written after it with the same style."""
+    wb = xlsx_workbook()
+    ws = wb.create_sheet("Thử")
+    style = xlsx_style(ws, font=Font(name="Times New Roman", bold=True), number_format="#,##0")
+    values = ["Sở Ngoại vụ", "=1+1", "Sở Công thương", 1_300_000, "#N/A"]
+    xlsx_row(ws, [xlsx_cell(ws, value, style=style) for value in values])
+    buffer = BytesIO()
+    wb.save(buffer)
+    (row,) = load_workbook(BytesIO(buffer.getvalue()))["Thử"].iter_rows()
+    assert [cell.value for cell in row] == values
+    assert [cell.quotePrefix for cell in row] == [False, True, False, False, False]
+    assert [cell.data_type for cell in row] == ["s", "s", "s", "n", "e"]
+    assert all(cell.font.b and cell.number_format == "#,##0" for cell in row)
 
 
 WRITER = ROOT / "agreements" / "xlsx.py"

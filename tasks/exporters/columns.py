@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from agreements.official import date_line, document_number
 from agreements.text import fold
-from tasks.models import DEFAULT_COLUMNS, Section, SectionKind, Task
-from tasks.selectors import PlanRow, plan_rows
+from tasks.models import DEFAULT_COLUMNS, FundingSource, Section, SectionKind, Task
+from tasks.selectors import PlanRow, TaskLine, plan_rows
 
 NUMBER, CONTENT, LEAD, COORDINATING = "number", "content", "lead", "coordinating"
 TIMEFRAME, NOTE, FIELD, PARTNERS, OTHER = "timeframe", "note", "field", "partners", "other"
@@ -99,7 +99,7 @@ def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def field_name(task: Task, sections: dict[int, Section]) -> str:
+def field_name(task: Task | TaskLine, sections: dict[int, Section]) -> str:
     """The field ("Lĩnh vực") of a task: as typed, else the nearest heading below the appendix
     (165's "II. Hợp tác về Kinh tế …" groups its tasks by field). The one rule: the plan's
     "Dữ liệu" sheet and the round summary's "Theo lĩnh vực" (``reports.summary``) both use it.
@@ -128,16 +128,45 @@ def lead_names(task: Task) -> str:
 
 def task_cell(task: Task, column_key: str) -> str:
     """The text a task shows under a column, as printed where the printed text is kept."""
+    return _printed_cell(
+        task,
+        column_key,
+        leads=lambda: lead_names(task),
+        coordinating=lambda: "; ".join(
+            agency.name for agency in task.coordinating_in_printed_order()
+        ),
+        partners=lambda: "; ".join(partner.name for partner in task.partners.all()),
+        funding=lambda: str(task.get_funding_source_display()),
+    )
+
+
+def line_cell(line: TaskLine, column_key: str) -> str:
+    """:func:`task_cell` of a task read as a :class:`~tasks.selectors.TaskLine` (the plan
+    workbook): the same rules, the names already read."""
+    return _printed_cell(
+        line,
+        column_key,
+        leads=lambda: "; ".join(line.lead_names),
+        coordinating=lambda: "; ".join(line.coordinating_names),
+        partners=lambda: "; ".join(line.partner_names),
+        funding=lambda: str(FUNDING_LABELS.get(line.funding_source, line.funding_source)),
+    )
+
+
+FUNDING_LABELS = dict(FundingSource.choices)
+
+
+def _printed_cell(
+    task: Task | TaskLine, column_key: str, *, leads, coordinating, partners, funding
+):
     if column_key == NUMBER:
         value = task.number
     elif column_key == CONTENT:
         value = task.content
     elif column_key == LEAD:
-        value = task.lead_text or lead_names(task)
+        value = task.lead_text or leads()
     elif column_key == COORDINATING:
-        value = task.coordinating_text or "; ".join(
-            agency.name for agency in task.coordinating_in_printed_order()
-        )
+        value = task.coordinating_text or coordinating()
     elif column_key == TIMEFRAME:
         value = task.timeframe_text
     elif column_key == NOTE:
@@ -145,9 +174,9 @@ def task_cell(task: Task, column_key: str) -> str:
     elif column_key == FIELD:
         value = task.field
     elif column_key == PARTNERS:
-        value = "; ".join(partner.name for partner in task.partners.all())
+        value = partners()
     elif column_key == FUNDING:
-        value = task.get_funding_source_display() if task.funding_source else ""
+        value = funding() if task.funding_source else ""
     else:
         value = ""
     return clean_text(value)

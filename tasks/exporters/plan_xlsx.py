@@ -21,9 +21,16 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from agreements.xlsx import xlsx_cell, xlsx_page_margins, xlsx_row, xlsx_workbook
-from tasks.models import BudgetLine, Task
-from tasks.selectors import plan_rows
+from agreements.xlsx import (
+    XlsxStyle,
+    xlsx_cell,
+    xlsx_page_margins,
+    xlsx_row,
+    xlsx_style,
+    xlsx_workbook,
+)
+from tasks.models import BudgetLine, Section, TaskStatus
+from tasks.selectors import TaskLine, plan_line_rows
 
 from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .columns import (
@@ -31,13 +38,12 @@ from .columns import (
     appendix_label,
     clean_text,
     field_name,
-    lead_names,
+    line_cell,
     plan_tables,
     section_label,
     table_heading,
-    task_cell,
 )
-from .xlsx_rows import set_row_height
+from .xlsx_rows import TextStyle, styled_row_height, text_style
 
 FONT_NAME = "Times New Roman"
 TABLE_SHEET = "Kế hoạch"
@@ -94,7 +100,8 @@ LEAD_ROLE, COORDINATING_ROLE = "Chủ trì", "Phối hợp"
 
 @register("plan", "xlsx", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_xlsx(plan) -> Export:
-    rows = plan_rows(plan)
+    # Tasks are read with values() (TaskLine): the workbook prints columns, never a model.
+    rows, _sections = plan_line_rows(plan)
     tables = plan_tables(plan, rows)
     workbook = xlsx_workbook()
     names = _SheetNames(reserved=[DATA_SHEET, ROLES_SHEET])
@@ -144,6 +151,42 @@ def _cell(ws, value, font=TEXT, alignment=LEFT, border=BORDER, number_format=Non
     )
 
 
+class _Styled:
+    """A sheet's styles, each resolved once (``xlsx_style``) with what measuring its text needs,
+    and its rows written as tall as their text: a row costs no style lookup and reads nothing
+    back from its cells."""
+
+    def __init__(self, ws: Worksheet, widths: list[int]):
+        self.ws = ws
+        self.widths = widths
+        self.styles: dict[tuple, tuple[XlsxStyle, TextStyle]] = {}
+
+    def style(self, font=TEXT, alignment=LEFT, border=BORDER, number_format=None):
+        key = (id(font), id(alignment), id(border), number_format)
+        found = self.styles.get(key)
+        if found is None:
+            style = xlsx_style(
+                self.ws, font=font, alignment=alignment, border=border, number_format=number_format
+            )
+            found = self.styles[key] = (style, text_style(font, alignment))
+        return found
+
+    def row(self, index: int, values: list, styles: list, *, merged: bool = False) -> None:
+        ws = self.ws
+        cells = [
+            xlsx_cell(ws, value, style=style[0])
+            for value, style in zip(values, styles, strict=True)
+        ]
+        ws.row_dimensions[index].height = styled_row_height(
+            ws,
+            [cell.value for cell in cells],
+            [style[1] for style in styles],
+            self.widths,
+            merged=merged,
+        )
+        xlsx_row(ws, cells)
+
+
 def _page_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -175,40 +218,40 @@ def _write_table(ws: Worksheet, plan, table: PlanTable) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
     _page_setup(ws, header_row)
 
+    sheet = _Styled(ws, widths)
     row_index = 0
 
-    def row(cells, *, merged: bool = False) -> None:
+    def row(values: list, styles: list, *, merged: bool = False) -> None:
         """Append a row as tall as its text wrapped in its columns (merged: all of them)."""
         nonlocal row_index
         row_index += 1
-        set_row_height(ws, row_index, cells, widths, merged=merged)
         if merged and span > 1:
             ws.merged_cells.add(f"A{row_index}:{last}{row_index}")
-        xlsx_row(ws, cells)
+        sheet.row(row_index, values, styles, merged=merged)
 
     for line in heading:
         font = BOLD_ITALIC if line.bold and line.italic else BOLD if line.bold else ITALIC
-        row([_cell(ws, line.text, font=font, alignment=CENTRE, border=None)], merged=True)
+        row([line.text], [sheet.style(font, CENTRE, None)], merged=True)
     row_index += 1
     xlsx_row(ws, [])
 
-    row([_cell(ws, clean_text(column.header), font=HEADER, alignment=CENTRE) for column in columns])
+    header = sheet.style(HEADER, CENTRE)
+    row([clean_text(column.header) for column in columns], [header] * span)
 
+    # Styles are resolved when first used: the workbook lists no style that no cell has.
+    task_styles: list | None = None
+    keys = [column.key for column in columns]
     for plan_row in table.rows:
         if plan_row.kind == "section":
-            label = section_label(plan_row.section)
             font = BOLD if table.level(plan_row) <= 1 else BOLD_ITALIC
             # Every cell of the merged range keeps its border, or the grid shows gaps.
-            cells = [_cell(ws, label, font=font, alignment=LEFT)]
-            cells += [_cell(ws, None, font=font) for _ in columns[1:]]
-            row(cells, merged=True)
+            values = [section_label(plan_row.section)] + [None] * (span - 1)
+            row(values, [sheet.style(font, LEFT)] + [sheet.style(font)] * (span - 1), merged=True)
             continue
-        row(
-            [
-                _cell(ws, task_cell(plan_row.task, column.key), alignment=ALIGNMENTS[column.align])
-                for column in columns
-            ]
-        )
+        if task_styles is None:
+            task_styles = [sheet.style(TEXT, ALIGNMENTS[column.align]) for column in columns]
+        task_line = cast(TaskLine, plan_row.task)
+        row([line_cell(task_line, key) for key in keys], task_styles)
 
 
 def _budget_totals(plan) -> dict[int, int]:
@@ -221,13 +264,13 @@ def _budget_totals(plan) -> dict[int, int]:
     return {row["task_id"]: int(row["total"]) for row in sums}
 
 
-def _agency_roles(task: Task) -> list[tuple[str, str]]:
+def _agency_roles(task: TaskLine) -> list[tuple[str, str]]:
     """(agency, role) of a task: its lead agencies, then the coordinating ones; the printed text
     stands in when no agency is linked."""
-    leads = [lead.agency.name for lead in task.leads.all()]
+    leads = list(task.lead_names)
     if not leads and task.lead_text:
         leads = [clean_text(task.lead_text)]
-    coordinating = [agency.name for agency in task.coordinating_in_printed_order()]
+    coordinating = list(task.coordinating_names)
     if not coordinating and task.coordinating_text:
         coordinating = [clean_text(task.coordinating_text)]
     return [(name, LEAD_ROLE) for name in leads] + [
@@ -235,95 +278,100 @@ def _agency_roles(task: Task) -> list[tuple[str, str]]:
     ]
 
 
+STATUS_LABELS = dict(TaskStatus.choices)
+
+
 def _data_values(
-    plan, table: PlanTable, task: Task, order: int, budgets: dict[int, int], sections
+    plan_number: str,
+    appendix: Section | None,
+    task: TaskLine,
+    order: int,
+    budgets: dict[int, int],
+    sections: dict[int, Section],
 ) -> list:
-    section = task.section
-    if section is not None and section == table.appendix:
+    section = sections.get(task.section_id) if task.section_id else None
+    if section is not None and section == appendix:
         section = None
-    first_lead = next(iter(task.leads.all()), None)
+    first_lead = task.lead_names[0] if task.lead_names else None
     return [
-        clean_text(plan.number),
-        appendix_label(table.appendix) if table.appendix is not None else "",
+        plan_number,
+        appendix_label(appendix) if appendix is not None else "",
         section_label(section) if section is not None else "",
         clean_text(task.number),
         order,
         clean_text(task.content),
-        clean_text(lead_names(task) or task.lead_text),
-        first_lead.agency.name if first_lead else clean_text(task.lead_text).split(";")[0].strip(),
-        task_cell(task, "coordinating"),
+        clean_text("; ".join(task.lead_names) or task.lead_text),
+        first_lead if first_lead else clean_text(task.lead_text).split(";")[0].strip(),
+        line_cell(task, "coordinating"),
         clean_text(task.timeframe_text),
         task.start_date,
         task.end_date,
         "Có" if task.ongoing else "Không",
         field_name(task, sections),
-        task_cell(task, "partners"),
+        line_cell(task, "partners"),
         clean_text(task.note),
         budgets.get(task.pk),
-        str(task.get_status_display()),
+        str(STATUS_LABELS.get(task.status, task.status)),
     ]
 
 
-def _data_sheet(ws: Worksheet, columns: list[tuple[str, int]], count: int) -> None:
+def _data_sheet(ws: Worksheet, columns: list[tuple[str, int]], count: int) -> _Styled:
     for index, (_, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
     _page_setup(ws, header_row=1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    header = [_cell(ws, name, font=HEADER, alignment=CENTRE) for name, _ in columns]
-    set_row_height(ws, 1, header, [width for _, width in columns])
-    xlsx_row(ws, header)
+    sheet = _Styled(ws, [width for _, width in columns])
+    header = sheet.style(HEADER, CENTRE)
+    sheet.row(1, [name for name, _ in columns], [header] * len(columns))
+    return sheet
 
 
-def _data_cell(ws, value):
-    number_format = (
-        "dd/mm/yyyy"
-        if isinstance(value, date)
-        else "#,##0"
-        if isinstance(value, int) and not isinstance(value, bool)
-        else None
-    )
-    return _cell(
-        ws, value, font=DATA, alignment=DATA_ALIGN, border=None, number_format=number_format
-    )
+def _data_styles(sheet: _Styled, values: list) -> list:
+    """Each value's style: dates and amounts get their number format."""
+    text = sheet.style(DATA, DATA_ALIGN, None)
+    styles = [text] * len(values)
+    for index, value in enumerate(values):
+        if value is not None and type(value) is not str:
+            styles[index] = sheet.style(DATA, DATA_ALIGN, None, _number_format(value))
+    return styles
+
+
+def _number_format(value) -> str | None:
+    if isinstance(value, date):
+        return "dd/mm/yyyy"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "#,##0"
+    return None
 
 
 def _write_data(ws: Worksheet, plan, tables: list[PlanTable], sections) -> None:
     """One flat row per task (a record for filters and pivot tables), as tall as its text."""
     budgets = _budget_totals(plan)
-    _data_sheet(ws, DATA_COLUMNS, sum(len(table.tasks) for table in tables))
-    widths = [width for _, width in DATA_COLUMNS]
+    sheet = _data_sheet(ws, DATA_COLUMNS, sum(len(table.tasks) for table in tables))
+    plan_number = clean_text(plan.number)
     order = 0
     for table in tables:
+        appendix = table.appendix
         for task in table.tasks:
             order += 1
-            values = _data_values(plan, table, task, order, budgets, sections)
-            cells = [_data_cell(ws, value) for value in values]
-            set_row_height(ws, order + 1, cells, widths)
-            xlsx_row(ws, cells)
+            line = cast(TaskLine, task)
+            values = _data_values(plan_number, appendix, line, order, budgets, sections)
+            sheet.row(order + 1, values, _data_styles(sheet, values))
 
 
 def _write_roles(ws: Worksheet, plan, tables: list[PlanTable]) -> None:
     """Long format, one row per task × agency × role: joint leads count for each in a pivot."""
     rows = []
     order = 0
+    plan_number = clean_text(plan.number)
     for table in tables:
         for task in table.tasks:
             order += 1
-            for agency, role in _agency_roles(task):
-                rows.append(
-                    [
-                        clean_text(plan.number),
-                        order,
-                        clean_text(task.number),
-                        clean_text(task.content),
-                        agency,
-                        role,
-                    ]
-                )
-    _data_sheet(ws, ROLE_COLUMNS, len(rows))
-    widths = [width for _, width in ROLE_COLUMNS]
+            line = cast(TaskLine, task)
+            number, content = clean_text(line.number), clean_text(line.content)
+            for agency, role in _agency_roles(line):
+                rows.append([plan_number, order, number, content, agency, role])
+    sheet = _data_sheet(ws, ROLE_COLUMNS, len(rows))
     for index, values in enumerate(rows, start=2):
-        cells = [_data_cell(ws, value) for value in values]
-        set_row_height(ws, index, cells, widths)
-        xlsx_row(ws, cells)
+        sheet.row(index, values, _data_styles(sheet, values))

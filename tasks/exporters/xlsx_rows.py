@@ -50,20 +50,82 @@ def row_height(cells: Sequence, widths: Sequence[float], *, merged: bool = False
     """
     if merged:
         cells, widths = cells[:1], [sum(widths)]
+    lines = _lines_cache(cells)
     tallest = DEFAULT_SIZE * 1.15 + ROW_PADDING_PT
     for cell, width in zip(cells, widths, strict=False):
         value = getattr(cell, "value", cell)
         if value is None or value == "":
             continue
-        size, bold, italic, wrap = _text_style(cell)
-        text = str(value)
+        height = _text_height(lines, str(value), width, _text_style(cell))
+        if height > tallest:
+            tallest = height
+    return round(min(tallest, MAX_HEIGHT), 2)
+
+
+TextStyle = tuple[float, bool, bool, bool]  # size, bold, italic, wraps
+
+
+def text_style(font=None, alignment=None) -> TextStyle:
+    """What measuring needs of a cell style's font and alignment (built once per style)."""
+    return (
+        float(font.sz) if font is not None and font.sz else DEFAULT_SIZE,
+        bool(font is not None and font.b),
+        bool(font is not None and font.i),
+        bool(alignment is not None and alignment.wrap_text),
+    )
+
+
+def styled_row_height(
+    ws,
+    values: Sequence,
+    styles: Sequence[TextStyle],
+    widths: Sequence[float],
+    *,
+    merged: bool = False,
+) -> float:
+    """:func:`row_height` of cells known by value and :func:`text_style`: the same heights,
+    without reading anything back from the cells (the plan workbook's tens of thousands of
+    rows). ``values`` are the cells' values as written (``cell.value``)."""
+    if merged:
+        values, styles, widths = values[:1], styles[:1], [sum(widths)]
+    lines = _lines_cache_of(ws)
+    tallest = DEFAULT_SIZE * 1.15 + ROW_PADDING_PT
+    for value, style, width in zip(values, styles, widths, strict=False):
+        if value is None or value == "":
+            continue
+        height = _text_height(lines, value if type(value) is str else str(value), width, style)
+        if height > tallest:
+            tallest = height
+    return round(min(tallest, MAX_HEIGHT), 2)
+
+
+def _text_height(heights: dict, text: str, width: float, style: TextStyle) -> float:
+    """Points a text needs in a column ``width`` wide, measured once per workbook for each
+    (text, width, style): a workbook repeats its texts (agency names, "Năm 2025", a task's
+    content on the printed sheet, the data sheet and the roles sheet)."""
+    key = (text, width, style)
+    height = heights.get(key)
+    if height is None:
+        size, bold, italic, wrap = style
         if wrap:
             lines = wrapped_lines(text, column_points(width), size, bold=bold, italic=italic)
         else:
             lines = text.count("\n") + 1
-        height = lines * line_height(size, bold=bold, italic=italic) + ROW_PADDING_PT
-        tallest = max(tallest, height)
-    return round(min(tallest, MAX_HEIGHT), 2)
+        height = heights[key] = lines * line_height(size, bold=bold, italic=italic) + ROW_PADDING_PT
+    return height
+
+
+def _lines_cache_of(ws) -> dict:
+    return ws.parent.__dict__.setdefault("_coopplan_text_heights", {})
+
+
+def _lines_cache(cells: Sequence) -> dict:
+    """The workbook's cache of measured texts (a fresh one for cells of no sheet)."""
+    for cell in cells:
+        parent = getattr(cell, "parent", None)
+        if parent is not None:
+            return _lines_cache_of(parent)
+    return {}
 
 
 def _text_style(cell) -> tuple[float, bool, bool, bool]:

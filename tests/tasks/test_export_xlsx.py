@@ -316,8 +316,8 @@ def test_filename_and_content_type():
 
 def test_queries_do_not_grow_with_the_tasks(django_assert_num_queries):
     plan = seed_plan("165/QĐ-UBND", "Quảng Trị")  # province fetched with the plan
-    # sections; tasks with plan and section; their leads with agencies; coordinating
-    # agencies; partners; budget totals.
+    # sections; tasks (values); their lead agencies' names; coordinating agencies' names;
+    # partners' names; budget totals.
     with django_assert_num_queries(6):
         render_plan_xlsx(plan)
 
