@@ -5,10 +5,15 @@ Shared by every app that takes files (agreements, report attachments): it lives 
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -107,3 +112,43 @@ def upload_validate(upload, *, allowed: tuple[FileKind, ...] | None = None) -> F
             % {"name": name, "ext": extension.upper()}
         )
     return actual
+
+
+_logger = logging.getLogger(__name__)
+
+
+def pending_max_age() -> timedelta:
+    """How long an upload waiting for its preview to be confirmed is kept."""
+    return timedelta(hours=float(settings.PENDING_UPLOAD_MAX_AGE_HOURS))
+
+
+def pending_files_cleanup(
+    folder: str, *, max_age: timedelta | None = None, now: datetime | None = None
+) -> int:
+    """Delete the files of ``folder`` (in the default storage) older than ``max_age`` (the
+    setting by default): uploads whose preview was never confirmed (the tab closed, the
+    session expired). Returns how many. Run each time a file is stored there and from cron
+    (``manage.py uploads_cleanup``), so they never pile up even when nobody uploads for weeks.
+
+    Age is the file's modification time in the storage: a file being confirmed right now is
+    minutes old, never near the limit.
+    """
+    cutoff = (now or timezone.now()) - (max_age if max_age is not None else pending_max_age())
+    try:
+        _folders, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return 0  # nothing stored yet
+    deleted = 0
+    for name in names:
+        path = f"{folder}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+        except FileNotFoundError:
+            continue  # another process deleted it meanwhile
+    if deleted:
+        _logger.info(
+            "uploads cleanup: %s file(s) in %s older than %s deleted", deleted, folder, cutoff
+        )
+    return deleted

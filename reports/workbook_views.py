@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from agreements.models import Agency
-from agreements.uploads import XLSX, upload_validate
+from agreements.uploads import XLSX, pending_max_age, upload_validate
 from tasks.downloads import export_response
 
 from . import permissions, services
@@ -29,7 +29,6 @@ from .workbook.pending import (
     PendingGone,
     pending_drop,
     pending_get,
-    pending_max_age,
     pending_store,
 )
 from .workbook.reader import Problem, Reading, WorkbookRefused, workbook_read

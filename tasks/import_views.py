@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date as Date
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from agreements.models import Agency, PlanStatus
 from agreements.permissions import require_coordinator
 from agreements.services import AgencyIndex
+from agreements.uploads import pending_files_cleanup
 
 from .forms import ImportForm, PlanDetailsForm
 from .importers.details import document_details
@@ -36,18 +37,25 @@ SESSION_KEY = "plan_import"
 CREATE = "__create__"
 
 
-def _pending_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# What an upload read, kept until its preview is confirmed (default storage; the token is only
+# ever looked up in the uploader's session). Left unconfirmed, it is deleted after
+# PENDING_UPLOAD_MAX_AGE_HOURS (agreements.uploads.pending_files_cleanup).
+PENDING_FOLDER = "imports"
+
+
+def _pending_path(token: str) -> str:
+    return f"{PENDING_FOLDER}/{token}"
 
 
 def _load_pending(request):
     pending = request.session.get(SESSION_KEY)
     if not pending:
         return None, None
-    path = _pending_dir() / pending["token"]
-    source = source_load(path.read_bytes()) if path.exists() else None
+    try:
+        with default_storage.open(_pending_path(pending["token"]), "rb") as handle:
+            source = source_load(handle.read())
+    except OSError:
+        source = None
     if source is None:
         return None, None
     return pending, source
@@ -68,7 +76,8 @@ def plan_import_upload(request):
             form.add_error("file", f"{upload.name}: {error}")
         else:
             token = uuid.uuid4().hex
-            (_pending_dir() / token).write_bytes(source_dump(source))
+            default_storage.save(_pending_path(token), ContentFile(source_dump(source)))
+            pending_files_cleanup(PENDING_FOLDER)  # others' abandoned imports too
             request.session[SESSION_KEY] = {
                 "token": token,
                 "filename": upload.name,
@@ -191,7 +200,7 @@ def plan_import_preview(request):
             except PlanImportError as error:
                 messages.error(request, f"{pending['filename']}: {error}")
             else:
-                (_pending_dir() / pending["token"]).unlink(missing_ok=True)
+                default_storage.delete(_pending_path(pending["token"]))
                 del request.session[SESSION_KEY]
                 messages.success(
                     request,

@@ -201,8 +201,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # turn a saved form into an error page (coopplan/sessions.py).
 SESSION_SAVE_EVERY_REQUEST = False
 # An uploaded report workbook waits for its preview to be confirmed; one left unconfirmed is
-# deleted after this many hours (reports/workbook/pending.py; cron: workbook_uploads_cleanup).
-WORKBOOK_UPLOAD_MAX_AGE_HOURS = float(os.environ.get("WORKBOOK_UPLOAD_MAX_AGE_HOURS", "24"))
+# deleted after this many hours (agreements.uploads.pending_files_cleanup; cron: uploads_cleanup).
+PENDING_UPLOAD_MAX_AGE_HOURS = float(os.environ.get("PENDING_UPLOAD_MAX_AGE_HOURS", "24"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

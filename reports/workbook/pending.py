@@ -6,9 +6,9 @@ session that uploaded it (the token is looked up there, never trusted from the U
 A session keeps its last ``KEEP`` files; older ones are deleted as new ones arrive.
 
 A preview left unconfirmed (the tab closed, the session expired) leaves its file behind:
-``pending_cleanup`` deletes every file older than ``settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS``,
+``pending_cleanup`` deletes every file older than ``settings.PENDING_UPLOAD_MAX_AGE_HOURS``,
 whoever stored it. It runs each time a file is stored and from cron
-(``manage.py workbook_uploads_cleanup``), so abandoned uploads never pile up even when nobody
+(``manage.py uploads_cleanup``), so abandoned uploads never pile up even when nobody
 uploads for weeks.
 """
 
@@ -18,11 +18,11 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
-from django.utils import timezone
+
+from agreements.uploads import pending_files_cleanup
 
 SESSION_KEY = "report_workbooks"
 KEEP = 60
@@ -37,33 +37,9 @@ class PendingGone(Http404):
     """The session's file is no longer stored (deleted as too old): the user uploads again."""
 
 
-def pending_max_age() -> timedelta:
-    return timedelta(hours=float(settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS))
-
-
 def pending_cleanup(*, max_age: timedelta | None = None, now: datetime | None = None) -> int:
-    """Delete the stored workbooks older than ``max_age`` (the setting by default); how many.
-
-    Age is the file's modification time in the storage: a file being confirmed right now is
-    minutes old, never near the limit.
-    """
-    cutoff = (now or timezone.now()) - (max_age if max_age is not None else pending_max_age())
-    try:
-        _folders, names = default_storage.listdir(FOLDER)
-    except FileNotFoundError:
-        return 0  # nothing stored yet
-    deleted = 0
-    for name in names:
-        path = f"{FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                deleted += 1
-        except FileNotFoundError:
-            continue  # another process deleted it meanwhile
-    if deleted:
-        logger.info("workbook uploads cleanup: %s file(s) older than %s deleted", deleted, cutoff)
-    return deleted
+    """Delete the stored workbooks older than ``max_age`` (the setting by default); how many."""
+    return pending_files_cleanup(FOLDER, max_age=max_age, now=now)
 
 
 def pending_store(request, *, data: bytes, kind: str, round_id: int, name: str) -> str:

@@ -174,3 +174,42 @@ def test_a_pending_import_that_cannot_be_read_asks_for_the_file_again(coordinato
 
     assert "Chưa có tệp nào đang chờ nhập: hãy tải tệp lên." in page
     assert not Plan.objects.filter(number="33/KH-UBND").exists()
+
+
+def test_an_import_left_at_its_preview_is_deleted_once_too_old(
+    coordinator_client, settings, tmp_path
+):
+    """Someone closed the tab at the preview: what their upload read does not stay for ever,
+    neither when another import arrives nor when nobody imports again (cron)."""
+    import os
+    import time
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PENDING_UPLOAD_MAX_AGE_HOURS = 24
+    settings.MEDIA_ROOT = str(tmp_path)  # only this test's files: the counts below are exact
+    folder = tmp_path / "imports"
+
+    def left(number: str) -> Path:
+        upload(coordinator_client, plan_docx(), number=number)
+        return folder / coordinator_client.session["plan_import"]["token"]
+
+    def age(path: Path, hours: float) -> None:
+        then = time.time() - hours * 3600
+        os.utime(path, (then, then))
+
+    abandoned, recent = left("34/KH-UBND"), left("35/KH-UBND")
+    age(abandoned, 30)
+    age(recent, 2)
+
+    upload(coordinator_client, plan_docx(), number="36/KH-UBND")
+    assert not abandoned.exists() and recent.exists()
+
+    out = StringIO()
+    call_command("uploads_cleanup", "--hours", "1", stdout=out)
+    assert not recent.exists()
+    assert "Đã xóa 1 tệp kế hoạch đang nhập dở cũ hơn 1 giờ." in out.getvalue()
+    # The newest upload (seconds old) is still waiting for its preview.
+    page = coordinator_client.get("/plans/import/preview/").content.decode()
+    assert "Giải bóng đá hữu nghị" in page

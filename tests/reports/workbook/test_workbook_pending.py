@@ -1,5 +1,5 @@
 """Uploaded workbooks waiting for their preview to be confirmed do not pile up: those older
-than WORKBOOK_UPLOAD_MAX_AGE_HOURS are deleted when another file is stored and by cron."""
+than PENDING_UPLOAD_MAX_AGE_HOURS are deleted when another file is stored and by cron."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def stored():
 
 
 def test_a_new_upload_deletes_abandoned_ones_of_any_session(client, setting, stored, settings):
-    settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS = 24
+    settings.PENDING_UPLOAD_MAX_AGE_HOURS = 24
     reporting_round, reporter = setting
     abandoned, recent = stored(25), stored(2)
     client.force_login(reporter)
@@ -65,20 +65,20 @@ def test_a_new_upload_deletes_abandoned_ones_of_any_session(client, setting, sto
 
 
 def test_the_command_deletes_what_is_older_than_the_setting(stored, settings):
-    settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS = 24
+    settings.PENDING_UPLOAD_MAX_AGE_HOURS = 24
     old, fresh = stored(30), stored(23)
     out = StringIO()
-    call_command("workbook_uploads_cleanup", stdout=out)
+    call_command("uploads_cleanup", stdout=out)
     assert not default_storage.exists(old) and default_storage.exists(fresh)
     assert "Đã xóa 1 tệp" in out.getvalue() and "24 giờ" in out.getvalue()
-    call_command("workbook_uploads_cleanup", "--hours", "12", stdout=out)
+    call_command("uploads_cleanup", "--hours", "12", stdout=out)
     assert not default_storage.exists(fresh)
     with pytest.raises(CommandError, match="Số giờ phải là số dương"):
-        call_command("workbook_uploads_cleanup", "--hours", "0")
+        call_command("uploads_cleanup", "--hours", "0")
 
 
 def test_a_preview_confirmed_after_its_file_was_cleaned_up_says_so(client, setting, settings):
-    settings.WORKBOOK_UPLOAD_MAX_AGE_HOURS = 24
+    settings.PENDING_UPLOAD_MAX_AGE_HOURS = 24
     reporting_round, reporter = setting
     client.force_login(reporter)
     data = download(client, reporting_round, reporter.agency)
@@ -90,7 +90,7 @@ def test_a_preview_confirmed_after_its_file_was_cleaned_up_says_so(client, setti
     # The preview was left open overnight: its file is a day old when cron runs.
     then = time.time() - 25 * HOUR
     os.utime(default_storage.path(f"{FOLDER}/{confirm.group(2)}.xlsx"), (then, then))
-    call_command("workbook_uploads_cleanup", stdout=StringIO())
+    call_command("uploads_cleanup", stdout=StringIO())
     response = client.post(confirm.group(1), {"seen_version": "", "action": "draft"}, follow=True)
     assert response.redirect_chain == [(f"/rounds/{reporting_round.pk}/workbook/upload/", 302)]
     assert "đã được xóa khỏi máy chủ" in response.content.decode()
