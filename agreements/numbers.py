@@ -153,7 +153,8 @@ class MoneyField(WholeNumberField):
         return value
 
 
-def _plain_id(value) -> bool:
+def plain_id(value) -> bool:
+    """A record's id as a form may post it: ASCII digits that fit the database's integer."""
     text = str(value).strip()
     return text.isascii() and text.isdigit() and len(text) <= 18
 
@@ -173,7 +174,7 @@ class IdChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         if self.to_field_name is None and not isinstance(value, models.Model):
-            if not _plain_id(value):
+            if not plain_id(value):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
@@ -191,7 +192,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         if self.to_field_name is None:
             for pk in value:
-                if not isinstance(pk, models.Model) and not _plain_id(pk):
+                if not isinstance(pk, models.Model) and not plain_id(pk):
                     raise forms.ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",

@@ -16,6 +16,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .filters import AgreementFilter, MeetingFilter
 from .models import Agency, Agreement, Meeting, Plan, PlanKind
+from .numbers import plain_id
 from .permissions import (
     AnyUser,
     agencies_visible_to,
@@ -361,7 +362,7 @@ def choice_from_text(queryset: QuerySet, text: str) -> Any:
     None: the form then asks to pick from the suggestions.
     """
     text = (text or "").strip()[:SUGGEST_QUERY_MAX]
-    if text.isdigit():
+    if plain_id(text):
         found = queryset.select_related("province").filter(pk=int(text)).first()
         if found is not None:
             return found

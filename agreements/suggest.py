@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .numbers import IdChoiceField
 from .selectors import SUGGEST_QUERY_MAX, choice_from_text, suggestion_label
 
 
@@ -70,9 +71,10 @@ class SuggestInput(forms.TextInput):
         )
 
 
-class SuggestChoiceField(forms.ModelChoiceField):
+class SuggestChoiceField(IdChoiceField):
     """One agency or plan of the queryset, typed by name (accent-free) or picked from the
-    suggestions; an id works too (links from other pages)."""
+    suggestions; an id works too (links from other pages), read as ``IdChoiceField`` reads one
+    (anything else is a name, never an overflowing number)."""
 
     default_error_messages = {
         "invalid_choice": gettext_lazy(

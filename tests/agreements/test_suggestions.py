@@ -107,3 +107,14 @@ def test_a_foreign_agencys_id_is_refused_like_a_missing_one(coordinator_client):
     assert f"Không tìm thấy «{foreign.pk}»" in html
     # The field gives back what was sent, never the foreign agency's name.
     assert re.findall(r'name="lead"[^>]*value="([^"]*)"', html) == [str(foreign.pk)]
+
+
+@pytest.mark.parametrize("typed", ["9" * 30, "١٢٣"])
+@pytest.mark.parametrize("page", ["/tasks/", "/dashboard/"])
+def test_a_number_that_is_no_id_is_said_like_a_name_nobody_has(coordinator_client, page, typed):
+    """An id too long for the database, digits of another script: not looked up as an
+    id (thirty digits would overflow the integer column), refused as a name."""
+    for name in ("lead", "plan") if page == "/tasks/" else ("agency", "plan"):
+        response = coordinator_client.get(page, {name: typed})
+        assert response.status_code == 200
+        assert f"Không tìm thấy «{typed}»" in response.content.decode()
