@@ -533,6 +533,7 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Role, User
+    from accounts.roles import user_apply_role
     from agreements.models import Locality, Plan
     from devdata.scale import PROVINCES, province_users, scale_fingerprint
     from reports.models import Report, ReportingRound, ReportStatus, RoundStatus
@@ -577,6 +578,8 @@ def main() -> None:
             "email": "quantri@localhost",
         },
     )
+    # The role's group carries the admin's view permissions (as for every user made in the app).
+    user_apply_role(province_admin)
     plans_of_subject = Plan.objects.filter(province=subject)
     plan = max(plans_of_subject.order_by("number"), key=lambda p: p.tasks.count())
     current_round = (
