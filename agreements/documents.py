@@ -4,8 +4,8 @@ key of what it prints, and a repeat download is a lookup.
 The key of a document is a hash of:
 
 - its name (``plan:12:pdf``), which also names the single file kept for it;
-- the data versions it prints: counters (``DocumentVersion``) that every write service bumps with
-  :func:`document_touch`, one per plan (``plan:12``), per round (``round:3``), per province
+- the data versions it prints: counts of ``DocumentChange`` rows that every write service adds
+  with :func:`document_touch`, one per plan (``plan:12``), per round (``round:3``), per province
   (agencies' names, agreements, meetings, admin edits) and one for everything (localities,
   superuser edits);
 - the code version: a hash of the product's source, templates, styles, translations and the
@@ -42,13 +42,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
 
-from .models import DocumentVersion, StoredDocument
+from .models import DocumentChange, DocumentVersion, StoredDocument
 
 logger = logging.getLogger(__name__)
 
@@ -85,23 +84,16 @@ def documents_changed_connect(listener: Listener) -> None:
 def document_touch(*scopes: str) -> None:
     """Every document printing one of ``scopes`` is out of date from this transaction's commit.
 
-    One statement. Called by each write service; the counter's row stays locked until the
-    transaction ends, so two writes of one plan or round commit one after the other.
+    One INSERT of a ``DocumentChange`` row per scope: no shared row is updated or locked, so
+    concurrent writes never wait on each other here (nor deadlock with the rows they lock).
     """
-    wanted = sorted(set(scopes))  # always the same order: two writers never lock crosswise
+    wanted = sorted(set(scopes))
     if not wanted:
         return
-    # One statement, whether the counters exist yet or not (SQLite ≥ 3.24 and PostgreSQL).
-    table = connection.ops.quote_name(DocumentVersion._meta.db_table)
     now = timezone.now()
-    rows = ", ".join(["(%s, 1, %s)"] * len(wanted))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (scope, version, changed_at) VALUES {rows} "  # noqa: S608
-            f"ON CONFLICT (scope) DO UPDATE SET version = {table}.version + 1, "
-            "changed_at = excluded.changed_at",
-            [value for scope in wanted for value in (scope, now)],
-        )
+    DocumentChange.objects.bulk_create(
+        [DocumentChange(scope=scope, changed_at=now) for scope in wanted]
+    )
     if _listeners:
         _after_commit(wanted)
 
@@ -140,17 +132,41 @@ def _announce(scopes: list[str]) -> None:
 
 
 def document_versions(scopes: Iterable[str]) -> dict[str, int]:
-    """The current counter of each scope (0 for one never touched). One query."""
+    """The current version of each scope (0 for one never touched): its ``DocumentVersion``
+    base plus its committed ``DocumentChange`` rows. One query."""
     wanted = sorted(set(scopes))
-    found = dict(DocumentVersion.objects.filter(scope__in=wanted).values_list("scope", "version"))
-    return {scope: found.get(scope, 0) for scope in wanted}
+    found = dict.fromkeys(wanted, 0)
+    if not wanted:
+        return found
+    changes, bases = _tables()
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, COUNT(*) FROM {changes} WHERE scope IN ({marks}) GROUP BY scope "  # noqa: S608
+            f"UNION ALL SELECT scope, version FROM {bases} WHERE scope IN ({marks})",
+            [*wanted, *wanted],
+        )
+        for scope, n in cursor.fetchall():
+            found[scope] += int(n)
+    return found
 
 
 def document_versions_all() -> str:
-    """A summary of every counter at once, for documents that read across plans and rounds (the
-    dashboard): it changes whenever any counter does, since counters only grow. One query."""
-    totals = DocumentVersion.objects.aggregate(total=Sum("version"), rows=Count("pk"))
-    return f"all={totals['total'] or 0}/{totals['rows']}"
+    """A summary of every version at once, for documents that read across plans and rounds (the
+    dashboard): it changes whenever any version does, since versions only grow. One query."""
+    changes, bases = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {changes}), "  # noqa: S608 (table names quoted)
+            f"(SELECT COALESCE(SUM(version), 0) FROM {bases})"
+        )
+        counted, base = cursor.fetchone()
+    return f"all={int(counted) + int(base)}"
+
+
+def _tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(DocumentChange._meta.db_table), quote(DocumentVersion._meta.db_table)
 
 
 # -- the code version ----------------------------------------------------------------------------

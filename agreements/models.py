@@ -431,6 +431,27 @@ class DocumentVersion(models.Model):
         return f"{self.scope}={self.version}"
 
 
+class DocumentChange(models.Model):
+    """One change of the data a group of documents prints (``agreements.documents``): a scope's
+    version is its ``DocumentVersion`` base plus how many of these it has.
+
+    Written by inserting, never by updating a shared row: two writes touching the same scopes in
+    different orders, or a scope and a row the other has locked, never wait for each other (the
+    counter rows they used to update deadlocked under load). Committed rows only ever add up,
+    so a version never goes back to a value a stored document was built from.
+    """
+
+    scope = models.CharField(_("phạm vi"), max_length=40, db_index=True)
+    changed_at = models.DateTimeField(_("đổi lúc"))
+
+    class Meta:
+        verbose_name = _("thay đổi dữ liệu văn bản")
+        verbose_name_plural = _("thay đổi dữ liệu văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.scope} @ {self.changed_at:%d/%m/%Y %H:%M:%S}"
+
+
 class StoredDocument(models.Model):
     """The latest built file of one document (a plan's PDF, a round's summary …), kept in media
     storage under the key of everything it prints; an older file is deleted when a newer one is
