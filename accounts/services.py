@@ -118,7 +118,7 @@ def user_create(
 def _stored(actor: User, user: User) -> User:
     if not may_manage_user(actor, user):
         raise PermissionDenied
-    return User.objects.select_for_update().get(pk=user.pk)
+    return User.objects.select_for_update(no_key=True).get(pk=user.pk)
 
 
 @transaction.atomic

@@ -251,7 +251,9 @@ def document_store(*, spec: DocumentSpec, key: str, built: Built) -> StoredDocum
     )
     old_name = ""
     with transaction.atomic():
-        stored = StoredDocument.objects.select_for_update().filter(name=spec.name).first()
+        stored = (
+            StoredDocument.objects.select_for_update(no_key=True).filter(name=spec.name).first()
+        )
         if stored is None:
             stored = StoredDocument(name=spec.name)
         else:

@@ -397,7 +397,7 @@ def plan_update(
 ) -> Plan:
     """Save the header of a draft or issued plan; a closed plan is reopened first."""
     document_touch(province_scope(plan.province_id))
-    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    current = Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     if current.status == PlanStatus.CLOSED:
         raise ValidationError(
             _("Kế hoạch %(number)s đã kết thúc; hãy mở lại (ghi rõ lý do) trước khi sửa.")
@@ -455,7 +455,7 @@ def _plan_transition(
     is never silently undone by a reopen chosen on the page from before it.
     """
     document_touch(plan_scope(plan.pk))
-    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    current = Plan.objects.select_for_update(no_key=True).get(pk=plan.pk)
     if expected is not None and current.status != expected:
         raise ValidationError(
             _(
@@ -635,7 +635,7 @@ def agency_update(
 ) -> Agency:
     """Rename, re-describe or (de)activate an agency; the province never changes here."""
     document_touch(province_scope(agency.province_id))
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(no_key=True).get(pk=agency.pk)
     _agency_check(user, agency.province)
     _agency_fields(
         agency, name=name, short_name=short_name, kind=kind, aliases=aliases, email=email

@@ -211,10 +211,16 @@ def round_lock_for_status_change(*, reporting_round: ReportingRound) -> Reportin
 
     A report step locks its report and then reads the round's status afresh, so a step that
     started before the close finishes first, and one that starts after sees the round closed.
+
+    Every row lock of the services is FOR NO KEY UPDATE (``no_key=True``): it serialises the
+    steps that change a row as FOR UPDATE would, but lets another transaction insert a row that
+    refers to it (a report step's notification names the round: a foreign-key check takes FOR
+    KEY SHARE on the round, which FOR UPDATE would block, crossing the close's lock on the
+    report it waits for: a deadlock).
     """
-    locked = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+    locked = ReportingRound.objects.select_for_update(no_key=True).get(pk=reporting_round.pk)
     list(
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(no_key=True)
         .filter(reporting_round=locked)
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -250,7 +256,7 @@ def report_start(*, reporting_round: ReportingRound, agency: Agency, user: User)
     """The agency's report for the round, created on first use; a closed round takes no new one."""
     if not Report.objects.filter(reporting_round=reporting_round, agency=agency).exists():
         # Creating: the round's status is read under its lock, so a close cannot slip between.
-        current = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+        current = ReportingRound.objects.select_for_update(no_key=True).get(pk=reporting_round.pk)
         if current.status == RoundStatus.CLOSED:
             raise RoundClosed(current)
     report, created = Report.objects.get_or_create(
@@ -295,7 +301,7 @@ def _lock(report: Report, version: int | None) -> Report:
     loaded earlier: two steps posted at the same moment then run one after the other, and the
     second sees what the first did.
     """
-    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",), no_key=True).get(pk=report.pk)
     # A new query after the lock: under READ COMMITTED it sees a close committed meanwhile.
     locked.reporting_round = ReportingRound.objects.get(pk=locked.reporting_round_id)
     if version is not None and locked.version != version:
@@ -370,7 +376,7 @@ def report_save(
     )
     locked.save()
     if entries:
-        by_id = {e.pk: e for e in locked.entries.select_for_update()}
+        by_id = {e.pk: e for e in locked.entries.select_for_update(no_key=True)}
         changed: list[ReportEntry] = []
         changed_fields: set[str] = set()
         for entry_id, values in entries.items():
@@ -550,7 +556,9 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     """
     # State first (a handed-in report is refused with its reason), then who may edit it.
     report = _lock_editable(attachment.report, user, None)
-    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk, report=report)
+    attachment = Attachment.objects.select_for_update(no_key=True).get(
+        pk=attachment.pk, report=report
+    )
     name, storage = attachment.file.name, attachment.file.storage
     history_note(attachment, user=user)
     attachment.delete()

@@ -938,7 +938,7 @@ BLOCK_FIELDS = ("kind", "number", "level", "text", "bold", "italic", "align", "s
 
 def _part_blocks(plan: Plan, part: str) -> list[PlanBlock]:
     return list(
-        PlanBlock.objects.select_for_update()
+        PlanBlock.objects.select_for_update(no_key=True)
         .filter(plan=plan, part=part)
         .order_by("position", "pk")
     )
