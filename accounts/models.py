@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.choices import ChoiceLabels
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Điều phối (Sở Ngoại vụ)")
@@ -16,7 +18,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(
         _("vai trò"), max_length=20, choices=Role.choices, default=Role.REPORTER
     )

@@ -7,12 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .choices import ChoiceLabels
 from .limits import TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from .text import fold, has_marks, normalize
 from .timeframes import parse_timeframe
 
 
-class SearchableModel(models.Model):
+class SearchableModel(ChoiceLabels, models.Model):
     """Keeps an accent-free copy of the searchable text so both databases search alike."""
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False, default="")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.choices import ChoiceLabels
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from agreements.models import Locality, Plan, SearchableModel
 from tasks.models import TaskStatus
@@ -109,7 +110,7 @@ class ReportStatus(models.TextChoices):
 HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """One agency's answer in a round: the general part of the outline, then one entry per task."""
 
     reporting_round = models.ForeignKey(
@@ -218,7 +219,7 @@ class EntryRole(models.TextChoices):
     COORDINATING = "coordinating", _("Phối hợp")
 
 
-class ReportEntry(models.Model):
+class ReportEntry(ChoiceLabels, models.Model):
     """Progress on one task: required from the lead agency, a remark from a coordinating one."""
 
     report = models.ForeignKey(
@@ -276,7 +277,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"{folder}/{uuid.uuid4().hex}.{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     report = models.ForeignKey(
         Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="attachments"
     )
@@ -320,7 +321,7 @@ class EventAction(models.TextChoices):
     ACCEPTED = "accepted", _("Duyệt")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(ChoiceLabels, models.Model):
     """The report's timeline: every step with who, when and the comment."""
 
     report = models.ForeignKey(
@@ -390,7 +391,7 @@ class JobStatus(models.TextChoices):
     REFUSED = "refused", _("Không có gì để tạo")  # the document has nothing to say; error says why
 
 
-class DocumentJob(models.Model):
+class DocumentJob(ChoiceLabels, models.Model):
     """A long document built by the worker; the user waits on a page that shows its state."""
 
     reporting_round = models.ForeignKey(
@@ -433,7 +434,7 @@ class NotificationKind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Một đơn vị nộp báo cáo")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """Something that concerns one person, shown under "Thông báo" and (unless turned off)
     mailed to them. Written in the transaction of the step it tells about (``reports/
     notifications.py``); the mail goes after the commit."""
@@ -478,7 +479,7 @@ class Notification(models.Model):
         return self.title
 
 
-class EmailOptOut(models.Model):
+class EmailOptOut(ChoiceLabels, models.Model):
     """A person's choice not to be mailed about one kind of notification (still shown in-app)."""
 
     user = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.choices import ChoiceLabels
 from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, TEXT_SHORT, text_limit
 from agreements.models import Agency, Locality, Plan, SearchableModel
 from agreements.timeframes import parse_timeframe
@@ -113,7 +114,7 @@ class BlockAlign(models.TextChoices):
     CENTER = "center", _("Căn giữa")
 
 
-class PlanBlock(models.Model):
+class PlanBlock(ChoiceLabels, models.Model):
     """One block of a plan's text, in printed order: the document is stored as it was typed.
 
     ``part`` separates a Quyết định's own text (Căn cứ, "QUYẾT ĐỊNH:", Điều 1…n) from the Kế
@@ -425,7 +426,7 @@ class BudgetStage(models.TextChoices):
     DISBURSED = "disbursed", _("Giải ngân")
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ChoiceLabels, models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="budget_lines"
     )
@@ -456,7 +457,7 @@ class TargetPer(models.TextChoices):
     PERIOD = "period", _("Cả giai đoạn")
 
 
-class Target(models.Model):
+class Target(ChoiceLabels, models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="targets"
     )

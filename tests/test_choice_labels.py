@@ -101,3 +101,29 @@ def test_no_page_offers_dashes_or_unknown(administrator_client, quang_tri, path)
     }
     shown = options(administrator_client.get(path.format(**ids)))
     assert not NEVER & set(shown), path
+
+
+def test_every_choice_reads_as_djangos_own_label_in_every_language():
+    """``get_FOO_display()`` keeps its labels per field and language (agreements.choices): each
+    value of every choice field of every model reads as Django's own lookup would read it, an
+    unknown value reads as itself, and a language switch is followed."""
+    from django.apps import apps
+    from django.db import models
+    from django.utils import translation
+
+    checked = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in {"accounts", "agreements", "tasks", "reports"}:
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.choices:
+                continue
+            values = [value for value, _label in field.flatchoices] + ["giá-trị-lạ"]
+            for language in ("vi", "en", "vi"):
+                with translation.override(language):
+                    for value in values:
+                        row = model(**{field.attname: value})
+                        ours = getattr(row, f"get_{field.name}_display")()
+                        assert ours == models.Model._get_FIELD_display(row, field), (field, value)
+                        checked += 1
+    assert checked > 100

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.screens import (
+    ROLES,
     SIZES,
     Screen,
     axe_problems,
@@ -30,13 +31,19 @@ from tests.browser.screens import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The screenshots of every test of this run (`make screenshots`): the index shows them all.
+_SHOTS: list[tuple[str, str, str, Path]] = []
 
-def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server):
+
+# One test per person and size, so that pytest-xdist spreads the walk over its workers.
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("user", list(ROLES))
+def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server, user, size):
     demo_load()
     shots_dir = os.environ.get("COOPPLAN_SCREENSHOTS")
     root = Path(shots_dir) if shots_dir else None
     with_axe = root is None or os.environ.get("COOPPLAN_SCREENSHOTS_AXE") == "1"
-    shots = []
+    shots = _SHOTS
     problems: list[str] = []
     walked = 0
 
@@ -72,29 +79,31 @@ def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server):
             timezone_id="Asia/Bangkok",
         )
 
-    # Before logging in: the login page.
-    for size in SIZES:
+    screens = screens_by_user()[user]
+    if user == next(iter(ROLES)):
+        # Before logging in: the login page (walked once per size, with the first person).
         ctx = context(size)
         try:
             visit(ctx.new_page(), "anonymous", size, Screen("login", "/accounts/login/"))
         finally:
             ctx.close()
+        expected = len(screens) + 1
+    else:
+        expected = len(screens)
 
-    for user, screens in screens_by_user().items():
-        for size in SIZES:
-            ctx = context(size)
-            try:
-                page = ctx.new_page()
-                log_in(page, user)
-                missing = nav_paths(page) - {screen.path for screen in screens}
-                if missing:
-                    problems.append(f"{user}: the walk misses menu entries {sorted(missing)}")
-                for screen in screens:
-                    visit(page, user, size, screen)
-            finally:
-                ctx.close()
+    ctx = context(size)
+    try:
+        page = ctx.new_page()
+        log_in(page, user)
+        missing = nav_paths(page) - {screen.path for screen in screens}
+        if missing:
+            problems.append(f"{user}: the walk misses menu entries {sorted(missing)}")
+        for screen in screens:
+            visit(page, user, size, screen)
+    finally:
+        ctx.close()
 
     if root is not None:
         print(f"\n{len(shots)} screenshots: {screenshot_index(root, shots)}")
-    assert walked > 150
+    assert walked == expected, f"{walked} of {expected} screens walked"
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
