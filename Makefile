@@ -40,20 +40,21 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-# Three runs: transactional tests (real commits from threads, the browser's live server) flush the
+# Two runs: transactional tests (real commits from threads, the browser's live server) flush the
 # database when they end, so they must not share a run with the tests that rely on the seed loaded
-# once per session. pytest exits 5 when it selects nothing; that is fine, except for the browser
-# run in CI (COOPPLAN_REQUIRE_BROWSER=1). The first run is spread over TEST_WORKERS processes
-# (pytest-xdist; each has its own test database and media folder, a test file stays on one worker
-# so data built once per module is built once); TEST_WORKERS=0 runs it in one process.
+# once per session. pytest exits 5 when it selects nothing; that is fine, except in CI, where the
+# browser tests must run (COOPPLAN_REQUIRE_BROWSER=1). Both runs are spread over TEST_WORKERS
+# processes (pytest-xdist; each has its own test database, media folder and, in the second run,
+# live server and Chromium). In the first, a test file stays on one worker so data built once per
+# module is built once; the second hands out single tests (the screen walk is one test per person
+# and size). TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= auto
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=coopplan.settings.test
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not transactional" -n $(TEST_WORKERS) --dist loadfile
-	$(BIN)/pytest -m transactional || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; }
-	$(BIN)/pytest -m browser || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
+	$(BIN)/pytest -m "transactional or browser" -n $(TEST_WORKERS) || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
 
 # Load test on loopback: gunicorn with the production settings on PostgreSQL (database
 # coopplan_load, dropped and recreated), 50 virtual users for 60 s, then every acknowledged save
