@@ -14,6 +14,7 @@ model's number fields by ``Meta.formfield_callback = number_formfield``.
 
 from __future__ import annotations
 
+import argparse
 import re
 from decimal import Decimal
 
@@ -249,3 +250,15 @@ def _kept(kwargs: dict) -> dict:
 
 NUMBER_FIELDS = (WholeNumberField, DecimalNumberField)
 ID_FIELDS = (IdChoiceField, IdMultipleChoiceField)
+
+
+def positive_hours(value: str) -> float:
+    """A command's ``--hours`` (a comma or a dot before decimals): a positive number, or the
+    command stops with a Vietnamese message naming what was typed."""
+    try:
+        hours = float(value.replace(",", "."))
+    except ValueError:
+        hours = -1
+    if not hours > 0 or hours == float("inf"):
+        raise argparse.ArgumentTypeError(_("Số giờ phải là số dương: %(value)s") % {"value": value})
+    return hours

@@ -94,6 +94,51 @@ def test_a_document_is_built_once_and_rebuilt_after_a_touch(django_capture_on_co
     assert StoredDocument.objects.filter(name=spec.name).count() == 1
 
 
+def test_compaction_folds_old_changes_without_moving_any_version(capsys):
+    """``documents_compact`` (cron) empties the change table of old rows: every version reads
+    the same, a stored document is still served without a rebuild, and the next write counts on
+    from where the version was."""
+    from datetime import timedelta
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    from agreements.documents import document_versions_all
+    from agreements.models import DocumentChange
+
+    old, recent, based = plan_scope(5151), plan_scope(5152), plan_scope(5153)
+    for scope in (old, old, old, recent, based):
+        document_touch(scope)
+    # Everything but one of ``recent``'s rows happened two days ago.
+    two_days_ago = timezone.now() - timedelta(days=2)
+    DocumentChange.objects.exclude(scope=recent).update(changed_at=two_days_ago)
+    document_touch(based)
+    DocumentChange.objects.filter(scope=based).update(changed_at=two_days_ago)
+    document_touch(recent)
+    spec = DocumentSpec(name="test:5:pdf", owner="test:5", scopes=(old, recent, based))
+    builds: list[str] = []
+    stored = document_ensure(spec, lambda: builds.append("x") or _export("một"))
+    before = document_versions([old, recent, based])
+    assert before == {old: 3, recent: 2, based: 2}
+    everything = document_versions_all()
+
+    call_command("documents_compact", "--hours", "24")
+    assert "Đã gộp" in capsys.readouterr().out
+    assert document_versions([old, recent, based]) == before
+    assert document_versions_all() == everything
+    assert not DocumentChange.objects.filter(scope__in=[old, based]).exists()
+    assert DocumentChange.objects.filter(scope=recent).count() == 2  # younger than 24 hours
+    again = document_ensure(spec, lambda: builds.append("x") or _export("hai"))
+    assert builds == ["x"] and again.key == stored.key  # served as built, not built again
+
+    document_touch(old)
+    assert document_versions([old])[old] == 4
+    call_command("documents_compact", "--hours", "24")  # nothing old left: nothing moves
+    assert document_versions([old, based]) == {old: 4, based: 2}
+    with pytest.raises(CommandError, match="Số giờ phải là số dương"):
+        call_command("documents_compact", "--hours", "không")
+
+
 def test_a_file_gone_from_storage_is_built_again():
     spec = DocumentSpec(name="test:2:pdf", owner="test:2", scopes=(plan_scope(4243),))
     stored = document_ensure(spec, lambda: _export("một"))

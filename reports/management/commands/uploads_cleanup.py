@@ -1,25 +1,15 @@
 """Delete uploads left waiting for a preview nobody confirmed (for cron): report workbooks
 and plan imports. ``manage.py uploads_cleanup [--hours N]``."""
 
-import argparse
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from agreements.numbers import positive_hours
 from agreements.uploads import pending_files_cleanup, pending_max_age
 from reports.workbook.pending import FOLDER as WORKBOOKS
 from tasks.import_views import PENDING_FOLDER as IMPORTS
-
-
-def positive_hours(value: str) -> float:
-    try:
-        hours = float(value.replace(",", "."))
-    except ValueError:
-        hours = -1
-    if not hours > 0:
-        raise argparse.ArgumentTypeError(_("Số giờ phải là số dương: %(value)s") % {"value": value})
-    return hours
 
 
 class Command(BaseCommand):
