@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape as _escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -24,26 +23,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from agreements.html import UrlPattern
+from agreements.html import escape_text as _escape_text
 from tasks.models import Task, TaskStatus
 from tasks.selectors import PlanRow
 
 register = template.Library()
-
-# A primary key no row has: reversed once, then cut around to give the URL of any row.
-_PLACEHOLDER = 987654321
-
-
-def _escape_text(value: object) -> str:
-    """Like the template engine's autoescape for plain text (``django.utils.html.escape``)."""
-    return _escape(str(value), quote=True)
-
-
-def _url_parts(name: str) -> tuple[str, str]:
-    url = reverse(name, args=[_PLACEHOLDER])
-    before, found, after = url.partition(str(_PLACEHOLDER))
-    if not found or str(_PLACEHOLDER) in after:
-        raise ValueError(f"{name}: cannot find the placeholder id in {url!r}")
-    return _escape_text(before), _escape_text(after)
 
 
 def _lines(value: str) -> str:
@@ -79,7 +64,7 @@ class RowParts:
     move_section_down: str
     csrf: str
     confirm_nojs: str
-    urls: dict[str, tuple[str, str]]
+    urls: dict[str, UrlPattern]
     statuses: dict[str, str]
 
     @classmethod
@@ -127,7 +112,7 @@ class RowParts:
                 if can_edit
                 else ""
             ),
-            urls={key: _url_parts(name) for key, name in url_names.items()},
+            urls={key: UrlPattern(name) for key, name in url_names.items()},
             statuses={str(value): _escape_text(label) for value, label in TaskStatus.choices},
         )
 
@@ -137,8 +122,7 @@ class RowParts:
         return shown if shown is not None else _escape_text(task.get_status_display())
 
     def url(self, key: str, pk: int) -> str:
-        before, after = self.urls[key]
-        return f"{before}{pk:d}{after}"
+        return self.urls[key](pk)
 
 
 def _task_row(task: Task, parts: RowParts, *, can_edit: bool) -> str:
