@@ -18,12 +18,12 @@ def escape_text(value: object) -> str:
 
 
 class UrlPattern:
-    """``reverse(name, args=[*fixed, pk])`` for any ``pk``, reversed once, escaped."""
+    """``reverse(name, args=[*fixed, pk, *after])`` for any ``pk``, reversed once, escaped."""
 
     __slots__ = ("_after", "_before")
 
-    def __init__(self, name: str, *fixed: int) -> None:
-        url = reverse(name, args=[*fixed, _PLACEHOLDER])
+    def __init__(self, name: str, *fixed: int | str, after: tuple[int | str, ...] = ()) -> None:
+        url = reverse(name, args=[*fixed, _PLACEHOLDER, *after])
         before, found, after = url.partition(str(_PLACEHOLDER))
         if not found or str(_PLACEHOLDER) in after:
             raise ValueError(f"{name}: cannot find the placeholder id in {url!r}")
