@@ -24,10 +24,10 @@ class UrlPattern:
 
     def __init__(self, name: str, *fixed: int | str, after: tuple[int | str, ...] = ()) -> None:
         url = reverse(name, args=[*fixed, _PLACEHOLDER, *after])
-        before, found, after = url.partition(str(_PLACEHOLDER))
-        if not found or str(_PLACEHOLDER) in after:
+        head, found, tail = url.partition(str(_PLACEHOLDER))
+        if not found or str(_PLACEHOLDER) in tail:
             raise ValueError(f"{name}: cannot find the placeholder id in {url!r}")
-        self._before, self._after = escape_text(before), escape_text(after)
+        self._before, self._after = escape_text(head), escape_text(tail)
 
     def __call__(self, pk: int) -> str:
         return f"{self._before}{pk:d}{self._after}"
