@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
@@ -108,8 +108,54 @@ def history_bulk_update(objs: Sequence[Model], fields: Sequence[str]) -> None:
     if not objs:
         return
     if fields:
-        type(objs[0])._default_manager.bulk_update(objs, list(fields))
+        rows_update(objs, fields)
     history_bulk_record(objs, "~")
+
+
+# Rows of one UPDATE … FROM (VALUES …): at most 11 fields each, well under 65,535 parameters.
+_UPDATE_BATCH = 1000
+
+
+def rows_update(objs: Sequence[Model], fields: Sequence[str]) -> None:
+    """``bulk_update(objs, fields)``: each object's ``fields`` saved as they are, without
+    signals or ``pre_save`` (as ``bulk_update``). On PostgreSQL one ``UPDATE … FROM (VALUES …)``
+    per thousand rows: Django's ``bulk_update`` builds a ``CASE WHEN`` per field and row, 15 ms
+    of CPU for a report's 19 entries and 5 fields, against about 1 ms here."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, list(fields))
+        return
+    meta = model._meta
+    pk = meta.pk
+    if pk is None:  # every model has one: for mypy
+        raise NotImplementedError("a model without a primary key")
+    columns: list[Field] = [pk]
+    for name in fields:
+        field = meta.get_field(name)
+        if not isinstance(field, Field) or not field.concrete:
+            raise ValueError(f"{name}: not a column of {meta.label}")
+        columns.append(field)
+    casts = ", ".join(f"%s::{column.db_type(connection)}" for column in columns)
+    names = ", ".join(_quote(column.column) for column in columns)
+    updates = ", ".join(f"{_quote(c.column)} = v.{_quote(c.column)}" for c in columns[1:])
+    table = _quote(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), _UPDATE_BATCH):
+            batch = objs[start : start + _UPDATE_BATCH]
+            params: list[Any] = []
+            for obj in batch:
+                params.extend(
+                    column.get_db_prep_save(getattr(obj, column.attname), connection)
+                    for column in columns
+                )
+            cursor.execute(
+                f"UPDATE {table} AS t SET {updates} "  # noqa: S608 - quoted names, values as parameters
+                f"FROM (VALUES {', '.join([f'({casts})'] * len(batch))}) AS v({names}) "
+                f"WHERE t.{_quote(pk.column)} = v.{_quote(pk.column)}",
+                params,
+            )
 
 
 def history_bulk_delete(objs: Sequence[Model]) -> None:

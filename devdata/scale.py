@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -231,8 +231,18 @@ def scale_generate(spec: ScaleSpec) -> ScaleStats:
         _groups_ensure()
         for province_spec in spec.province_specs:
             ProvinceBuilder(spec, province_spec, stats).build()
+    statistics_refresh()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def statistics_refresh() -> None:
+    """ANALYZE on PostgreSQL after a bulk load: the planner otherwise keeps the row counts of the
+    empty tables until autovacuum comes by (never, where it is off), and picks nested loops that
+    cost a dashboard tens of milliseconds per query (seen: 34 ms instead of 1 ms)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _groups_ensure() -> None:

@@ -198,15 +198,26 @@ def round_task_statuses(
     return task_page
 
 
-def report_detail(report: Report) -> dict:
-    entries = list(
-        report.entries.select_related("task", "task__plan", "task__section")
-        .prefetch_related(
+def report_entries(report: Report, *, page: bool = True) -> list[ReportEntry]:
+    """The report's entries in form order, with their tasks and targets (what ``EntryForm``
+    reads); with ``page`` also each task's plan and section and each entry's files (what the
+    report's pages print). A saved form reads without ``page``: it answers with a redirect."""
+    if page:
+        entries = report.entries.select_related("task", "task__plan", "task__section")
+        entries = entries.prefetch_related(
             "task__targets",
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
         )
-        .order_by("role", "task__plan__date", "task__plan_id", "task__position")
-    )
+    else:
+        entries = report.entries.select_related("task").prefetch_related("task__targets")
+    return list(entries.order_by("role", "task__plan__date", "task__plan_id", "task__position"))
+
+
+def report_detail(report: Report, *, entries: list[ReportEntry] | None = None) -> dict:
+    """What the report's pages print: entries (``report_entries``, unless read already with
+    ``page``), the events and the report's own files."""
+    if entries is None:
+        entries = report_entries(report)
     events = list(
         ReportEvent.objects.filter(report=report).select_related("user").order_by("at", "pk")
     )

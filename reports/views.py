@@ -218,11 +218,12 @@ def report_edit(request, pk: int):
     if not services.report_can_edit(request.user, report):
         messages.warning(request, _("Báo cáo này đang ở trạng thái chỉ xem."))
         return redirect("reports:report_detail", pk=pk)
-    detail = selectors.report_detail(report)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    # A save answers with a redirect: the page's other reads wait until it is shown again.
+    entries = selectors.report_entries(report, page=data is None)
     general = ReportGeneralForm(data, files, instance=report, initial={"version": report.version})
-    entry_forms = [EntryForm(data, files, entry=entry) for entry in detail["entries"]]
+    entry_forms = [EntryForm(data, files, entry=entry) for entry in entries]
     status = 200
     if request.method == "GET" and request.GET.get("incomplete"):
         # Back from a refused submission: each gap is marked on its own field.
@@ -276,7 +277,13 @@ def report_edit(request, pk: int):
                     return redirect("reports:report_detail", pk=pk)
                 messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("reports:report_edit", pk=pk)
-    rows = list(zip(detail["entries"], entry_forms, strict=True))
+    detail = selectors.report_detail(report, entries=entries if data is None else None)
+    if data is None:
+        rows = list(zip(entries, entry_forms, strict=True))
+    else:
+        # A refused save shows its forms beside the entries as the page reads them (files too).
+        shown = {entry.pk: entry for entry in detail["entries"]}
+        rows = [(shown.get(form.entry.pk, form.entry), form) for form in entry_forms]
     # The reviewer's comment stays on screen until the report is handed in again.
     return_event = None
     if report.status == ReportStatus.RETURNED:

@@ -23,6 +23,7 @@ from agreements.history import (
     history_bulk_m2m_copy,
     history_bulk_record,
     history_note,
+    rows_update,
 )
 from agreements.models import Agency, Locality, Plan
 from agreements.services import AgencyIndex
@@ -56,8 +57,8 @@ def _renumber(items: Sequence[Section | Task]) -> None:
             continue
         item.position = number * 10
         (sections if isinstance(item, Section) else tasks).append(item)  # type: ignore[arg-type]
-    Section.objects.bulk_update(sections, ["position"])
-    Task.objects.bulk_update(tasks, ["position"])
+    rows_update(sections, ["position"])
+    rows_update(tasks, ["position"])
 
 
 def _position_after(
@@ -666,7 +667,7 @@ def tasks_resave(tasks: Sequence[Task]) -> None:
         if before != [getattr(task, name) for name in Task.DERIVED_FIELDS]:
             stale.append(task)
     if stale:
-        Task.objects.bulk_update(stale, list(Task.DERIVED_FIELDS))
+        rows_update(stale, list(Task.DERIVED_FIELDS))
     history_bulk_record(tasks, "~")
 
 
@@ -969,7 +970,7 @@ def _insert_blocks(
         block.plan, block.part = plan, part
         block.full_clean()
     moved = [block for block in existing if block.pk]
-    PlanBlock.objects.bulk_update(moved, ["position"])
+    rows_update(moved, ["position"])
     for block in new:
         history_note(block, user=user)
         block.save()
@@ -1067,7 +1068,7 @@ def block_move(*, block: PlanBlock, direction: str, user: User | None = None) ->
     # Even steps first (no history: nothing the reader sees changes), then the swap, recorded.
     for number, item in enumerate(ordered, start=1):
         item.position = number * 10
-    PlanBlock.objects.bulk_update(ordered, ["position"])
+    rows_update(ordered, ["position"])
     mine, theirs = ordered[index], ordered[other]
     mine.position, theirs.position = theirs.position, mine.position
     for item in (mine, theirs):

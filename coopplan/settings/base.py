@@ -139,6 +139,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, the common widgets, labels and error lists written in Python.
+FORM_RENDERER = "coopplan.form_renderer.FastTemplates"
+
 WSGI_APPLICATION = "coopplan.wsgi.application"
 
 DATABASES = {

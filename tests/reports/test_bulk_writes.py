@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from agreements.history import history_note
+from agreements.history import history_note, rows_update
 from agreements.models import Agency
 from agreements.text import fold
 from reports import services
@@ -559,3 +559,50 @@ def test_a_successor_costs_the_same_queries_for_4_tasks_as_for_16():
     # (document_touch). 377 queries for 16 tasks before issue 14.
     assert counts[4] == counts[16]
     assert counts[16] == 30
+
+
+# -- the UPDATE itself -------------------------------------------------------------------------
+
+
+def _stored(model, pks) -> list[dict]:
+    return list(model.objects.filter(pk__in=pks).order_by("pk").values())
+
+
+@pytest.mark.parametrize("how", ["entries", "tasks"])
+def test_one_update_stores_what_djangos_bulk_update_stores(how):
+    """``rows_update`` (one UPDATE … FROM VALUES on PostgreSQL) leaves every column as
+    ``QuerySet.bulk_update`` does: text with quotes, empty and missing numbers, JSON, dates."""
+    _province, _reporter, _coordinator, report = reporting_setup(4)
+    if how == "entries":
+        objs = list(report.entries.order_by("pk"))
+        values = [
+            {"status": "done", "result": "Đã \"xong\" & 'chốt'\n<b>", "funds_spent": 1234567,
+             "actuals": {"7": 1.5, "chú thích": ["a", None]}, "remarks": ""},
+            {"status": "", "result": "", "funds_spent": None, "actuals": {}, "remarks": "%s %(x)s"},
+            {"status": "delayed", "result": "x" * 3000, "funds_spent": 0, "actuals": {"x": None},
+             "remarks": "—"},
+            {"status": "in_progress", "result": "ok", "funds_spent": 10**12, "actuals": [1, 2],
+             "remarks": "\\"},
+        ]  # fmt: skip
+        fields = list(values[0])
+    else:
+        objs = list(
+            Task.objects.filter(plan__reporting_rounds=report.reporting_round).order_by("pk")
+        )
+        values = [
+            {"status": "done", "start_date": date(2026, 1, 31), "end_date": None, "ongoing": True},
+            {"status": "delayed", "start_date": None, "end_date": date(2027, 12, 31),
+             "ongoing": False},
+        ] * 2  # fmt: skip
+        fields = list(values[0])
+    for obj, row in zip(objs, values, strict=True):
+        for name, value in row.items():
+            setattr(obj, name, value)
+    model = type(objs[0])
+    pks = [obj.pk for obj in objs]
+    with transaction.atomic():
+        model.objects.bulk_update(objs, fields)
+        expected = _stored(model, pks)
+        transaction.set_rollback(True)
+    rows_update(objs, fields)
+    assert _stored(model, pks) == expected
