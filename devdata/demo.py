@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import Truncator
 
 from accounts.models import Role, User
 from agreements.models import Agency
@@ -68,7 +69,7 @@ def demo_reports_load() -> list[str]:
                 "status": "" if state == "draft" else ("done" if done else "in_progress"),
                 "result": ""
                 if state == "draft"
-                else f"{agency.name} đã triển khai: {entry.task.content[:120]}",
+                else f"{agency.name} đã triển khai: {_first_words(entry.task.content)}",
                 "funds_spent": None,
                 "actuals": {},
             }
@@ -92,3 +93,8 @@ def demo_reports_load() -> list[str]:
             report_return(report=report, user=coordinator, comment=RETURN_COMMENT)
         lines.append(f"{agency.name}: {state}")
     return lines
+
+
+def _first_words(text: str, words: int = 20) -> str:
+    """The start of a task's text for a demo result, cut between words ("…" where cut)."""
+    return Truncator(text).words(words, truncate="…")

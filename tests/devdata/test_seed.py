@@ -341,3 +341,22 @@ def test_1010_request_letter_is_stored_whole_and_shown_on_its_round(client, quan
     page = client.get(f"/rounds/{reporting_round.pk}/").content.decode()
     assert "Toàn văn văn bản yêu cầu" in page
     assert "chậm nhất trước ngày 10/4/2019./." in page
+
+
+def test_demo_results_quote_their_task_cut_between_words():
+    """A demo report's result starts with its task's text, cut after a whole word ("…")."""
+    from reports.models import ReportEntry
+
+    call_command("create_demo_users", stdout=StringIO())
+    call_command("load_demo_reports", stdout=StringIO())
+    quoted = 0
+    for entry in ReportEntry.objects.exclude(result="").select_related("task"):
+        _, _, quote = entry.result.partition(" đã triển khai: ")
+        content = " ".join(entry.task.content.split())
+        if quote.endswith("…"):
+            start = quote.removesuffix("…")
+            assert content.startswith(start) and content[len(start)] == " ", entry.result
+        else:
+            assert quote == content, entry.result
+        quoted += 1
+    assert quoted > 10
