@@ -36,6 +36,16 @@ def xlsx_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
+def xlsx_page_numbers(ws: Any, *, font: str = "Times New Roman", size: int = 12) -> None:
+    """Page numbers printed top centre, none on the first page (Nghị định 30/2020/NĐ-CP), as in
+    the PDF and Word files; ``ws`` may be a write-only sheet."""
+    ws.HeaderFooter.differentFirst = True
+    header = ws.HeaderFooter.oddHeader
+    header.center.text = "&P"
+    header.center.font = f"{font},Regular"
+    header.center.size = size
+
+
 def xlsx_page_margins() -> PageMargins:
     """The official page margins (``agreements.official.PAGE_MARGINS_MM``) for a sheet's print
     setup, in inches as openpyxl wants them; the page number 8 mm from the top edge."""

@@ -19,7 +19,13 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from agreements.official import date_text
-from agreements.xlsx import xlsx_cell, xlsx_page_margins, xlsx_row, xlsx_workbook
+from agreements.xlsx import (
+    xlsx_cell,
+    xlsx_page_margins,
+    xlsx_page_numbers,
+    xlsx_row,
+    xlsx_workbook,
+)
 from reports.summary import round_summary
 from tasks.exporters.base import CONTENT_TYPES, Export, register
 from tasks.exporters.xlsx_rows import set_row_height
@@ -69,6 +75,7 @@ class Sheet:
         setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.ws.page_margins = xlsx_page_margins()
+        xlsx_page_numbers(self.ws, font=FONT_NAME)
 
     def cell(self, value, *, font=None, number=None, align=None, border=False, fill=None):
         return xlsx_cell(

@@ -17,7 +17,6 @@ from typing import cast
 from django.db.models import Sum
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,6 +24,7 @@ from agreements.xlsx import (
     XlsxStyle,
     xlsx_cell,
     xlsx_page_margins,
+    xlsx_page_numbers,
     xlsx_row,
     xlsx_style,
     xlsx_workbook,
@@ -195,12 +195,7 @@ def _page_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = xlsx_page_margins()
     ws.print_options.horizontalCentered = True
-    # Page numbers top centre, not on the first page (Nghị định 30/2020/NĐ-CP).
-    ws.HeaderFooter.differentFirst = True
-    odd_header = cast(HeaderFooterItem, ws.oddHeader)  # a new sheet always has one
-    odd_header.center.text = "&P"
-    odd_header.center.font = f"{FONT_NAME},Regular"
-    odd_header.center.size = 12
+    xlsx_page_numbers(ws, font=FONT_NAME)
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
 

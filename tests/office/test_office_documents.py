@@ -442,6 +442,14 @@ def test_page_numbering_the_same_in_word_and_pdf(converted, stem):
                     assert abs((w.x0 + w.x1) / 2 - centre) < 6, (document.name, w)
 
 
+@pytest.mark.parametrize("name", [name for name in NAMES if name.endswith(".xlsx")])
+def test_workbooks_print_page_numbers_after_the_first_page(converted, name):
+    """Every workbook printed as LibreOffice prints it: no number on page 1, then 2, 3 … on
+    every page, whatever sheet it belongs to (the plans', the round's and the dashboard's)."""
+    document = converted[name]
+    assert numbering_groups(page_numbers(document)) == [len(document.pages)]
+
+
 # The document numbers each file prints, as a reader searches for them.
 NUMBERS = {
     "plan-05": ["05/KH-UBND"],

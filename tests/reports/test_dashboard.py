@@ -139,6 +139,8 @@ def test_each_panel_downloads_what_it_shows(leader_client, quang_tri):
     assert "165/QĐ-UBND" in text and "Nhiệm vụ quá hạn" not in text
     book = load_workbook(io.BytesIO(leader_client.get("/dashboard/export/xlsx/").content))
     assert book.sheetnames == ["Kế hoạch", "Quá hạn", "Đến hạn", "Đợt báo cáo", "Sắp tới"]
+    for ws in book.worksheets:  # printed with page numbers, none on the first page
+        assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst, ws.title
     plan_rows = {row[0]: row for row in book["Kế hoạch"].iter_rows(values_only=True) if row[0]}
     assert plan_rows["165/QĐ-UBND"][2] == 49
     assert plan_rows["165/QĐ-UBND"][-2] == 12_000_000_000

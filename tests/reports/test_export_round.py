@@ -145,6 +145,9 @@ def test_round_xlsx(demo_round, summary):
         "Khó khăn - Đề xuất",
         "Chưa báo cáo",
     ]
+    for ws in wb.worksheets:  # printed with page numbers, none on the first page (NĐ 30/2020)
+        assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst, ws.title
+        assert not ws.firstHeader.center.text, ws.title
     totals = {row[0].value: row[1] for row in wb["Tổng hợp"].iter_rows() if row[0].value}
     for _, label, count in summary.by_status:
         assert totals[label].value == count
