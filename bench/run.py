@@ -13,6 +13,8 @@ Measured, in one process, with DEBUG off (settings: coopplan.settings.dev, DEBUG
 - pages through Django's test ``Client`` (``force_login``): median and p95 wall time of
   repeated requests after two warm-ups, and the SQL queries of one more request
   (counted through ``connection.execute_wrapper``, no cap; kept out of the timed requests);
+  the process's loaded heap frozen out of the garbage collector first, as gunicorn.conf.py's
+  ``post_worker_init`` does in each production worker;
 - the repeat download of an unchanged plan PDF (served from the document store), and the
   same with the browser's ``If-None-Match`` (304);
 - exports (a 60-task plan as PDF/XLSX/DOCX; the large round's summary and reminder letter):
@@ -30,6 +32,7 @@ Measured, in one process, with DEBUG off (settings: coopplan.settings.dev, DEBUG
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -641,9 +644,16 @@ def main() -> None:
         (as_admin, "Bảng điều hành (toàn quốc)", "/dashboard/"),
     ]
     figures = []
-    for client, label, url in pages:
-        print(f"  … {label}", file=sys.stderr, flush=True)
-        figures.append(page_measure(client, label, url, repeats))
+    # As in a gunicorn worker after post_worker_init (gunicorn.conf.py): what is loaded by now is
+    # kept out of the garbage collector's full collections; what the requests make is collected.
+    gc.collect()
+    gc.freeze()
+    try:
+        for client, label, url in pages:
+            print(f"  … {label}", file=sys.stderr, flush=True)
+            figures.append(page_measure(client, label, url, repeats))
+    finally:
+        gc.unfreeze()
     table(
         [
             "Trang",
