@@ -316,7 +316,12 @@ class Task(SearchableModel):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["plan", "position", "pk"]
-        indexes = [models.Index(fields=["plan", "position"])]
+        indexes = [
+            models.Index(fields=["plan", "position"]),
+            # The task lists and dashboards filter on the state first (in progress, overdue):
+            # without it, counting a country's tasks in one state read every task.
+            models.Index(fields=["status", "end_date"]),
+        ]
 
     def __str__(self) -> str:
         head = f"{self.number} " if self.number else ""
