@@ -129,8 +129,6 @@ def rows_update(objs: Sequence[Model], fields: Sequence[str]) -> None:
         return
     meta = model._meta
     pk = meta.pk
-    if pk is None:  # every model has one: for mypy
-        raise NotImplementedError("a model without a primary key")
     columns: list[Field] = [pk]
     for name in fields:
         field = meta.get_field(name)
