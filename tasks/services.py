@@ -782,20 +782,22 @@ def section_move(*, section: Section, direction: str) -> bool:
     from .selectors import plan_rows
 
     rows = plan_rows(section.plan)
+    # Every section of the plan is a row: ancestors are looked up here, not read one by one.
+    sections = {row.section.pk: row.section for row in rows if row.kind == "section"}
 
     def sibling_of(node: Section | None) -> int | None:
         """The ancestor of ``node`` (itself included) that is a sibling of ``section``."""
         while node is not None:
             if node.parent_id == section.parent_id:
                 return node.pk
-            node = node.parent
+            node = sections.get(node.parent_id) if node.parent_id is not None else None
         return None
 
     prefix: list[PlanRow] = []
     blocks: dict[int, list[PlanRow]] = {}
     suffix: list[PlanRow] = []
     for row in rows:
-        owner = row.section if row.kind == "section" else row.task.section
+        owner = row.section if row.kind == "section" else sections.get(row.task.section_id)
         key = sibling_of(owner)
         if key is not None:
             blocks.setdefault(key, []).extend([*suffix, row])  # stray rows stay where they were
