@@ -783,14 +783,16 @@ def section_move(*, section: Section, direction: str) -> bool:
 
     rows = plan_rows(section.plan)
     # Every section of the plan is a row: ancestors are looked up here, not read one by one.
-    sections = {row.section.pk: row.section for row in rows if row.kind == "section"}
+    sections: dict[int | None, Section] = {
+        row.section.pk: row.section for row in rows if row.kind == "section"
+    }
 
     def sibling_of(node: Section | None) -> int | None:
         """The ancestor of ``node`` (itself included) that is a sibling of ``section``."""
         while node is not None:
             if node.parent_id == section.parent_id:
                 return node.pk
-            node = sections.get(node.parent_id) if node.parent_id is not None else None
+            node = sections.get(node.parent_id)
         return None
 
     prefix: list[PlanRow] = []
