@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from agreements.documents import document_touch, round_scope
+from agreements.documents import document_touch, plan_scope, round_scope
 from agreements.history import history_bulk_update, history_note
 from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
@@ -479,6 +479,8 @@ def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
             task.derived_refresh()  # what save(update_fields=["status"]) also writes
             moved.append(task)
     if moved:
+        # The plans' own documents print their tasks' status (the plan workbook does).
+        document_touch(*(plan_scope(task.plan_id) for task in moved))
         reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
             "round": locked.reporting_round.request_number,
             "agency": locked.agency.name,

@@ -222,3 +222,29 @@ def test_a_plan_edit_rebuilds_the_documents_in_the_worker(
 
 def test_an_unknown_format_is_404(coordinator_client, plan):
     assert coordinator_client.get(f"/plans/{plan.pk}/export/odt/").status_code == 404
+
+
+def test_an_accepted_report_shows_in_the_next_download(
+    coordinator_client, coordinator, plan, builds
+):
+    """Accepting a report moves its tasks' status, which the plan's workbook prints: the file
+    kept from before the accept is not served again."""
+    from reports.models import ReportStatus
+    from tasks.models import TaskLead, TaskStatus
+    from tests.reports.factories import open_round, report_in_state
+
+    lead = TaskLead.objects.filter(task__plan=plan).select_related("agency", "task").first()
+    Task.objects.filter(pk=lead.task_id).update(status=TaskStatus.NOT_STARTED)
+    _response, before = _get(coordinator_client, plan)
+    reporting_round = open_round(coordinator, numbers=(plan.number,))
+    report_in_state(
+        reporting_round=reporting_round,
+        agency=lead.agency,
+        status=ReportStatus.ACCEPTED,
+        coordinator=coordinator,
+    )
+    assert Task.objects.get(pk=lead.task_id).status == TaskStatus.IN_PROGRESS
+    _response, after = _get(coordinator_client, plan)
+    assert len(builds) == 2
+    in_progress = str(TaskStatus.IN_PROGRESS.label)
+    assert _cells(after).count(in_progress) > _cells(before).count(in_progress)
