@@ -44,10 +44,11 @@ def _html(client, settings, renderer: str, method: str, url: str, data=None) -> 
 
 
 def _same_both_ways(client, settings, method: str, url: str, data=None) -> None:
-    if method == "get":  # the messages a previous page left are shown once, by this one
-        _html(client, settings, FAST, method, url, data)
     status, expected = _html(client, settings, TEMPLATES, method, url, data)
     fast_status, fast = _html(client, settings, FAST, method, url, data)
+    if method == "get" and (fast_status, fast) != (status, expected):
+        # The messages a previous page left are shown once, by the first of the two: again.
+        status, expected = _html(client, settings, TEMPLATES, method, url, data)
     difference = difflib.unified_diff(expected.splitlines(), fast.splitlines(), lineterm="")
     assert (fast_status, fast) == (status, expected), (url, "\n".join(difference))
 
