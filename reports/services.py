@@ -460,7 +460,6 @@ def report_return(*, report: Report, user: User, comment: str) -> Report:
 @transaction.atomic
 def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
     """Accept the report; its lead entries become the tasks' latest status."""
-    document_touch(round_scope(report.reporting_round_id))
     if not report_can_review(user, report):
         raise PermissionDenied
     locked = _lock_reviewable(report, user)
@@ -478,9 +477,11 @@ def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
             task.status = entry.status
             task.derived_refresh()  # what save(update_fields=["status"]) also writes
             moved.append(task)
+    # The round's documents, and the plans' whose tasks moved: the plan workbook prints status.
+    document_touch(
+        round_scope(locked.reporting_round_id), *(plan_scope(task.plan_id) for task in moved)
+    )
     if moved:
-        # The plans' own documents print their tasks' status (the plan workbook does).
-        document_touch(*(plan_scope(task.plan_id) for task in moved))
         reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {
             "round": locked.reporting_round.request_number,
             "agency": locked.agency.name,

@@ -11,6 +11,13 @@ from agreements.models import Agency, Locality
 from tests.factories import make_user
 
 
+def pytest_collection_modifyitems(config, items):
+    """The tests marked ``long`` first, in their files' order: pytest-xdist hands tests (or, with
+    ``--dist loadfile``, files) out in this order, so the long ones start at once and the short
+    ones fill the gaps, instead of one worker running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def django_db_use_migrations() -> bool:
     """Test databases are made from the models, not by replaying the migrations: replaying 70 of

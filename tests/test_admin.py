@@ -15,7 +15,7 @@ from reports.models import ReportingRound
 from tasks.models import Task
 from tasks.services import task_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 COORDINATOR_MODELS = [
     model

@@ -41,7 +41,7 @@ from tasks.models import PlanBlock, Section, Task
 from tasks.services import task_create
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ROLES = ("anonymous", "reporter", "leader", "coordinator", "admin_x", "admin_y", "superuser")

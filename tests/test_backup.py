@@ -33,7 +33,7 @@ from reports.models import Report
 from reports.services import attachment_add
 from tasks.models import Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "coopplan-demo-2026"  # the demo accounts' password

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from coopplan.form_renderer import FastTemplates
 from tests.test_permissions import ROLES, urls, world  # noqa: F401 - the module's fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 TEMPLATES = "django.forms.renderers.DjangoTemplates"
 FAST = "coopplan.form_renderer.FastTemplates"

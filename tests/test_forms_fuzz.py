@@ -25,7 +25,7 @@ from tests.test_permissions import EXPECTED, PEOPLE_EXPECTED, PEOPLE_ROLES, ROLE
 
 world = matrix.world  # the permission matrix's objects: every page has something to show
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 # One value of each kind a number parser may trip on (signs and lengths of the same kind go to
 # the same code path: one of each keeps the run short).

@@ -16,7 +16,7 @@ from tasks.services import block_create
 from tests.factories import make_user
 from tests.reports.factories import COMPLETE_GENERAL, complete_entries, open_round, reporter_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -22,7 +22,7 @@ from agreements.models import Agency, Agreement, Locality, Plan
 from devdata.seed import seed_load
 from tasks.models import PlanBlock, Section, Task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 PASSWORD = "pw-for-browser-3"
 
 AGREEMENT = "Biên bản thỏa thuận hợp tác giữa tỉnh Quảng Trị với tỉnh Savannakhet và tỉnh Salavan"

@@ -22,7 +22,7 @@ from devdata.seed import seed_load
 from reports import services
 from reports.models import EntryRole, Report, ReportStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 PASSWORD = "pw-for-browser-1"
 ROUND_NUMBER = "77/UBND-ĐN"

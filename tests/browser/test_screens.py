@@ -30,7 +30,7 @@ from tests.browser.screens import (
     unclear_choices,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 # The screenshots of every test of this run (`make screenshots`): the index shows them all.
 _SHOTS: list[tuple[str, str, str, Path]] = []

@@ -36,7 +36,7 @@ from tasks.selectors import plan_get_by_number, plan_rows
 from tasks.services import section_create, task_create
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.office, pytest.mark.django_db]
+pytestmark = [pytest.mark.office, pytest.mark.django_db, pytest.mark.long]
 
 PLANS = [("165/QĐ-UBND", "Quảng Trị"), ("592/KH-UBND", "Khánh Hòa"), ("110/KH-UBND", "Tuyên Quang")]
 ROUND = "6452/UBND-ĐN"

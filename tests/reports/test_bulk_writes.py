@@ -472,7 +472,8 @@ def test_submitting_returning_and_accepting_cost_the_same_queries_for_4_entries_
     # agency's name for the reason; one UPDATE of the tasks, one INSERT of their history, a read
     # and an INSERT of the records' coordinating agencies and of their partners; the event;
     # the agency's reporters and one INSERT of their notifications (reports/notifications.py);
-    # the round's document version (agreements.documents.document_touch).
+    # the versions of the round's and the moved tasks' plans' documents, in one INSERT
+    # (agreements.documents.document_touch).
     # (89 queries for 16 entries before issue 14.)
     assert counts[4] == counts[16]
     assert counts[16][2] == 19

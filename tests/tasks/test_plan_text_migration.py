@@ -124,6 +124,7 @@ def test_going_back_joins_the_blocks_into_the_fields(quang_tri):
 
 
 @pytest.mark.transactional
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_run_back_and_forth_on_the_real_schema():
     from django.db import connection
