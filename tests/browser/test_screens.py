@@ -6,15 +6,23 @@ The walk (tests/browser/screens.py) is the same one `make screenshots` saves: wi
 COOPPLAN_SCREENSHOTS=<directory> this test writes a full-page screenshot of every screen and an
 index.html to look at them all, and leaves axe-core out (the slow part) unless
 COOPPLAN_SCREENSHOTS_AXE=1.
+
+A page the server sends the same to an earlier person of the walk, header aside, is checked once
+(``screens_alike_earlier``): the leader reads many pages as the coordinator does, the province
+administrator edits as the coordinator does.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+from django.test import Client
 
+from accounts.models import User
 from tests.browser.screens import (
     AXE,
     ROLES,
@@ -34,6 +42,56 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 # The screenshots of every test of this run (`make screenshots`): the index shows them all.
 _SHOTS: list[tuple[str, str, str, Path]] = []
+
+
+_HEADER = re.compile(r'<header class="top">.*?</header>', re.DOTALL)
+_TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?)"[^"]+"')
+
+
+def _page_without_header(client: Client, path: str) -> tuple[int, str]:
+    """A screen's page as the server sends it, but for the header (its menu and the person's
+    name) and the CSRF tokens. Read in a rolled-back transaction: a page read here (the
+    notifications, which it marks as seen) reads the same in the browser afterwards."""
+    with transaction.atomic():
+        response = client.get(path)
+        transaction.set_rollback(True)
+    return response.status_code, _TOKENS.sub(r"\1-", _HEADER.sub("", response.content.decode()))
+
+
+def screens_alike_earlier(user: str, screens: list[Screen]) -> set[Screen]:
+    """The screens of ``user`` that an earlier person of the walk has with the same page, header
+    aside (the province administrator edits as the coordinator does): what axe-core and the
+    phone's width check there is already checked. The header itself is checked on this person's
+    other screens. A screen prepared in the browser is always walked."""
+    users = list(ROLES)
+    earlier = users[: users.index(user)]
+    by_user = screens_by_user()
+    paths = {
+        screen.path for other in earlier for screen in by_user[other] if screen.prepare is None
+    }
+    candidates = [s for s in screens if s.prepare is None and s.path in paths]
+    if not candidates:
+        return set()
+
+    def client_of(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    mine = client_of(user)
+    others = [
+        (client_of(other), {s.path for s in by_user[other] if s.prepare is None})
+        for other in earlier
+    ]
+    alike = set()
+    for screen in candidates:
+        page = _page_without_header(mine, screen.path)
+        if any(
+            screen.path in walked and _page_without_header(client, screen.path) == page
+            for client, walked in others
+        ):
+            alike.add(screen)
+    return alike
 
 
 # One test per person, so that pytest-xdist spreads the walk over its workers. Each screen is
@@ -93,7 +151,10 @@ def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server, user):
             ctx.add_init_script(path=str(AXE))
         return ctx
 
-    screens = screens_by_user()[user]
+    every = screens_by_user()[user]
+    # Screenshots are of every screen of every person; the checks, of every different page.
+    alike = screens_alike_earlier(user, every) if root is None else set()
+    screens = [screen for screen in every if screen not in alike]
     if user == next(iter(ROLES)):
         # Before logging in: the login page (walked once, with the first person).
         ctx = context()
@@ -111,7 +172,7 @@ def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server, user):
         log_in(page, user)
         for size, viewport in SIZES.items():  # the menu differs by width: both must be covered
             page.set_viewport_size(viewport)
-            missing = nav_paths(page) - {screen.path for screen in screens}
+            missing = nav_paths(page) - {screen.path for screen in every}
             if missing:
                 problems.append(f"{user} {size}: the walk misses menu entries {sorted(missing)}")
         for screen in screens:
@@ -121,6 +182,8 @@ def test_every_screen_fits_a_phone_and_passes_axe(chromium, live_server, user):
 
     if root is not None:
         print(f"\n{len(shots)} screenshots: {screenshot_index(root, shots)}")
+    if alike:
+        print(f"\n{user}: {len(alike)} screens as an earlier person has them, header aside")
     assert walked == dict.fromkeys(SIZES, expected), f"{walked}: screens walked of {expected}"
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
