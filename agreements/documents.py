@@ -37,9 +37,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -48,6 +49,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, quote_etag
+from django.utils.translation import get_language
 
 from .models import DocumentChange, DocumentVersion, StoredDocument
 
@@ -55,6 +57,12 @@ logger = logging.getLogger(__name__)
 
 GLOBAL = "global"
 FOLDER = "documents/built"
+# What kept_while_unchanged keeps is read anew after this long even if no version moved (a write
+# that forgot its version would show within this time; tests/agreements/test_documents.py walks
+# the services to check that each bumps one).
+KEPT_SECONDS = 600
+_MISSING: Any = object()
+T = TypeVar("T")
 
 
 def plan_scope(plan_id: int) -> str:
@@ -198,6 +206,27 @@ def document_versions_all() -> str:
         )
         counted, base = cursor.fetchone()
     return f"all={int(counted) + int(base)}"
+
+
+def kept_while_unchanged(name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned for the same ``name`` and ``parts`` when no version of
+    anything has moved since (:func:`document_versions_all`), kept in Django's cache (per
+    process unless ``CACHES`` says otherwise) at most ``KEPT_SECONDS``: for what a page reads
+    across many plans and rounds (the dashboard, the task filter's fields).
+
+    ``parts`` must say everything else the result depends on (who asks: their id; the day).
+    The versions are read before anything ``build`` reads: what is kept under them is at least
+    as new as they are, so a write committed meanwhile moves the versions past it.
+    """
+    versions = document_versions_all()
+    described = repr((parts, versions, code_version(), get_language()))
+    key = f"kept:{name}:{hashlib.sha256(described.encode()).hexdigest()}"
+    kept = cache.get(key, _MISSING)
+    if kept is not _MISSING:
+        return kept
+    value = build()
+    cache.set(key, value, KEPT_SECONDS)
+    return value
 
 
 def _tables() -> tuple[str, str]:

@@ -2,10 +2,15 @@
 
 The page, its PDF summary and its XLSX data all read from :func:`dashboard_data`, so a number on
 the screen, in the downloaded file and behind its drill-down link always agree.
+
+What the page shows is kept (:func:`dashboard_page_cached`) as its downloads are kept: under the
+version of every plan and round (``agreements.documents``), the day and who asks, so a repeat
+view costs one query for the versions, and the first view after any write reads everything anew.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.documents import kept_while_unchanged
 from agreements.models import Agency, Locality, Meeting, Plan, PlanStatus, ReportDeadline
 from agreements.permissions import meetings_visible_to, plans_visible_to
 from tasks.models import (
@@ -242,6 +248,15 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         data["overdue_tasks"] = task_rows(tasks.overdue(today))
         data["due_soon_tasks"] = task_rows(tasks.due_soon(today))
     return data
+
+
+def dashboard_page_cached(user, filters: DashboardFilters, build: Callable[[], dict]) -> dict:
+    """``build()`` (what the dashboard page shows for ``user`` and ``filters``), or the same
+    kept from an earlier view the same day, when nothing has changed since
+    (``agreements.documents.kept_while_unchanged``)."""
+    who = (user.pk, f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}")
+    day = timezone.localdate().isoformat()
+    return kept_while_unchanged("dashboard", (*who, filters.query(), day), build)
 
 
 def dashboard_rounds(

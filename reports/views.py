@@ -44,7 +44,7 @@ from . import jobs, notifications, permissions, selectors, services
 from .agencies import agency_merge
 from .calendar import calendar_feed as calendar_feed_ics
 from .dashboard import PANELS as DASHBOARD_PANELS
-from .dashboard import dashboard_data, upcoming_events
+from .dashboard import dashboard_data, dashboard_page_cached, upcoming_events
 from .exporters.charts import breakdown_chart
 from .exporters.dashboard import RENDERERS as DASHBOARD_RENDERERS
 from .forms import (
@@ -69,6 +69,7 @@ from .models import (
     ReportingRound,
     ReportStatus,
 )
+from .templatetags.dashboard_page import dashboard_plan_rows
 
 
 @login_required
@@ -563,31 +564,29 @@ def agency_detail(request, pk: int):
     )
 
 
-def _dashboard_request(request, *, details: bool = False):
-    if not request.user.may_see_dashboard:
-        raise Http404
-    form = DashboardFilterForm(request.GET or None, user=request.user)
-    return form, dashboard_data(request.user, form.filters(), details=details)
-
-
 @login_required
 def dashboard(request):
     """For leaders and coordinators: where every cooperation stands, with drill-down."""
-    form, data = _dashboard_request(request)
-    chart = (
-        breakdown_chart(data["breakdowns"], _("Nhiệm vụ theo kế hoạch và tình hình"))
-        if data["breakdowns"]
-        else ""
-    )
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "form": form,
-            "chart": mark_safe(chart),  # noqa: S308 - our own SVG, labels escaped
+    if not request.user.may_see_dashboard:
+        raise Http404
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+
+    def build() -> dict:
+        data = dashboard_data(request.user, filters)
+        chart = (
+            breakdown_chart(data["breakdowns"], _("Nhiệm vụ theo kế hoạch và tình hình"))
+            if data["breakdowns"]
+            else ""
+        )
+        return {
             **data,
-        },
-    )
+            "chart": mark_safe(chart),  # noqa: S308 - our own SVG, labels escaped
+            "plan_rows": dashboard_plan_rows(data["panels"], data["soon_days"]),
+        }
+
+    page = dashboard_page_cached(request.user, filters, build)
+    return render(request, "reports/dashboard.html", {"form": form, **page})
 
 
 @login_required

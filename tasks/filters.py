@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AnyYesNoSelect
+from agreements.documents import kept_while_unchanged
 from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
 from agreements.permissions import agencies_visible_to, plans_visible_to
 from agreements.suggest import SuggestChoiceFilter, agency_widget, plan_widget
@@ -17,6 +18,25 @@ from agreements.text import search_terms
 
 from .models import Task, TaskLead, TaskStatus
 from .permissions import tasks_visible_to
+
+
+def task_field_choices(user) -> list[tuple[str, str]]:
+    """The fields (lĩnh vực) of the tasks ``user`` may see, as the filter offers them: read
+    across every plan, so kept while nothing changes (``kept_while_unchanged``)."""
+
+    def read() -> list[tuple[str, str]]:
+        # Without order_by(), Task's default ordering joins the DISTINCT: one row per task.
+        fields = (
+            tasks_visible_to(user)
+            .exclude(field="")
+            .order_by("field")
+            .values_list("field", flat=True)
+            .distinct()
+        )
+        return sorted({(f, f) for f in fields})
+
+    who = (user.pk, f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}")
+    return kept_while_unchanged("task-fields", who, read)
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -86,15 +106,7 @@ class TaskFilter(django_filters.FilterSet):
         cast(django_filters.ModelChoiceFilter, self.filters["partner"]).queryset = (
             Locality.objects.filter(partner_plans__in=plans).distinct().order_by("name")
         )
-        # Without order_by(), Task's default ordering joins the DISTINCT: one row per task.
-        fields = (
-            tasks_visible_to(user)
-            .exclude(field="")
-            .order_by("field")
-            .values_list("field", flat=True)
-            .distinct()
-        )
-        self.filters["field"].extra["choices"] = sorted({(f, f) for f in fields})
+        self.filters["field"].extra["choices"] = task_field_choices(user)
 
     def filter_search(self, queryset, name, value):
         for word in search_terms(value):

@@ -18,6 +18,15 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache: its database is rolled back after it, so versions
+    (agreements.documents) repeat from one test to the next while the data differs."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_use_migrations() -> bool:
     """Test databases are made from the models, not by replaying the migrations: replaying 70 of

@@ -380,3 +380,47 @@ def test_another_provinces_agency_is_not_matched(leader_client, khanh_hoa):
     response = leader_client.get("/dashboard/", {"agency": "so thu nghiem khanh hoa"})
     assert "Không tìm thấy «so thu nghiem khanh hoa»" in response.content.decode()
     assert response.context["filters"].agency is None
+
+
+def test_a_repeat_view_is_kept_and_a_write_shows_at_once(leader_client, coordinator, quang_tri):
+    """The second view reads the kept page (the versions only); a task moved through the app
+    in between shows in the next view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.services import task_update
+
+    def view():
+        with CaptureQueriesContext(connection) as queries:
+            response = leader_client.get("/dashboard/")
+        panels = {p.plan.number: p for p in response.context["panels"]}
+        return len(queries), panels["165/QĐ-UBND"], response.content.decode()
+
+    first_queries, first, first_html = view()
+    again_queries, again, again_html = view()
+    assert again_queries < first_queries - 3 and again.overdue == first.overdue == 49
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", again_html) == token.sub("", first_html)
+
+    plan = Plan.objects.get(province=quang_tri, number="165/QĐ-UBND")
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    task_update(
+        task=task,
+        user=coordinator,
+        fields={"status": "done"},
+        lead_agencies=[lead.agency for lead in task.leads.all()],
+    )
+    _queries, after, html = view()
+    assert after.overdue == 48 and after.counts.get("done", 0) == first.counts.get("done", 0) + 1
+    assert html != again_html
+
+
+def test_the_kept_page_is_the_askers_own(client, quang_tri, khanh_hoa):
+    """Two leaders of two provinces, one after the other with the same versions: each sees
+    their own province's plans."""
+    client.force_login(make_user("ld", "leader", quang_tri, None))
+    mine = {p.plan.number for p in client.get("/dashboard/").context["panels"]}
+    client.force_login(make_user("ld_kh", "leader", khanh_hoa, None))
+    theirs = {p.plan.number for p in client.get("/dashboard/").context["panels"]}
+    assert "165/QĐ-UBND" in mine and "165/QĐ-UBND" not in theirs
+    assert not mine & theirs

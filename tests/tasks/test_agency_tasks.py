@@ -105,3 +105,27 @@ def test_the_plan_list_is_paged(coordinator_client, quang_tri):
     every = {p.number for p in first.context["plans"]} | {p.number for p in second.context["plans"]}
     assert len(every) == first.context["page"].paginator.count == 52
     assert "Trang 1/2" not in coordinator_client.get("/plans/", {"year": 2018}).content.decode()
+
+
+def test_a_field_typed_into_a_task_is_offered_by_the_next_filter(coordinator_client, coordinator):
+    """The filter's fields are kept between views while nothing changes; a task given a new
+    field through the app is offered at once."""
+    from tasks.models import Task
+    from tasks.services import task_update
+
+    def offered() -> set[str]:
+        response = coordinator_client.get("/tasks/")
+        return {
+            value for value, _label in response.context["filter"].filters["field"].extra["choices"]
+        }
+
+    before = offered()
+    assert "Hợp tác thể thao" not in before and offered() == before
+    task = Task.objects.filter(plan__province=coordinator.province).order_by("pk").first()
+    task_update(
+        task=task,
+        user=coordinator,
+        fields={"field": "Hợp tác thể thao"},
+        lead_agencies=[lead.agency for lead in task.leads.all()],
+    )
+    assert offered() == before | {"Hợp tác thể thao"}
