@@ -62,7 +62,8 @@ def agency_task_page(request) -> dict:
     )
     task_filter = TaskFilter(request.GET or None, queryset=base, user=request.user)
     queryset = task_filter.qs if task_filter.is_bound else base
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # The page is chosen on ids alone (sorting narrow rows); its tasks are read whole below.
+    page = Paginator(queryset.only("pk"), 50).get_page(request.GET.get("page"))
     order = {task.pk: index for index, task in enumerate(page.object_list)}
     # The rows print the leads; coordinating agencies as typed, no partners.
     shown = task_queryset_leads(Task.objects.filter(pk__in=order))
