@@ -250,16 +250,23 @@ def queries_counted():
         yield counter
 
 
-def page_measure(client, label: str, url: str, repeats: int, **headers) -> PageFigure:
+def page_measure(
+    client, label: str, url: str, repeats: int, *, before=None, **headers
+) -> PageFigure:
+    """``before()``, when given, runs (untimed) before each request."""
     for _warm in range(2):
         client.get(url)
     times = []
     status = 0
     for _run in range(repeats):
+        if before is not None:
+            before()
         started = time.perf_counter()
         response = client.get(url, **headers)
         times.append(time.perf_counter() - started)
         status = response.status_code
+    if before is not None:
+        before()
     with queries_counted() as queries:
         client.get(url, **headers)
     return PageFigure(label, status, statistics.median(times), p95(times), queries.count)
@@ -440,6 +447,15 @@ TARGETS: list[tuple[str, bool]] = []
 
 def page_ok(figure: PageFigure) -> bool:
     return figure.p95 * 1000 <= PAGE_P95_MS and figure.queries <= PAGE_QUERIES
+
+
+FIRST_VIEW_LABEL = "  Lần xem đầu sau khi dữ liệu đổi (không giữ)"
+
+
+def _counted(figure: PageFigure) -> bool:
+    """Pages the target counts: all but the admin's (a yardstick). The dashboard's first view
+    after a change counts as well as its kept repeat view: neither figure hides the other."""
+    return not figure.label.lstrip().startswith("Admin")
 
 
 def page_verdict(figure: PageFigure) -> str:
@@ -652,6 +668,14 @@ def main() -> None:
         for client, label, url in pages:
             print(f"  … {label}", file=sys.stderr, flush=True)
             figures.append(page_measure(client, label, url, repeats))
+        # The dashboard is kept between views while nothing changes (reports.dashboard): the
+        # first view after a write anywhere reads everything, as every view did before.
+        from django.core.cache import cache
+
+        print("  … bảng điều hành toàn quốc, lần xem đầu", file=sys.stderr, flush=True)
+        figures.append(
+            page_measure(as_admin, FIRST_VIEW_LABEL, "/dashboard/", repeats, before=cache.clear)
+        )
     finally:
         gc.unfreeze()
     table(
@@ -670,7 +694,7 @@ def main() -> None:
                 ms(f.median),
                 ms(f.p95),
                 str(f.queries),
-                "—" if f.label.lstrip().startswith("Admin") else page_verdict(f),
+                "—" if not _counted(f) else page_verdict(f),
             ]
             for f in figures
         ],
@@ -707,7 +731,7 @@ def main() -> None:
         [
             (
                 f"Trang: p95 ≤ {PAGE_P95_MS} ms và ≤ {PAGE_QUERIES} truy vấn",
-                all(page_ok(f) for f in figures if not f.label.lstrip().startswith("Admin")),
+                all(page_ok(f) for f in figures if _counted(f)),
             ),
             (
                 f"Tải lại PDF không đổi ≤ {REPEAT_DOWNLOAD_MS} ms",
