@@ -5,7 +5,8 @@ The key of a document is a hash of:
 
 - its name (``plan:12:pdf``), which also names the single file kept for it;
 - the data versions it prints: counts of ``DocumentChange`` rows that every write service adds
-  with :func:`document_touch`, one per plan (``plan:12``), per round (``round:3``), per province
+  with :func:`document_touch`, one per plan (``plan:12``; ``plan-status:12`` for its tasks'
+  status, which only the plan workbook prints), per round (``round:3``), per province
   (agencies' names, agreements, meetings, admin edits) and one for everything (localities,
   superuser edits);
 - the code version: a hash of the product's source, templates, styles, translations and the
@@ -67,6 +68,12 @@ T = TypeVar("T")
 
 def plan_scope(plan_id: int) -> str:
     return f"plan:{plan_id}"
+
+
+def plan_status_scope(plan_id: int) -> str:
+    """The status of a plan's tasks, which only the plan workbook prints: an accepted report
+    moves it without touching the plan's text (its PDF and DOCX stay as they are)."""
+    return f"plan-status:{plan_id}"
 
 
 def round_scope(round_id: int) -> str:

@@ -26,7 +26,7 @@ from agreements.documents import (
     round_scope,
 )
 from agreements.models import Plan, StoredDocument
-from tasks.downloads import plan_document_ensure
+from tasks.downloads import STATUS_FORMATS, plan_document_ensure
 from tasks.exporters.base import Export, ExportRefused, exporter_for
 
 from .models import DocumentJob, JobStatus, ReportingRound, RoundStatus
@@ -137,7 +137,7 @@ def document_inline(*, reporting_round: ReportingRound, kind: str, fmt: str) -> 
 def documents_changed(scopes: list[str]) -> None:
     """After a commit (``agreements.documents.documents_changed_connect``): queue a rebuild of
     the plan and round documents printing ``scopes``, with the counters as they are now."""
-    wanted = [scope for scope in scopes if scope.startswith(("plan:", "round:"))]
+    wanted = [scope for scope in scopes if scope.startswith(("plan:", "plan-status:", "round:"))]
     if not wanted:
         return
     rebuild = documents_rebuild
@@ -168,8 +168,14 @@ def documents_rebuild(versions: dict[str, int]) -> None:
             .values_list("pk", flat=True)
             .distinct()
         )
+    # A plan whose tasks' status alone moved: its workbook only (tasks.downloads.STATUS_FORMATS).
+    status_only = {
+        plan_scope(_scope_id(scope)) for scope in settled if scope.startswith("plan-status:")
+    } - {plan_scope(pk) for pk in plan_ids}
     owners = [plan_scope(pk) for pk in plan_ids] + [round_scope(pk) for pk in round_ids]
-    for stored in documents_of(owners):
+    for stored in documents_of([*owners, *status_only]):
+        if stored.owner in status_only and stored.name.rsplit(":", 1)[-1] not in STATUS_FORMATS:
+            continue
         try:
             _rebuild(stored.name)
         except Exception:  # one document failing never keeps the others from being rebuilt

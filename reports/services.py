@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from agreements.documents import document_touch, plan_scope, round_scope
+from agreements.documents import document_touch, plan_status_scope, round_scope
 from agreements.history import history_bulk_update, history_note
 from agreements.models import Agency, Plan
 from agreements.uploads import upload_validate
@@ -477,9 +477,11 @@ def report_accept(*, report: Report, user: User, comment: str = "") -> Report:
             task.status = entry.status
             task.derived_refresh()  # what save(update_fields=["status"]) also writes
             moved.append(task)
-    # The round's documents, and the plans' whose tasks moved: the plan workbook prints status.
+    # The round's documents, and the workbooks of the plans whose tasks moved (they print the
+    # status; the plans' text, and so their PDF and DOCX, is unchanged).
     document_touch(
-        round_scope(locked.reporting_round_id), *(plan_scope(task.plan_id) for task in moved)
+        round_scope(locked.reporting_round_id),
+        *(plan_status_scope(task.plan_id) for task in moved),
     )
     if moved:
         reason = _("Theo báo cáo %(round)s của %(agency)s đã duyệt") % {

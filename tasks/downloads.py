@@ -21,6 +21,7 @@ from agreements.documents import (
     document_ensure,
     document_serve,
     plan_scope,
+    plan_status_scope,
     province_scope,
 )
 from agreements.models import Plan, StoredDocument
@@ -41,10 +42,17 @@ def plan_scopes(plan: Plan) -> tuple[str, ...]:
     return (plan_scope(plan.pk), province_scope(plan.province_id), GLOBAL)
 
 
+# The formats that print the tasks' status (the workbook's last column).
+STATUS_FORMATS = ("xlsx",)
+
+
 def plan_document_spec(plan: Plan, fmt: str) -> DocumentSpec:
     # Whoever may see the plan gets the same file: the exporters take no user.
+    status = (plan_status_scope(plan.pk),) if fmt in STATUS_FORMATS else ()
     return DocumentSpec(
-        name=f"plan:{plan.pk}:{fmt}", owner=plan_scope(plan.pk), scopes=plan_scopes(plan)
+        name=f"plan:{plan.pk}:{fmt}",
+        owner=plan_scope(plan.pk),
+        scopes=(*plan_scopes(plan), *status),
     )
 
 

@@ -227,8 +227,9 @@ def test_an_unknown_format_is_404(coordinator_client, plan):
 def test_an_accepted_report_shows_in_the_next_download(
     coordinator_client, coordinator, plan, builds
 ):
-    """Accepting a report moves its tasks' status, which the plan's workbook prints: the file
-    kept from before the accept is not served again."""
+    """Accepting a report moves its tasks' status, which the plan's workbook prints: the
+    workbook kept from before the accept is not served again; the PDF, which prints no status,
+    is."""
     from reports.models import ReportStatus
     from tasks.models import TaskLead, TaskStatus
     from tests.reports.factories import open_round, report_in_state
@@ -236,6 +237,7 @@ def test_an_accepted_report_shows_in_the_next_download(
     lead = TaskLead.objects.filter(task__plan=plan).select_related("agency", "task").first()
     Task.objects.filter(pk=lead.task_id).update(status=TaskStatus.NOT_STARTED)
     _response, before = _get(coordinator_client, plan)
+    pdf, _body = _get(coordinator_client, plan, "pdf")
     reporting_round = open_round(coordinator, numbers=(plan.number,))
     report_in_state(
         reporting_round=reporting_round,
@@ -245,6 +247,33 @@ def test_an_accepted_report_shows_in_the_next_download(
     )
     assert Task.objects.get(pk=lead.task_id).status == TaskStatus.IN_PROGRESS
     _response, after = _get(coordinator_client, plan)
-    assert len(builds) == 2
+    assert builds == ["xlsx", "pdf", "xlsx"]
+    # The PDF prints no status: the file kept from before the accept is still the one.
+    again, _body = _get(coordinator_client, plan, "pdf")
+    assert again["ETag"] == pdf["ETag"] and builds == ["xlsx", "pdf", "xlsx"]
     in_progress = str(TaskStatus.IN_PROGRESS.label)
     assert _cells(after).count(in_progress) > _cells(before).count(in_progress)
+
+
+def test_an_accept_rebuilds_the_workbook_only_in_the_worker(
+    coordinator_client, coordinator, plan, builds, django_capture_on_commit_callbacks
+):
+    from reports.models import ReportStatus
+    from tasks.models import TaskLead, TaskStatus
+    from tests.reports.factories import open_round, report_in_state
+
+    lead = TaskLead.objects.filter(task__plan=plan).select_related("agency").first()
+    Task.objects.filter(pk=lead.task_id).update(status=TaskStatus.NOT_STARTED)
+    _get(coordinator_client, plan)
+    _get(coordinator_client, plan, "pdf")
+    # The commit queues the rebuild; the test settings run the worker's tasks at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        report_in_state(
+            reporting_round=open_round(coordinator, numbers=(plan.number,)),
+            agency=lead.agency,
+            status=ReportStatus.ACCEPTED,
+            coordinator=coordinator,
+        )
+    assert builds == ["xlsx", "pdf", "xlsx"]  # the workbook again, not the PDF
+    _response, body = _get(coordinator_client, plan)
+    assert len(builds) == 3 and str(TaskStatus.IN_PROGRESS.label) in _cells(body)
