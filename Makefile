@@ -46,15 +46,16 @@ typecheck: install-dev
 # browser tests must run (COOPPLAN_REQUIRE_BROWSER=1). Both runs are spread over TEST_WORKERS
 # processes (pytest-xdist; each has its own test database, media folder and, in the second run,
 # live server and Chromium). In the first, a test file stays on one worker so data built once per
-# module is built once; the second hands out single tests (the screen walk is one test per person
-# and size). TEST_WORKERS=0 runs everything in one process.
+# module is built once; the second hands out single tests, one at a time after the first two each
+# (--maxschedchunk 1: the long ones, marked and put first, land on both workers, not on one).
+# TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= auto
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=coopplan.settings.test
 	$(BIN)/mypy
 	$(BIN)/pytest -m "not browser and not transactional" -n $(TEST_WORKERS) --dist loadfile
-	$(BIN)/pytest -m "transactional or browser" -n $(TEST_WORKERS) || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
+	$(BIN)/pytest -m "transactional or browser" -n $(TEST_WORKERS) --maxschedchunk 1 || { rc=$$?; [ $$rc -eq 5 ] && [ "$${COOPPLAN_REQUIRE_BROWSER:-}" != 1 ] || exit $$rc; }
 
 # Load test on loopback: gunicorn with the production settings on PostgreSQL (database
 # coopplan_load, dropped and recreated), 50 virtual users for 60 s, then every acknowledged save
