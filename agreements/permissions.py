@@ -86,6 +86,12 @@ def report_deadlines_visible_to(user: AnyUser) -> QuerySet[ReportDeadline]:
     return _scoped(ReportDeadline.objects.all(), user, "plan__province_id")
 
 
+def visibility_key(user: Any) -> str:
+    """What decides what ``user`` sees across the apps (role, province, agency, superuser), as
+    text: part of the key of anything kept per reader (a dashboard file, a kept page)."""
+    return f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}"
+
+
 def changeable(queryset: QuerySet, user: AnyUser) -> QuerySet:
     """The part of a visible queryset this user may change (coordinators of the province)."""
     return queryset if may_coordinate(user) else queryset.none()

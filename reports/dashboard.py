@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from agreements.documents import kept_while_unchanged
 from agreements.models import Agency, Locality, Meeting, Plan, PlanStatus, ReportDeadline
-from agreements.permissions import meetings_visible_to, plans_visible_to
+from agreements.permissions import meetings_visible_to, plans_visible_to, visibility_key
 from tasks.models import (
     DUE_SOON_DAYS,
     OPEN_STATUSES,
@@ -254,9 +254,9 @@ def dashboard_page_cached(user, filters: DashboardFilters, build: Callable[[], d
     """``build()`` (what the dashboard page shows for ``user`` and ``filters``), or the same
     kept from an earlier view the same day, when nothing has changed since
     (``agreements.documents.kept_while_unchanged``)."""
-    who = (user.pk, f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}")
     day = timezone.localdate().isoformat()
-    return kept_while_unchanged("dashboard", (*who, filters.query(), day), build)
+    parts = (user.pk, visibility_key(user), filters.query(), day)
+    return kept_while_unchanged("dashboard", parts, build)
 
 
 def dashboard_rounds(

@@ -29,7 +29,7 @@ from agreements.documents import (
     province_scope,
 )
 from agreements.forms import form_add_errors
-from agreements.permissions import agencies_visible_to, require_coordinator
+from agreements.permissions import agencies_visible_to, require_coordinator, visibility_key
 from agreements.services import agency_create as agency_create_service
 from agreements.services import agency_update
 from agreements.text import search_terms
@@ -613,7 +613,7 @@ def dashboard_export(request, fmt: str):
             "field": filters.field_name,
             "agency": filters.agency.pk if filters.agency else "",
             "today": timezone.localdate().isoformat(),
-            "who": f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}",
+            "who": visibility_key(user),
         },
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.choices import AnyYesNoSelect
 from agreements.documents import kept_while_unchanged
 from agreements.models import Agency, Locality, Plan, PlanKind, PlanStatus
-from agreements.permissions import agencies_visible_to, plans_visible_to
+from agreements.permissions import agencies_visible_to, plans_visible_to, visibility_key
 from agreements.suggest import SuggestChoiceFilter, agency_widget, plan_widget
 from agreements.text import search_terms
 
@@ -35,8 +35,7 @@ def task_field_choices(user) -> list[tuple[str, str]]:
         )
         return sorted({(f, f) for f in fields})
 
-    who = (user.pk, f"{user.role}/{user.province_id}/{user.agency_id}/{user.is_superuser}")
-    return kept_while_unchanged("task-fields", who, read)
+    return kept_while_unchanged("task-fields", (user.pk, visibility_key(user)), read)
 
 
 class TaskFilter(django_filters.FilterSet):
