@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
 
 from agreements.documents import (
     GLOBAL,
     DocumentSpec,
-    document_current,
     document_ensure,
     document_versions,
     documents_of,
@@ -34,6 +34,9 @@ from .models import DocumentJob, JobStatus, ReportingRound, RoundStatus
 logger = logging.getLogger(__name__)
 # A job nobody picked up within this time is considered lost and asked for again.
 STALE_AFTER = timedelta(minutes=30)
+# A finished job's download serves the file it built (from data read after the click) this long;
+# later, or once the store holds another file, the link asks for a fresh build.
+JOB_FILE_KEPT = timedelta(minutes=30)
 # Writes come in bursts (a coordinator accepting report after report): the worker waits this long
 # and builds once for the last of them.
 REBUILD_DELAY = timedelta(seconds=5)
@@ -60,14 +63,6 @@ def round_document_spec(
     )
 
 
-def round_document_current(
-    reporting_round: ReportingRound, kind: str, fmt: str
-) -> StoredDocument | None:
-    """The stored file if it is up to date, else None (nothing is built)."""
-    spec = round_document_spec(reporting_round, kind, fmt)
-    return document_current(spec.name, spec.key())
-
-
 def round_document_ensure(reporting_round: ReportingRound, kind: str, fmt: str) -> StoredDocument:
     render = exporter_for(kind, fmt)
     return document_ensure(
@@ -90,13 +85,37 @@ def document_build(job_id: int) -> None:
         job.status = JobStatus.FAILED
         job.error = str(error)[:2000]
     else:
-        # The file itself stays in the document store: the download reads it from there, and
-        # only while it is still up to date.
+        # The file itself stays in the document store: the download reads it from there while
+        # the store still holds this very file (``job_document``).
+        job.key = stored.key
         job.filename = stored.filename
         job.content_type = stored.content_type
         job.status = JobStatus.READY
     job.finished_at = timezone.now()
     job.save()
+
+
+def job_document(job: DocumentJob) -> StoredDocument | None:
+    """The file a finished job's download serves, or None (ask for a fresh build).
+
+    The job read the data after the user clicked, so the file it built is what they asked for,
+    even if a report was submitted since: under steady writes a newer build would be out of date
+    again by the time they click, and they would never get a file. That file is served while the
+    store still holds it and for ``JOB_FILE_KEPT`` after the job finished; a file built for the
+    data as it is now is served too. A new click on the export always reads the data anew.
+    """
+    if job.status != JobStatus.READY:
+        return None
+    spec = round_document_spec(job.reporting_round, job.kind, job.fmt)
+    stored = StoredDocument.objects.filter(name=spec.name).first()
+    if stored is None or not default_storage.exists(stored.file.name or ""):
+        return None
+    recent = job.finished_at is not None and timezone.now() - job.finished_at <= JOB_FILE_KEPT
+    if job.key and stored.key == job.key and recent:
+        return stored
+    if stored.key == spec.key():
+        return stored
+    return None
 
 
 @task()

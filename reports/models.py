@@ -405,6 +405,9 @@ class DocumentJob(ChoiceLabels, models.Model):
     file = models.FileField(_("tệp"), upload_to="documents/%Y/%m/", blank=True)
     filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
     content_type = models.CharField(_("kiểu nội dung"), max_length=100, blank=True)
+    # The key of the stored document this job built (``agreements.documents``): its download
+    # serves that very file while the store still holds it, even if data changed after.
+    key = models.CharField(_("khóa"), max_length=64, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
     requested_by = models.ForeignKey(
         "accounts.User",

@@ -431,9 +431,9 @@ def document_download(request, pk: int):
     job = _job_for_user(request, pk)
     if job.status != JobStatus.READY:
         return redirect("reports:document_job", pk=pk)
-    stored = jobs.round_document_current(job.reporting_round, job.kind, job.fmt)
+    stored = jobs.job_document(job)
     if stored is None:
-        # Something it prints changed since it was built: never the old file, a fresh build.
+        # Its file is gone or too old: never an old file, a fresh build.
         view = "reports:round_export" if job.kind == "round" else "reports:reminder_export"
         return redirect(view, pk=job.reporting_round_id, fmt=job.fmt)
     return document_response(request, stored)

@@ -162,29 +162,82 @@ def test_after_a_submit_the_worker_rebuilds_the_summary(
     assert "Đã thực hiện" in _cells(body)
 
 
+def _submitted(reporting_round, coordinator, name: str) -> str:
+    """Submit the report of agency ``name``; the result text its first task shows in a summary."""
+    report = report_in_state(
+        reporting_round=reporting_round,
+        agency=Agency.objects.get(province=reporting_round.province, name=name),
+        status=ReportStatus.SUBMITTED,
+        coordinator=coordinator,
+    )
+    entry = report.entries.filter(role="lead").select_related("task").first()
+    return f"Đã thực hiện {entry.task.number}"
+
+
+def _job_after(client, reporting_round, seen: int) -> DocumentJob:
+    """Click the round's summary (a big round): the answer sends the user to a new job."""
+    response, _body = _summary(client, reporting_round)
+    job = DocumentJob.objects.order_by("-pk").first()
+    assert DocumentJob.objects.count() == seen + 1
+    assert response.status_code == 302 and response["Location"] == f"/documents/{job.pk}/"
+    assert job.status == JobStatus.READY  # the test settings run the worker's tasks at once
+    return job
+
+
 def test_a_big_round_is_never_built_in_the_request_and_never_served_stale(
-    coordinator_client, coordinator, reporting_round, agency, builds, settings
+    coordinator_client, coordinator, reporting_round, builds, settings, monkeypatch
 ):
     settings.EXPORT_INLINE_MAX_TASKS = 0  # every round counts as big
-    response, _body = _summary(coordinator_client, reporting_round)
-    job = DocumentJob.objects.get(reporting_round=reporting_round)
-    assert response.status_code == 302 and job.status == JobStatus.READY
-    download, body = _get(coordinator_client, f"/documents/{job.pk}/download/")
+    first = _job_after(coordinator_client, reporting_round, 0)
+    download, body = _get(coordinator_client, f"/documents/{first.pk}/download/")
     assert download.status_code == 200 and body[:2] == b"PK" and download["ETag"]
     # Once built, the same round is served straight from storage, with no job.
     again, _body = _summary(coordinator_client, reporting_round)
     assert again.status_code == 200 and DocumentJob.objects.count() == 1
 
-    report_in_state(
-        reporting_round=reporting_round,
-        agency=agency,
-        status=ReportStatus.SUBMITTED,
-        coordinator=coordinator,
-    )
-    stale = coordinator_client.get(f"/documents/{job.pk}/download/")
-    assert stale.status_code == 302
-    assert stale["Location"] == f"/rounds/{reporting_round.pk}/export/xlsx/"
-    assert builds == ["round.xlsx"]  # the old file was not served, and nothing built inline
+    # A click after a write reads the data anew: a new job, never the old file.
+    result = _submitted(reporting_round, coordinator, "Sở Công thương")
+    second = _job_after(coordinator_client, reporting_round, 1)
+    fresh, body = _get(coordinator_client, f"/documents/{second.pk}/download/")
+    assert result in _cells(body) and builds == ["round.xlsx", "round.xlsx"]
+    # The first job's link now finds a newer file than its own: that one, up to date.
+    newer, body = _get(coordinator_client, f"/documents/{first.pk}/download/")
+    assert newer["ETag"] == fresh["ETag"] and result in _cells(body)
+
+    # After another write, the store holds a file that is neither the first job's nor current:
+    # its link asks for a fresh build.
+    _submitted(reporting_round, coordinator, "Sở Ngoại vụ")
+    gone = coordinator_client.get(f"/documents/{first.pk}/download/")
+    assert gone.status_code == 302
+    assert gone["Location"] == f"/rounds/{reporting_round.pk}/export/xlsx/"
+    # The second job's own file is served for a while after it was built, not for ever.
+    kept, body = _get(coordinator_client, f"/documents/{second.pk}/download/")
+    assert kept.status_code == 200 and kept["ETag"] == fresh["ETag"]
+    later = second.finished_at + jobs.JOB_FILE_KEPT + timedelta(seconds=1)
+    monkeypatch.setattr(jobs.timezone, "now", lambda: later)
+    old = coordinator_client.get(f"/documents/{second.pk}/download/")
+    assert old.status_code == 302
+    assert old["Location"] == f"/rounds/{reporting_round.pk}/export/xlsx/"
+    assert builds == ["round.xlsx", "round.xlsx"]  # nothing built inline
+
+
+def test_a_job_serves_its_file_though_the_round_changed_since(
+    coordinator_client, coordinator, reporting_round, builds, settings
+):
+    """Reports come in every few seconds: the file built after the click is what the user asked
+    for, and the link on the job page gives it, else they would wait for ever."""
+    settings.EXPORT_INLINE_MAX_TASKS = 0  # every round counts as big
+    job = _job_after(coordinator_client, reporting_round, 0)
+    result = _submitted(reporting_round, coordinator, "Sở Công thương")
+    page = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert f"/documents/{job.pk}/download/" in page
+    download, body = _get(coordinator_client, f"/documents/{job.pk}/download/")
+    assert download.status_code == 200 and body[:2] == b"PK"
+    assert result not in _cells(body) and builds == ["round.xlsx"]
+    # A new click shows the submitted report.
+    second = _job_after(coordinator_client, reporting_round, 1)
+    _response, body = _get(coordinator_client, f"/documents/{second.pk}/download/")
+    assert result in _cells(body)
 
 
 def test_permission_is_checked_before_the_store(client, reporting_round, quang_tri, monkeypatch):
