@@ -386,7 +386,7 @@ def _round_document(request, pk: int, kind: str, fmt: str):
     # A big round, or one with much text, is built by the background worker, never in the
     # request: a web worker's time is bounded whatever the reporters typed.
     most_tasks = settings.EXPORT_INLINE_MAX_TASKS
-    if fmt == "pdf":
+    if kind == "round" and fmt == "pdf":  # a letter's length follows its addressees, not tasks
         most_tasks = min(most_tasks, settings.EXPORT_INLINE_MAX_PDF_TASKS)
     if (
         selectors.round_tasks(reporting_round).count() <= most_tasks

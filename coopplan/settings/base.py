@@ -226,8 +226,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coopplan@localhost")
 # `python manage.py db_worker`. Smaller ones are rendered during the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EXPORT_INLINE_MAX_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_TASKS", "300"))
-# A PDF lays out about 10 ms a task (WeasyPrint): a round PDF holds a web worker at most ~1 s.
-EXPORT_INLINE_MAX_PDF_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_PDF_TASKS", "100"))
+# A round summary PDF costs ~150 ms plus ~13 ms a task of layout (WeasyPrint) on an idle core,
+# several times that under load, and holds a sync gunicorn worker meanwhile: only a small round's
+# (a few hundred ms) is built in the request; the seed rounds' (50–60 tasks) go to the worker.
+EXPORT_INLINE_MAX_PDF_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_PDF_TASKS", "20"))
 # ... and at most this much text (about 40 printed pages); more goes to the background worker.
 EXPORT_INLINE_MAX_CHARS = int(os.environ.get("EXPORT_INLINE_MAX_CHARS", "120000"))
 
