@@ -134,14 +134,16 @@ def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
         plans = plans.filter(
             pk__in=Task.objects.with_partner(filters.partner).values("plan_id")
         ) | plans.filter(partners=filters.partner)
+        plans = plans.distinct()  # a plan may be found both ways
     if filters.plan is not None:
         plans = plans.filter(pk=filters.plan.pk)
-    return list(plans.distinct().order_by("-date", "pk"))
+    # ``search_text`` (every word of the plan, for the search box) is read by nobody here.
+    return list(plans.defer("search_text").order_by("-date", "pk"))
 
 
 def dashboard_tasks(plans: list[Plan], filters: DashboardFilters) -> TaskQuerySet:
     """The tasks every number of the dashboard counts: those of the plans, narrowed by filters."""
-    tasks = Task.objects.filter(plan__in=plans)
+    tasks = Task.objects.filter(plan_id__in=[plan.pk for plan in plans])
     if filters.partner is not None:
         tasks = tasks.with_partner(filters.partner)
     if filters.field_name:
@@ -210,7 +212,10 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
     )
     spent = (
         ReportEntry.objects.filter(
-            **of_tasks, role=EntryRole.LEAD, report__status=ReportStatus.ACCEPTED
+            **of_tasks,
+            role=EntryRole.LEAD,
+            report__status=ReportStatus.ACCEPTED,
+            funds_spent__isnull=False,  # as SUM reads them; index entry_lead_spent
         )
         .values("task__plan_id")
         .annotate(total=Sum("funds_spent"), spent=Value(True))
@@ -273,6 +278,7 @@ def dashboard_rounds(
         rounds_visible_to(user)
         .filter(Q(status=RoundStatus.OPEN) | Q(deadline__gte=today, deadline__lte=horizon))
         .annotate(covers=Exists(covering) if plans else Value(False))
+        .defer("search_text")
         .order_by("deadline", "pk")
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
@@ -125,6 +126,12 @@ def round_overview(
     }
 
 
+# What a report says (its paragraphs), which the lists of reports never print: not read there.
+REPORT_TEXTS = [
+    field.name for field in Report._meta.concrete_fields if isinstance(field, models.TextField)
+]
+
+
 def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> dict:
     """Each agency that owes or handed in a report, with its state, and the counts by state.
 
@@ -133,7 +140,9 @@ def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> di
     owing = list(round_owing_agencies(reporting_round))
     reports = {
         r.agency_id: r
-        for r in Report.objects.filter(reporting_round=reporting_round).select_related("agency")
+        for r in Report.objects.filter(reporting_round=reporting_round)
+        .select_related("agency")
+        .defer(*REPORT_TEXTS)
     }
     agencies = {a.pk: a for a in owing}
     for known in reports.values():

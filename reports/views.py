@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -573,17 +574,23 @@ def dashboard(request):
     filters = form.filters()
 
     def build() -> dict:
+        # What is kept is the HTML below the filters, not the data it was made of: a string is
+        # stored and read back at once, the panels' plans and rounds would be pickled each time.
         data = dashboard_data(request.user, filters)
         chart = (
             breakdown_chart(data["breakdowns"], _("Nhiệm vụ theo kế hoạch và tình hình"))
             if data["breakdowns"]
             else ""
         )
-        return {
-            **data,
-            "chart": mark_safe(chart),  # noqa: S308 - our own SVG, labels escaped
-            "plan_rows": dashboard_plan_rows(data["panels"], data["soon_days"]),
-        }
+        body = render_to_string(
+            "reports/_dashboard_body.html",
+            {
+                **data,
+                "chart": mark_safe(chart),  # noqa: S308 - our own SVG, labels escaped
+                "plan_rows": dashboard_plan_rows(data["panels"], data["soon_days"]),
+            },
+        )
+        return {"body": body, "download_query": data["download_query"]}
 
     page = dashboard_page_cached(request.user, filters, build)
     return render(request, "reports/dashboard.html", {"form": form, **page})

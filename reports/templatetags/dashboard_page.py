@@ -5,18 +5,22 @@ with eight links, so labels and URL patterns are made once per page. The HTML is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from agreements.html import UrlPattern, escape_text
 from reports.dashboard import PlanPanel
+from tasks.models import TaskStatus
 
 register = template.Library()
 
@@ -24,6 +28,42 @@ register = template.Library()
 def _number(value: int) -> str:
     """``{{ value }}`` of an integer: localised (thousands separated)."""
     return escape_text(localize(value))
+
+
+def _title(text: str, length: int = 90) -> str:
+    """``{{ text|truncatechars:90 }}``: a title that fits is returned (composed, as ``Truncator``
+    returns it) without being walked character by character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _money_format() -> Callable[[Decimal], str]:
+    """``{{ amount|floatformat:"0g" }}`` in the active language, for many amounts: a whole amount
+    (the funds fields have no decimals) is grouped here with the language's separator, read
+    once; any other goes through ``floatformat``."""
+    separator = get_format("THOUSAND_SEPARATOR")
+    grouped_by_three = get_format("NUMBER_GROUPING") == 3
+
+    def money(amount: Decimal) -> str:
+        if grouped_by_three and amount == int(amount):
+            return f"{int(amount):,}".replace(",", separator)
+        return floatformat(amount, "0g")
+
+    return money
+
+
+class _Formatted(dict):
+    """``format(value)`` of each value once per page: the counts and sums of a national dashboard
+    repeat (a few dozen distinct values over ~1,000 cells), and localising is most of a cell's
+    cost."""
+
+    def __init__(self, format: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.format = format
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = self.format(value)
+        return text
 
 
 @register.simple_tag
@@ -47,42 +87,48 @@ def dashboard_plan_rows(panels: Sequence[PlanPanel], soon_days: int) -> SafeStri
     timeline_url = UrlPattern("tasks:plan_timeline")
     pdf_url = UrlPattern("tasks:plan_export", after=("pdf",))
     xlsx_url = UrlPattern("tasks:plan_export", after=("xlsx",))
+    # Each status once: its parameter and label escaped (the labels are lazy translations).
+    statuses_escaped = [
+        (value, f'&amp;status={escape_text(value)}">{escape_text(label)}: ')
+        for value, label in TaskStatus.choices
+    ]
+    number = _Formatted(_number)
+    money = _Formatted(_money_format())
     out = []
     for panel in panels:
         pk = panel.plan.pk
         drill = escape_text(panel.drill())
+        link = f'<a href="{task_list}?{drill}'
+        counts = panel.counts
         statuses = "".join(
-            f'<a href="{task_list}?{drill}&amp;status={escape_text(value)}">'
-            f"{escape_text(label)}: {_number(count)}</a><br>"
-            for value, label, count in panel.status_rows
-            if count
+            f"{link}{status}{number[counts[value]]}</a><br>"
+            for value, status in statuses_escaped
+            if counts.get(value)
         )
         overdue = (
             f'<a class="overdue" href="{task_list}?{drill}&amp;overdue=true">'
-            f"{_number(panel.overdue)}</a>"
+            f"{number[panel.overdue]}</a>"
             if panel.overdue
             else "0"
         )
         due_soon = (
-            f'<a href="{task_list}?{drill}&amp;due_soon=true">{_number(panel.due_soon)}</a>'
-            if panel.due_soon
-            else "0"
+            f'{link}&amp;due_soon=true">{number[panel.due_soon]}</a>' if panel.due_soon else "0"
         )
         out.append(
             "\n      <tr>\n"
             f'        <td class="title"><a href="{plan_url(pk)}">'
             f"{escape_text(panel.plan.number)}</a><br>"
-            f'<span class="muted">{escape_text(Truncator(panel.plan.title).chars(90))}</span>'
+            f'<span class="muted">{escape_text(_title(panel.plan.title))}</span>'
             "</td>\n"
-            f'        <td class="num" data-label="{label_tasks}"><a href="{task_list}?{drill}">'
-            f"{_number(panel.total)}</a></td>\n"
+            f'        <td class="num" data-label="{label_tasks}">{link}">'
+            f"{number[panel.total]}</a></td>\n"
             f'        <td data-label="{label_statuses}">{statuses}</td>\n'
             f'        <td class="num" data-label="{label_overdue}">{overdue}</td>\n'
             f'        <td class="num" data-label="{label_soon}">{due_soon}</td>\n'
             f'        <td class="num" data-label="{label_planned}">'
-            f"{floatformat(panel.funds_planned, '0g')}</td>\n"
+            f"{money[panel.funds_planned]}</td>\n"
             f'        <td class="num" data-label="{label_spent}">'
-            f"{floatformat(panel.funds_spent, '0g')}</td>\n"
+            f"{money[panel.funds_spent]}</td>\n"
             f'        <td data-label="{label_links}">'
             f'<a href="{timeline_url(pk)}">{timeline}</a><br>'
             f'<a data-download href="{pdf_url(pk)}">PDF</a> · '
