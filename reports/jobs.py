@@ -3,7 +3,8 @@ them (django-tasks, database backend); notification mails are sent from the work
 
 A long round document is built by the worker, never in a web request (``document_build``).
 After a write commits, the documents already asked for that print what it changed are rebuilt in
-the worker (``documents_rebuild``), so the next click finds them ready.
+the worker (``documents_rebuild``), and an issued plan's are built even before anyone asks, so the
+next click, or the first, finds them ready.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks import task
@@ -25,8 +27,8 @@ from agreements.documents import (
     province_scope,
     round_scope,
 )
-from agreements.models import Plan, StoredDocument
-from tasks.downloads import STATUS_FORMATS, plan_document_ensure
+from agreements.models import Plan, PlanStatus, StoredDocument
+from tasks.downloads import PLAN_FORMATS, STATUS_FORMATS, plan_document_ensure
 from tasks.exporters.base import Export, ExportRefused, exporter_for
 
 from .models import DocumentJob, JobStatus, ReportingRound, RoundStatus
@@ -174,8 +176,10 @@ def documents_rebuild(versions: dict[str, int]) -> None:
     """Rebuild the stored plan and round documents that print the scopes in ``versions``.
 
     A scope whose counter moved on since is skipped: the later write queued its own rebuild, and
-    building now would only be thrown away. Only documents someone has asked for are rebuilt
-    (a plan nobody downloads costs nothing), and the open rounds covering a changed plan too.
+    building now would only be thrown away. The documents someone has asked for are rebuilt, and
+    the open rounds covering a changed plan too (a draft nobody downloads costs nothing); an
+    issued plan's documents are built whether asked for or not, in every format its page offers,
+    so the first leader's click finds them ready (``settings.DOCUMENTS_BUILD_AHEAD``).
     """
     current = document_versions(versions)
     settled = [scope for scope, version in versions.items() if current[scope] == version]
@@ -192,22 +196,33 @@ def documents_rebuild(versions: dict[str, int]) -> None:
         plan_scope(_scope_id(scope)) for scope in settled if scope.startswith("plan-status:")
     } - {plan_scope(pk) for pk in plan_ids}
     owners = [plan_scope(pk) for pk in plan_ids] + [round_scope(pk) for pk in round_ids]
+    built: set[str] = set()
     for stored in documents_of([*owners, *status_only]):
         if stored.owner in status_only and stored.name.rsplit(":", 1)[-1] not in STATUS_FORMATS:
             continue
-        try:
-            _rebuild(stored.name)
-        except Exception:  # one document failing never keeps the others from being rebuilt
-            logger.exception("Tạo lại văn bản %s thất bại", stored.name)
+        _rebuild(stored.name)
+        built.add(stored.name)
+    if not settings.DOCUMENTS_BUILD_AHEAD:
+        return
+    issued = Plan.objects.filter(pk__in=plan_ids, status=PlanStatus.ISSUED).order_by("pk")
+    for plan in issued:
+        for fmt, _label in PLAN_FORMATS:
+            if f"plan:{plan.pk}:{fmt}" not in built:
+                _rebuild(f"plan:{plan.pk}:{fmt}")
 
 
 def _rebuild(name: str) -> None:
+    """One document for the data as it is now; a failure never keeps the others from being
+    rebuilt."""
     kind, pk, fmt = name.split(":")
-    if kind == "plan":
-        plan = Plan.objects.filter(pk=int(pk)).first()
-        if plan is not None:
-            plan_document_ensure(plan, fmt)
-    elif kind in ROUND_KINDS:
-        reporting_round = ReportingRound.objects.filter(pk=int(pk)).first()
-        if reporting_round is not None:
-            round_document_ensure(reporting_round, kind, fmt)
+    try:
+        if kind == "plan":
+            plan = Plan.objects.filter(pk=int(pk)).first()
+            if plan is not None:
+                plan_document_ensure(plan, fmt)
+        elif kind in ROUND_KINDS:
+            reporting_round = ReportingRound.objects.filter(pk=int(pk)).first()
+            if reporting_round is not None:
+                round_document_ensure(reporting_round, kind, fmt)
+    except Exception:
+        logger.exception("Tạo lại văn bản %s thất bại", name)

@@ -44,6 +44,9 @@ def plan_scopes(plan: Plan) -> tuple[str, ...]:
 
 # The formats that print the tasks' status (the workbook's last column).
 STATUS_FORMATS = ("xlsx",)
+# What the plan page offers to download, with the buttons' labels. The worker builds each of them
+# for an issued plan after it changes (``reports.jobs.documents_rebuild``), before anyone asks.
+PLAN_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
 
 def plan_document_spec(plan: Plan, fmt: str) -> DocumentSpec:

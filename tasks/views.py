@@ -29,7 +29,7 @@ from agreements.selectors import (
 )
 
 from . import permissions, services
-from .downloads import plan_document_response, timeline_document_spec
+from .downloads import PLAN_FORMATS, plan_document_response, timeline_document_spec
 from .exporters.base import Export
 from .filters import PlanFilter, TaskFilter
 from .forms import BlockForm, BlockPasteForm, CarryForwardForm, SectionForm, TaskForm
@@ -44,8 +44,6 @@ from .selectors import (
     task_queryset_leads,
 )
 from .timeline import legend_svg, plan_timeline_for_user, timeline_pages_svg, timeline_rows
-
-EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("docx", "Word (DOCX)")]
 
 
 @login_required
@@ -135,7 +133,7 @@ def plan_detail(request, pk: int):
         {
             "plan": plan,
             "rows": rows,
-            "formats": EXPORT_FORMATS,
+            "formats": PLAN_FORMATS,
             "can_edit": _can_edit_plans(request.user),
             "plan_header": plan_header_context(
                 plan, may_change=_can_edit_plans(request.user), below=_appendix_steps(rows)

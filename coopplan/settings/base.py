@@ -232,6 +232,9 @@ EXPORT_INLINE_MAX_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_TASKS", "300"))
 EXPORT_INLINE_MAX_PDF_TASKS = int(os.environ.get("EXPORT_INLINE_MAX_PDF_TASKS", "20"))
 # ... and at most this much text (about 40 printed pages); more goes to the background worker.
 EXPORT_INLINE_MAX_CHARS = int(os.environ.get("EXPORT_INLINE_MAX_CHARS", "120000"))
+# After an issued plan changes, the worker builds its PDF, XLSX and DOCX before anyone asks, so
+# the first click finds them ready (reports.jobs.documents_rebuild); off: only what was asked for.
+DOCUMENTS_BUILD_AHEAD = env_bool("DOCUMENTS_BUILD_AHEAD", True)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True

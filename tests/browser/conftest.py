@@ -93,6 +93,15 @@ def chromium(playwright_instance):
     browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_documents_built_ahead(settings):
+    """The test settings run the worker's tasks at once, inside the request that committed: an
+    issued plan's documents built ahead after each edit (reports.jobs.documents_rebuild) would
+    hold every save of a plan a second or more. What is built ahead is tested without a browser
+    (tests/tasks/test_plan_downloads.py)."""
+    settings.DOCUMENTS_BUILD_AHEAD = False
+
+
 @pytest.fixture
 def new_page(chromium, live_server):
     """A factory of pages, one fresh browser context (own cookies) per call: one per user."""

@@ -6,6 +6,7 @@ and ``report_in_state`` work on whatever a test built with tests/factories.py.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import factory
@@ -96,3 +97,17 @@ def report_in_state(*, reporting_round, agency, status: str, coordinator):
         return report_accept(report=report, user=coordinator)
     assert status == ReportStatus.SUBMITTED, status
     return report
+
+
+def document_download(client, url: str):
+    """What a browser ends with when it clicks a round document: the answer itself, or, when the
+    document is built in the background, the file behind the "being prepared" page's link (the
+    test settings run the worker's tasks at once). The body is read whole."""
+    response = client.get(url)
+    if response.status_code == 302 and response["Location"].startswith("/documents/"):
+        page = client.get(response["Location"]).content.decode()
+        link = re.search(r'href="(/documents/\d+/download/)"', page)
+        assert link, page
+        response = client.get(link[1])
+    response.content  # noqa: B018 (read whole: closing later would close the test's connection)
+    return response

@@ -4,7 +4,6 @@ the documents already asked for are rebuilt in the worker after it."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -19,7 +18,7 @@ from reports.models import DocumentJob, JobStatus, ReportStatus
 from reports.selectors import round_tasks
 from reports.services import report_accept, report_return
 from tests.factories import make_user
-from tests.reports.factories import open_round, report_in_state, reporter_of
+from tests.reports.factories import document_download, open_round, report_in_state, reporter_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,18 +61,6 @@ def _get(client, url, **headers):
     return response, body
 
 
-def _download(client, url):
-    """What a browser ends with: the file, through the "being prepared" page when the document
-    is built in the background (the test settings run the worker's tasks at once)."""
-    response, body = _get(client, url)
-    if response.status_code == 302 and response["Location"].startswith("/documents/"):
-        page = client.get(response["Location"]).content.decode()
-        link = re.search(r'href="(/documents/\d+/download/)"', page)
-        assert link, page
-        response, body = _get(client, link[1])
-    return response, body
-
-
 def _summary(client, reporting_round, fmt="xlsx"):
     return _get(client, f"/rounds/{reporting_round.pk}/export/{fmt}/")
 
@@ -103,7 +90,8 @@ def test_a_repeat_download_is_served_from_storage(
     coordinator_client, reporting_round, builds, path, build
 ):
     url = f"/rounds/{reporting_round.pk}/{path}/"
-    first, body = _download(coordinator_client, url)  # the round PDF: through the worker
+    first = document_download(coordinator_client, url)  # the round PDF: through the worker
+    body = first.content
     again, body_again = _get(coordinator_client, url)
     assert first.status_code == again.status_code == 200
     assert builds == [build] and body_again == body and again["ETag"] == first["ETag"]

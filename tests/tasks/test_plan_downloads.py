@@ -4,14 +4,16 @@ after each kind of write the next download shows the change."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from agreements import documents
-from agreements.models import Plan, StoredDocument
+from agreements.models import Plan, PlanStatus, StoredDocument
 from agreements.services import agency_update, plan_update
 from tasks import downloads
 from tasks.models import PlanBlock, Section, Task
@@ -214,10 +216,48 @@ def test_a_plan_edit_rebuilds_the_documents_in_the_worker(
             fields={"content": "Sửa rồi dựng lại ở tiến trình nền"},
             lead_agencies=[lead.agency for lead in task.leads.all()],
         )
-    assert sorted(builds) == ["docx", "docx", "xlsx", "xlsx"]
+    # The two asked for, and the PDF nobody asked for yet: the plan is issued.
+    assert sorted(builds) == ["docx", "docx", "pdf", "xlsx", "xlsx"]
     _response, body = _get(coordinator_client, plan)
-    assert len(builds) == 4  # ready: the click only reads it
+    assert len(builds) == 5  # ready: the click only reads it
     assert "Sửa rồi dựng lại ở tiến trình nền" in _cells(body)
+
+
+def _pdf_text(content: bytes) -> str:
+    """Without whitespace: text extraction breaks lines where the PDF wraps them."""
+    pages = PdfReader(BytesIO(content)).pages
+    return re.sub(r"\s+", "", " ".join(page.extract_text() for page in pages))
+
+
+def test_an_issued_plan_is_ready_in_every_format_before_anyone_asks(
+    client, coordinator, plan, quang_tri, builds, django_capture_on_commit_callbacks
+):
+    assert plan.status == PlanStatus.ISSUED
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    # Nobody has downloaded this plan; the commit queues the worker (run at once in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        task_update(
+            task=task,
+            user=coordinator,
+            fields={"content": "Đã sẵn sàng trước khi lãnh đạo bấm tải"},
+            lead_agencies=[lead.agency for lead in task.leads.all()],
+        )
+    assert sorted(builds) == ["docx", "pdf", "xlsx"]
+    # The leader's first click reads the file the worker built, with the edit in it.
+    client.force_login(make_user("lanhdao_sansang", "leader", quang_tri, None))
+    response, body = _get(client, plan, "pdf")
+    assert response.status_code == 200 and len(builds) == 3
+    assert "Đãsẵnsàngtrướckhilãnhđạobấmtải" in _pdf_text(body)
+
+
+def test_a_draft_is_built_only_when_asked_for(
+    coordinator, plan, builds, django_capture_on_commit_callbacks
+):
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    plan.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _header(plan, coordinator)
+    assert callbacks and builds == []  # the worker ran, and found nothing asked for
 
 
 def test_an_unknown_format_is_404(coordinator_client, plan):
