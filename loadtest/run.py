@@ -21,6 +21,7 @@ import csv
 import os
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,9 @@ from loadtest.driver import Journal, users_run  # noqa: E402
 
 PG_BASE = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
 ROLES = ("reporter", "coordinator", "leader")
+# The worker's niceness, as deploy/coopplan-worker.service sets it (Nice=10).
+WORKER_NICE = 10
+NICE = shutil.which("nice") or "/usr/bin/nice"
 
 
 def say(message: str) -> None:
@@ -165,9 +169,11 @@ class Worker:
 
     def start(self) -> None:
         self.out = self.log.open("a")
+        # Nice=10 in the service file: the worker yields the CPU to gunicorn. `nice` execs the
+        # command, so the pid is the worker's own.
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "db_worker", "--queue-name", "default"]
-            + ["--interval", "1", "--no-reload"],
+            [NICE, "-n", str(WORKER_NICE), sys.executable, "manage.py", "db_worker"]
+            + ["--queue-name", "default", "--interval", "1", "--no-reload"],
             cwd=ROOT,
             env=self.env,
             stdout=self.out,
