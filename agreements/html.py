@@ -4,9 +4,11 @@ autoescape, and URLs of many rows from one ``reverse()``."""
 
 from __future__ import annotations
 
+import unicodedata
 from html import escape as _escape
 
 from django.urls import reverse
+from django.utils.text import Truncator
 
 # A primary key no row has: reversed once, then cut around to give the URL of any row.
 _PLACEHOLDER = 987654321
@@ -15,6 +17,13 @@ _PLACEHOLDER = 987654321
 def escape_text(value: object) -> str:
     """``{{ value }}`` of a plain string (``django.utils.html.escape``), without a SafeString."""
     return _escape(str(value), quote=True)
+
+
+def truncate_chars(text: str, length: int) -> str:
+    """``{{ text|truncatechars:length }}`` (``Truncator.chars``): a text that fits is returned,
+    composed as ``Truncator`` returns it, without being walked character by character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 class UrlPattern:

@@ -5,7 +5,6 @@ with eight links, so labels and URL patterns are made once per page. The HTML is
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,10 +14,9 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from agreements.html import UrlPattern, escape_text
+from agreements.html import UrlPattern, escape_text, truncate_chars
 from reports.dashboard import PlanPanel
 from tasks.models import TaskStatus
 
@@ -28,13 +26,6 @@ register = template.Library()
 def _number(value: int) -> str:
     """``{{ value }}`` of an integer: localised (thousands separated)."""
     return escape_text(localize(value))
-
-
-def _title(text: str, length: int = 90) -> str:
-    """``{{ text|truncatechars:90 }}``: a title that fits is returned (composed, as ``Truncator``
-    returns it) without being walked character by character."""
-    text = unicodedata.normalize("NFC", text)
-    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _money_format() -> Callable[[Decimal], str]:
@@ -118,7 +109,7 @@ def dashboard_plan_rows(panels: Sequence[PlanPanel], soon_days: int) -> SafeStri
             "\n      <tr>\n"
             f'        <td class="title"><a href="{plan_url(pk)}">'
             f"{escape_text(panel.plan.number)}</a><br>"
-            f'<span class="muted">{escape_text(_title(panel.plan.title))}</span>'
+            f'<span class="muted">{escape_text(truncate_chars(panel.plan.title, 90))}</span>'
             "</td>\n"
             f'        <td class="num" data-label="{label_tasks}">{link}">'
             f"{number[panel.total]}</a></td>\n"

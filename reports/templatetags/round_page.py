@@ -11,11 +11,10 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext as _
 
-from agreements.html import UrlPattern, escape_text
+from agreements.html import UrlPattern, escape_text, truncate_chars
 from reports.selectors import AgencyRow
 from tasks.models import Task
 
@@ -101,14 +100,14 @@ def round_task_rows(tasks: Sequence[Task]) -> SafeString:
         leads = "; ".join(escape_text(lead.agency.display_name) for lead in task.leads.all())
         if entry:
             status = escape_text(entry.get_status_display())
-            result = escape_text(Truncator(entry.result or "").chars(200))
+            result = escape_text(truncate_chars(entry.result or "", 200))
         else:
             status = f'<span class="muted">{no_report}</span>'
             result = ""
         out.append(
             f'\n    <tr><td data-label="{label_plan}">{escape_text(task.plan.number)}</td>'
             f'<td data-label="STT">{escape_text(task.number)}</td>'
-            f'<td data-label="{label_content}">{escape_text(Truncator(task.content).chars(160))}'
+            f'<td data-label="{label_content}">{escape_text(truncate_chars(task.content, 160))}'
             f"</td>\n"
             f'      <td data-label="{label_lead}">{leads}</td>\n'
             f'      <td data-label="{label_status}">{status}</td>\n'

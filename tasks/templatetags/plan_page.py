@@ -20,10 +20,9 @@ from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from agreements.html import UrlPattern
+from agreements.html import UrlPattern, truncate_chars
 from agreements.html import escape_text as _escape_text
 from tasks.models import Task, TaskStatus
 from tasks.selectors import PlanRow
@@ -137,7 +136,7 @@ def _task_row(task: Task, parts: RowParts, *, can_edit: bool) -> str:
         edit_url = parts.url("task_edit", pk)
         move_url = parts.url("task_move", pk)
         delete_url = parts.url("task_delete", pk)
-        content = _escape_text(Truncator(task.content).chars(80))
+        content = _escape_text(truncate_chars(task.content, 80))
         move_up = parts.move_task_up % {"number": number}
         move_down = parts.move_task_down % {"number": number}
         question = parts.delete_task_question % {"number": number, "content": content}

@@ -462,7 +462,8 @@ def test_plan_rows_print_amounts_and_titles_as_the_template_filters_would(langua
     from django.utils import translation
     from django.utils.text import Truncator
 
-    from reports.templatetags.dashboard_page import _money_format, _title
+    from agreements.html import truncate_chars
+    from reports.templatetags.dashboard_page import _money_format
 
     with translation.override(language):
         money = _money_format()
@@ -471,5 +472,5 @@ def test_plan_rows_print_amounts_and_titles_as_the_template_filters_would(langua
     long = "Kế hoạch hợp tác " * 10
     decomposed = "Ke\u0302\u0301 hoa\u0323ch"  # typed with combining marks
     for title in ("Ngắn", long, decomposed, long[:90], long[:91]):
-        assert _title(title) == Truncator(title).chars(90)
-    assert _title(long).endswith("…") and len(_title(long)) == 90
+        assert truncate_chars(title, 90) == Truncator(title).chars(90)
+    assert truncate_chars(long, 90).endswith("…") and len(truncate_chars(long, 90)) == 90
