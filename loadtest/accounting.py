@@ -171,6 +171,45 @@ def summary_rows(requests: list[Request]) -> list[tuple[str, int, int, float, fl
     return rows
 
 
+@dataclass(frozen=True)
+class Download:
+    """One click on a document, followed as a browser does: the export's answer, the "being
+    prepared" page (reloaded as its refresh says) until it shows the link, the download; a link
+    that sends back to the export starts another round trip."""
+
+    name: str  # the click: round_pdf, plan_pdf
+    role: str
+    started: float  # seconds since the run began
+    seconds: float  # from the click to the file (or to giving up)
+    requests: int  # every request it took
+    waited: bool  # through the "being prepared" page
+    outcome: str  # FILE, or why there is none: an error kind, or UNFINISHED
+
+
+FILE, UNFINISHED = "file", "unfinished"
+
+
+def download_rows(
+    downloads: list[Download],
+) -> list[tuple[str, int, int, int, int, list[float]]]:
+    """Per click name: clicks, those through the waiting page, those still waiting when the run
+    ended, those that ended without a file, and the click-to-file times (seconds) of the rest."""
+    by_name: dict[str, list[Download]] = defaultdict(list)
+    for download in downloads:
+        by_name[download.name].append(download)
+    return [
+        (
+            name,
+            len(ds),
+            sum(1 for d in ds if d.waited),
+            sum(1 for d in ds if d.outcome == UNFINISHED),
+            sum(1 for d in ds if d.outcome not in (FILE, UNFINISHED)),
+            [d.seconds for d in ds if d.outcome == FILE],
+        )
+        for name, ds in sorted(by_name.items())
+    ]
+
+
 # The Vietnamese 503 page of a database outage (coopplan/errors.py): not the page the user asked
 # for, but a clear message telling them to reload and check. Every other error kind is unclear.
 OUTAGE_503 = "outage_503"

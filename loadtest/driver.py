@@ -4,7 +4,8 @@
   report that was returned.
 - coordinator: opens a round's overview filtered on submitted reports, reads one, accepts or
   returns it with a comment.
-- leader: the dashboard, then a round's summary PDF or a plan's PDF.
+- leader: the dashboard, then a round's summary PDF or a plan's PDF, followed as a browser
+  does: a big round's PDF through the "being prepared" page until its link gives the file.
 
 Every request is recorded (name, role, latency, status, error kind) and every write with its
 outcome (see accounting.py): a write is *acknowledged* only when the server's answer says so.
@@ -26,12 +27,15 @@ import requests
 from .accounting import (
     ACCEPT,
     ACKED,
+    FILE,
     OUTAGE_503,
     REFUSED,
     RETURN,
     SAVE,
     SUBMIT,
+    UNFINISHED,
     UNKNOWN,
+    Download,
     Request,
     Write,
 )
@@ -58,6 +62,13 @@ ROW_RE = re.compile(r"<tr>(.*?)</tr>", re.S)
 REPORT_LINK_RE = re.compile(r'href="/reports/(\d+)/"')
 EDIT_RE = re.compile(r"^/reports/(\d+)/edit/$")
 DETAIL_RE = re.compile(r"^/reports/(\d+)/$")
+JOB_RE = re.compile(r"^/documents/(\d+)/$")
+EXPORT_RE = re.compile(r"^/rounds/(\d+)/(export|reminder)/\w+/$")
+DOWNLOAD_LINK_RE = re.compile(r'href="(/documents/\d+/download/)"')
+REFRESH_RE = re.compile(r'<meta http-equiv="refresh" content="(\d+)"')
+# A download link that sends back to the export (its file was replaced meanwhile) starts another
+# round trip; a browser user would give up after a few.
+DOCUMENT_TRIPS = 3
 
 
 @dataclass
@@ -67,6 +78,7 @@ class Journal:
     t0: float = field(default_factory=time.monotonic)
     requests: list[Request] = field(default_factory=list)
     writes: list[Write] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
     seq: itertools.count = field(default_factory=itertools.count)
 
     def now(self) -> float:
@@ -391,8 +403,65 @@ class VirtualUser:
                     f"/plans/{self.rng.choice(self.manifest['plans'])}/export/pdf/",
                     "plan_pdf",
                 )
-            self.call(name, "GET", path, expect=expect_pdf)
+            self.document(name, path)
             self.think()
+
+    def document(self, name: str, path: str) -> None:
+        """Click a PDF and get the file as a browser does: the export answers with it, or sends
+        to the job's "being prepared" page, reloaded as its refresh says until it shows the
+        link; the link gives the file, or sends back to the export (another round trip)."""
+        started, clock = self.journal.now(), time.monotonic()
+        requests, waited, outcome = 0, False, ""
+        for _trip in range(DOCUMENT_TRIPS):
+            answer = self.call(name, "GET", path, expect=expect_pdf_or(JOB_RE))
+            requests += 1
+            if answer.error or answer.status == 200:
+                outcome = answer.error or FILE
+                break
+            waited = True
+            link, polls, outcome = self.job_wait(answer.location)
+            requests += polls
+            if link is None:
+                break
+            download = self.call("document_download", "GET", link, expect=expect_pdf_or(EXPORT_RE))
+            requests += 1
+            if download.error or download.status == 200:
+                outcome = download.error or FILE
+                break
+            path = download.location  # its file was replaced meanwhile: the export again
+        else:
+            outcome = "no_file"
+            self.record_anomaly(name, outcome)
+        self.journal.downloads.append(
+            Download(
+                name=name,
+                role=self.role,
+                started=started,
+                seconds=time.monotonic() - clock,
+                requests=requests,
+                waited=waited,
+                outcome=outcome,
+            )
+        )
+
+    def job_wait(self, job_page: str) -> tuple[str | None, int, str]:
+        """Reload the "being prepared" page until it shows the download link: (the link or
+        None, requests made, why there is no link)."""
+        polls = 0
+        while self.running():
+            page = self.call("document_job", "GET", job_page)
+            polls += 1
+            if page.error:
+                return None, polls, page.error
+            link = DOWNLOAD_LINK_RE.search(page.text)
+            if link is not None:
+                return link.group(1), polls, ""
+            refresh = REFRESH_RE.search(page.text)
+            if refresh is None:  # failed, or nothing to write: the page says so, no link
+                self.record_anomaly("document_job", "no_file")
+                return None, polls, "no_file"
+            time.sleep(int(refresh.group(1)))
+        return None, polls, UNFINISHED
 
 
 def expect_ok(response: requests.Response) -> str:
@@ -424,6 +493,16 @@ def expect_pdf(response: requests.Response) -> str:
     if not response.content.startswith(b"%PDF"):
         return "not_pdf"
     return ""
+
+
+def expect_pdf_or(pattern: re.Pattern) -> Callable[[requests.Response], str]:
+    """A PDF, or a redirect whose path matches ``pattern``."""
+    redirect = expect_redirect(pattern)
+
+    def check(response: requests.Response) -> str:
+        return redirect(response) if response.status_code == 302 else expect_pdf(response)
+
+    return check
 
 
 def submitted_reports(html: str) -> list[int]:

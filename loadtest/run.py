@@ -278,6 +278,14 @@ def journal_save(journal: Journal, folder: Path) -> None:
             writer.writerow(
                 [r.name, r.role, f"{r.started:.3f}", f"{r.seconds:.4f}", r.status, r.error]
             )
+    with (folder / "downloads.csv").open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "role", "started", "seconds", "requests", "waited", "outcome"])
+        for d in journal.downloads:
+            writer.writerow(
+                [d.name, d.role, f"{d.started:.3f}", f"{d.seconds:.4f}", d.requests]
+                + [int(d.waited), d.outcome]
+            )
     with (folder / "writes.csv").open("w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["seq", "report_id", "kind", "outcome", "marker", "user"])
@@ -312,6 +320,22 @@ def report_print(
     for name, count, errors, p50, p95, top in accounting.summary_rows(journal.requests):
         say(
             f"{name:<16}{count:>7}{errors:>6}{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{top * 1000:>9.0f}"
+        )
+    say("")
+    say('Thời gian từ lúc bấm tới khi có tệp (cả trang "Đang chuẩn bị", tải lại mỗi 3 s):')
+    for name, clicks, waited, unfinished, failed, times in accounting.download_rows(
+        journal.downloads
+    ):
+        figures = (
+            f"p50 {1000 * accounting.percentile(times, 0.50):.0f} ms, "
+            f"p95 {1000 * accounting.percentile(times, 0.95):.0f} ms, "
+            f"max {1000 * max(times):.0f} ms"
+            if times
+            else "không lần nào có tệp"
+        )
+        say(
+            f"  {name}: {clicks} lần bấm ({waited} qua trang chờ, {unfinished} còn chờ khi hết "
+            f"giờ, {failed} không có tệp); {figures}"
         )
     kinds = accounting.errors_by_kind(journal.requests)
     say("")

@@ -150,3 +150,141 @@ def test_unclear_answers_leave_out_the_outage_page_and_the_killed_workers_connec
         (34.0, "http_500"),
     ]
     assert len(unclear_answers(requests, killed_at=None)) == 3
+
+
+def test_download_figures_keep_the_waits_and_the_missing_files_apart():
+    from loadtest.accounting import FILE, UNFINISHED, Download, download_rows
+
+    def click(name, seconds, outcome=FILE, waited=False):
+        return Download(name, "leader", 1.0, seconds, 1, waited, outcome)
+
+    rows = download_rows(
+        [
+            click("round_pdf", 7.0, waited=True),
+            click("round_pdf", 4.0, UNFINISHED, waited=True),
+            click("round_pdf", 1.0, "http_500"),
+            click("plan_pdf", 0.2),
+        ]
+    )
+    assert rows == [("plan_pdf", 1, 0, 0, 0, [0.2]), ("round_pdf", 3, 2, 1, 1, [7.0])]
+
+
+class _Server:
+    """Answers to the virtual user's requests, in order, as (status, Location, body)."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def request(self, method, url, **kwargs):
+        import requests
+
+        self.asked.append(url.removeprefix("http://test"))
+        status, location, body = self.answers.pop(0)
+        response = requests.Response()
+        response.status_code = status
+        response.headers["Location"] = location
+        response._content = body
+        response.encoding = "utf-8"
+        return response
+
+
+# What templates/reports/document_job.html shows while the job runs, and once it is ready.
+PREPARING = '<meta http-equiv="refresh" content="3"><p>Đang chuẩn bị</p>'.encode()
+READY = '<a data-download href="/documents/8/download/">Tải về</a>'.encode()
+
+
+def _leader(server, monkeypatch, *, seconds_left=60.0):
+    import time
+
+    from loadtest import driver
+
+    journal = driver.Journal()
+    user = driver.VirtualUser(
+        number=0,
+        spec={"role": "leader", "username": "lt_lanhdao00"},
+        manifest={},
+        base_url="http://test",
+        journal=journal,
+        deadline=time.monotonic() + seconds_left,
+        seed=1,
+    )
+    user.session = server
+    slept: list[float] = []
+    monkeypatch.setattr(driver.time, "sleep", slept.append)
+    return user, journal, slept
+
+
+def test_a_leader_follows_the_waiting_page_to_the_file_as_a_browser_does(monkeypatch):
+    server = _Server(
+        [
+            (302, "/documents/8/", b""),
+            (200, "", PREPARING),
+            (200, "", READY),
+            # Its file was replaced meanwhile: back to the export, a second round trip.
+            (302, "/rounds/3/export/pdf/", b""),
+            (302, "/documents/9/", b""),
+            (200, "", READY.replace(b"/8/", b"/9/")),
+            (200, "", b"%PDF-1.7 ..."),
+        ]
+    )
+    user, journal, slept = _leader(server, monkeypatch)
+    user.document("round_pdf", "/rounds/3/export/pdf/")
+    assert server.asked == [
+        "/rounds/3/export/pdf/",
+        "/documents/8/",
+        "/documents/8/",
+        "/documents/8/download/",
+        "/rounds/3/export/pdf/",
+        "/documents/9/",
+        "/documents/9/download/",
+    ]
+    assert slept == [3]  # the page's own refresh
+    assert [(r.name, r.error) for r in journal.requests] == [
+        ("round_pdf", ""),
+        ("document_job", ""),
+        ("document_job", ""),
+        ("document_download", ""),
+        ("round_pdf", ""),
+        ("document_job", ""),
+        ("document_download", ""),
+    ]
+    (download,) = journal.downloads
+    assert download.outcome == "file" and download.waited and download.requests == 7
+
+
+def test_a_download_without_a_file_is_an_error(monkeypatch):
+    from loadtest import driver
+
+    back = (302, "/rounds/3/export/pdf/", b"")
+    answers = [(302, "/documents/8/", b""), (200, "", READY), back] * driver.DOCUMENT_TRIPS
+    user, journal, _slept = _leader(_Server(answers), monkeypatch)
+    user.document("round_pdf", "/rounds/3/export/pdf/")
+    assert journal.downloads[0].outcome == "no_file"
+    assert [r.error for r in journal.requests if r.error] == ["no_file"]
+
+
+def test_a_click_still_waiting_when_the_run_ends_is_unfinished(monkeypatch):
+    user, journal, _slept = _leader(
+        _Server([(302, "/documents/8/", b""), (200, "", PREPARING)]), monkeypatch
+    )
+    monkeypatch.setattr(user, "running", iter([True, False]).__next__)
+    user.document("round_pdf", "/rounds/3/export/pdf/")
+    assert journal.downloads[0].outcome == "unfinished"
+    assert not any(r.error for r in journal.requests)
+
+
+def test_the_leader_reads_the_real_waiting_page(db, coordinator_client, coordinator):
+    from loadtest.driver import DOWNLOAD_LINK_RE, REFRESH_RE
+    from reports.models import DocumentJob, JobStatus
+    from tests.reports.factories import open_round
+
+    job = DocumentJob.objects.create(
+        reporting_round=open_round(coordinator), kind="round", fmt="pdf"
+    )
+    waiting = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert REFRESH_RE.search(waiting)[1] == "3" and not DOWNLOAD_LINK_RE.search(waiting)
+    DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.READY, filename="tong-hop.pdf")
+    ready = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert DOWNLOAD_LINK_RE.search(ready)[1] == f"/documents/{job.pk}/download/"
+    assert not REFRESH_RE.search(ready)
