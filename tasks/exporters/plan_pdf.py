@@ -24,7 +24,6 @@ from agreements.limits import TEXT_CELL, TEXT_PARAGRAPH, printable
 from .base import CONTENT_TYPES, PLAN_READERS, Export, plan_filename, plan_readers, register
 from .blocks import block_label, is_centred, number_is_bold, plan_text, top_section
 from .columns import attachment_line, clean_text, plan_tables, section_label, task_cell
-from .pdf import render_pdf
 
 TEMPLATE = "tasks/pdf/plan.html"
 
@@ -182,6 +181,10 @@ def render_plan_html(plan) -> str:
 
 @register("plan", "pdf", may_use=plan_readers, audience=PLAN_READERS)
 def render_plan_pdf(plan) -> Export:
+    # WeasyPrint (a third of a second to import) loads with the first PDF a process lays out, not
+    # with the registry: a web worker serving stored files never loads it.
+    from .pdf import render_pdf
+
     return Export(
         filename=plan_filename(plan, "pdf"),
         content_type=CONTENT_TYPES["pdf"],
