@@ -181,6 +181,9 @@ class Worker:
             start_new_session=True,
         )
 
+    def cpu_seconds(self) -> float:
+        return _process_cpu(self.process.pid) if self.process is not None else 0.0
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -463,6 +466,7 @@ def main() -> int:
 
     def on_start() -> None:
         cpu["at_start"] = gunicorn.cpu_seconds()
+        cpu["worker_at_start"] = worker.cpu_seconds()
         cpu["driver"] = _self_cpu()
         if faults is not None:
             faults.started.set()
@@ -497,11 +501,14 @@ def main() -> int:
             on_start=on_start,
         )
     finally:
+        cpu["worker"] = worker.cpu_seconds()
         gunicorn.stop()
         worker.stop()
+    # The background worker is our child too: its CPU (all of it) is told apart.
+    worker_cpu = cpu["worker"] - cpu.get("worker_at_start", 0.0)
     # Workers are reaped by the master and the master by us: their CPU time (the killed worker's
     # included) is in our children's usage once gunicorn has stopped.
-    server_cpu = _children_cpu() - cpu["before"] - cpu["at_start"]
+    server_cpu = _children_cpu() - cpu["before"] - cpu["at_start"] - cpu["worker"]
     driver_cpu = _self_cpu() - cpu["driver"]
     if faults is not None:
         faults.join(timeout=60)
@@ -513,6 +520,10 @@ def main() -> int:
         f"({100 * server_cpu / elapsed / (os.cpu_count() or 1):.0f} % của {os.cpu_count()} lõi), "
         f"{1000 * server_cpu / max(1, work):.0f} ms mỗi yêu cầu (không kể PostgreSQL); "
         f"CPU của chính trình tạo tải: {driver_cpu:.1f} s"
+    )
+    say(
+        f"CPU của tiến trình nền db_worker trong lúc đo: {worker_cpu:.0f} s (nice {WORKER_NICE}; "
+        "văn bản tạo lại sau mỗi lần ghi, văn bản lớn, thư)"
     )
 
     report_ids = sorted({w.report_id for w in journal.writes})
