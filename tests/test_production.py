@@ -196,3 +196,23 @@ def test_pages_and_plan_pdf_work_with_hashed_static_names(production_static, coo
     # pdf.css and the Tinos fonts it names were found: the text is set in embedded Tinos.
     assert fonts and all(name.startswith("Tinos") for name in fonts), fonts
     assert "165/QĐ-UBND" in reader.pages[0].extract_text()
+
+
+def test_a_new_gunicorn_worker_compiles_the_templates_before_its_first_request():
+    """gunicorn.conf.py's post_worker_init compiles every project template into the worker's
+    cache: a new worker's first page is not the one that pays for compiling it."""
+    import runpy
+
+    from django.template import engines
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    assert "reports/_dashboard_body.html" not in loader.get_template_cache
+    logged: list[tuple] = []
+    worker = mock.Mock(log=mock.Mock(exception=lambda *args: logged.append(args)))
+    conf["_templates_compile"](worker)
+    project = ROOT / "templates"
+    names = {path.relative_to(project).as_posix() for path in project.rglob("*.html")}
+    assert {"reports/_dashboard_body.html", "base.html"} <= names
+    assert names <= set(loader.get_template_cache) and logged == []
