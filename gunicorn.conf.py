@@ -20,7 +20,6 @@ in addresses (calendar feed tokens, ?token=…) are redacted in every line (coop
 
 import multiprocessing
 import os
-from pathlib import Path
 
 wsgi_app = "coopplan.wsgi:application"
 
@@ -42,35 +41,18 @@ preload_app = False
 
 
 def post_worker_init(worker):
-    """Put what the worker has loaded (Django, the app, its views and what they import) out of
-    the garbage collector's reach: a full collection otherwise walks that whole heap every few
-    hundred requests, the slowest 5 % of page answers (report form p95 135 ms → 70 ms
-    in-process, median unchanged). Objects made by requests are still collected as before."""
+    """Load what the requests need (``coopplan.warmup``: every view module, the templates
+    compiled, font metrics, the documents' code version), then put it out of the garbage
+    collector's reach: a full collection otherwise walks that whole heap every few hundred
+    requests, the slowest 5 % of page answers (report form p95 135 ms → 70 ms in-process, median
+    unchanged). Objects made by requests are still collected as before."""
     import gc
 
-    from django.urls import get_resolver
+    from coopplan.warmup import worker_warm
 
-    get_resolver().url_patterns  # noqa: B018 - imports every view module now, before freezing
-    _templates_compile(worker)
+    worker_warm()
     gc.collect()
     gc.freeze()
-
-
-def _templates_compile(worker):
-    """Compile the project's templates into the worker's template cache now, not in the first
-    request that renders each (a new worker's first dashboard took 0.7 s in the load test,
-    against 30-60 ms once warm). A template that does not compile is logged and left to fail
-    where it is used, as before."""
-    from django.template import engines
-
-    engine = engines["django"].engine
-    for folder in map(Path, engine.dirs):
-        for path in sorted(folder.rglob("*.html")):
-            name = path.relative_to(folder).as_posix()
-            try:
-                engine.get_template(name)
-            except Exception:  # noqa: BLE001 - boot goes on; the page itself reports the error
-                worker.log.exception("Không biên dịch được mẫu %s", name)
 
 
 accesslog = "-"

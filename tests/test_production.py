@@ -198,21 +198,28 @@ def test_pages_and_plan_pdf_work_with_hashed_static_names(production_static, coo
     assert "165/QĐ-UBND" in reader.pages[0].extract_text()
 
 
-def test_a_new_gunicorn_worker_compiles_the_templates_before_its_first_request():
-    """gunicorn.conf.py's post_worker_init compiles every project template into the worker's
-    cache: a new worker's first page is not the one that pays for compiling it."""
+def test_a_new_gunicorn_worker_loads_what_pages_need_before_its_first_request(monkeypatch):
+    """gunicorn.conf.py's post_worker_init warms the worker (coopplan.warmup): every project
+    template compiled into its cache, the fonts' metrics read, the documents' code version
+    computed; a new worker's first page does not pay for them."""
+    import gc
     import runpy
 
     from django.template import engines
 
+    from agreements.documents import code_version
+    from tasks.exporters import fonts
+
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     loader = engines["django"].engine.template_loaders[0]
     loader.reset()
-    assert "reports/_dashboard_body.html" not in loader.get_template_cache
-    logged: list[tuple] = []
-    worker = mock.Mock(log=mock.Mock(exception=lambda *args: logged.append(args)))
-    conf["_templates_compile"](worker)
+    fonts._advances.cache_clear()
+    code_version.cache_clear()
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # the test process keeps collecting
+    conf["post_worker_init"](mock.Mock())
     project = ROOT / "templates"
     names = {path.relative_to(project).as_posix() for path in project.rglob("*.html")}
     assert {"reports/_dashboard_body.html", "base.html"} <= names
-    assert names <= set(loader.get_template_cache) and logged == []
+    assert names <= set(loader.get_template_cache)
+    assert fonts._advances.cache_info().currsize == len(fonts.FACES)
+    assert code_version.cache_info().currsize == 1

@@ -85,3 +85,14 @@ def wrapped_lines(
 def line_height(size: float, *, bold: bool = False, italic: bool = False) -> float:
     face = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
     return _line_factor(face) * size
+
+
+FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+def fonts_load() -> None:
+    """Read every face's metrics now (~10 ms each), not in the first request that measures a
+    label: a new web worker's first dashboard chart paid 40 ms for it (``coopplan.warmup``)."""
+    for face in FACES:
+        _advances(face)
+        _line_factor(face)
