@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from typing import cast
+
 from django.template import engines
+from django.template.backends.django import DjangoTemplates
 from django.urls import get_resolver
 
 from agreements.documents import code_version
@@ -30,7 +33,7 @@ def worker_warm() -> None:
 def templates_compile() -> list[str]:
     """Compile the project's templates into the template cache; returns their names. One that
     does not compile is logged and left to fail where it is used, as before."""
-    engine = engines["django"].engine
+    engine = cast(DjangoTemplates, engines["django"]).engine
     names = []
     for folder in map(Path, engine.dirs):
         for path in sorted(folder.rglob("*.html")):
