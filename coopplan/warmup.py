@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
 from typing import cast
 
 from django.template import engines
