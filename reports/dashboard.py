@@ -238,7 +238,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         "totals": _totals(panel_list),
         "breakdowns": [Breakdown(p.plan.number, dict(p.counts)) for p in panel_list if p.total],
         "current_round": current_round,
-        "round_state": _round_state(current_round),
+        "round_state": _round_state(current_round, rows=details),
         "upcoming": upcoming_events(user, today, rounds=rounds),
         "today": today,
         "soon_days": SOON_DAYS,
@@ -318,11 +318,15 @@ def _totals(panels: list[PlanPanel]) -> dict:
     }
 
 
-def _round_state(reporting_round: ReportingRound | None) -> dict | None:
+def _round_state(reporting_round: ReportingRound | None, *, rows: bool) -> dict | None:
+    """The highlighted round's counts by state and how many agencies owe a report; with
+    ``rows`` (the downloads) each agency's row too."""
     if reporting_round is None:
         return None
-    from .selectors import round_agency_rows
+    from .selectors import round_agency_counts, round_agency_rows
 
+    if not rows:
+        return round_agency_counts(reporting_round)
     overview = round_agency_rows(reporting_round)
     owing = [row for row in overview["rows"] if row.owes]
     return {"counts": overview["counts"], "rows": overview["rows"], "owing": len(owing)}

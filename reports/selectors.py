@@ -32,6 +32,8 @@ from .models import (
 from .permissions import notifications_visible_to, rounds_visible_to
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.permissions import AnyUser
 
 NOT_STARTED = "not_started"
@@ -136,7 +138,6 @@ def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> di
     """Each agency that owes or handed in a report, with its state, and the counts by state.
 
     Two queries whatever the number of agencies: the owing agencies and the round's reports."""
-    today = timezone.localdate()
     owing = list(round_owing_agencies(reporting_round))
     reports = {
         r.agency_id: r
@@ -147,26 +148,53 @@ def round_agency_rows(reporting_round: ReportingRound, *, state: str = "") -> di
     agencies = {a.pk: a for a in owing}
     for known in reports.values():
         agencies.setdefault(known.agency_id, known.agency)
-    late = reporting_round.deadline < today
     owing_ids = {a.pk for a in owing}
+    late = _round_late(reporting_round)
     rows = []
     for agency in sorted(agencies.values(), key=lambda a: a.name):
         report = reports.get(agency.pk)
-        row_state = report.status if report else NOT_STARTED
-        overdue = late and row_state not in HANDED_IN and agency.pk in owing_ids
-        rows.append(AgencyRow(agency, report, row_state, overdue, agency.pk in owing_ids))
-    counts = {key: 0 for key in STATE_LABELS}
-    for row in rows:
-        counts[row.state] += 1
-        counts[OVERDUE] += int(row.overdue)
+        owes = agency.pk in owing_ids
+        row_state, overdue = _agency_state(report.status if report else None, owes, late)
+        rows.append(AgencyRow(agency, report, row_state, overdue, owes))
+    counts = _state_counts((row.state, row.overdue) for row in rows)
     if state == OVERDUE:
         rows = [r for r in rows if r.overdue]
     elif state:
         rows = [r for r in rows if r.state == state]
-    return {
-        "rows": rows,
-        "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
-    }
+    return {"rows": rows, "counts": counts}
+
+
+def round_agency_counts(reporting_round: ReportingRound) -> dict:
+    """``round_agency_rows`` without the rows: the counts by state and how many agencies owe a
+    report, from ids and states alone (the dashboard's panel of the open round)."""
+    owing_ids = set(round_owing_agencies(reporting_round).values_list("pk", flat=True))
+    statuses = dict(
+        Report.objects.filter(reporting_round=reporting_round).values_list("agency_id", "status")
+    )
+    late = _round_late(reporting_round)
+    states = [
+        _agency_state(statuses.get(pk), pk in owing_ids, late) for pk in owing_ids | set(statuses)
+    ]
+    return {"counts": _state_counts(states), "owing": len(owing_ids)}
+
+
+def _round_late(reporting_round: ReportingRound) -> bool:
+    return reporting_round.deadline < timezone.localdate()
+
+
+def _agency_state(status: str | None, owes: bool, late: bool) -> tuple[str, bool]:
+    """An agency's state in a round (its report's status, or not started) and whether it is
+    overdue: it owes a report, the deadline has passed and nothing is handed in."""
+    state = status or NOT_STARTED
+    return state, late and owes and state not in HANDED_IN
+
+
+def _state_counts(states: Iterable[tuple[str, bool]]) -> list[tuple[str, StrOrPromise, int]]:
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    for state, overdue in states:
+        counts[state] += 1
+        counts[OVERDUE] += int(overdue)
+    return [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS]
 
 
 def round_task_statuses(

@@ -474,3 +474,51 @@ def test_plan_rows_print_amounts_and_titles_as_the_template_filters_would(langua
     for title in ("Ngắn", long, decomposed, long[:90], long[:91]):
         assert truncate_chars(title, 90) == Truncator(title).chars(90)
     assert truncate_chars(long, 90).endswith("…") and len(truncate_chars(long, 90)) == 90
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_the_open_round_panel_counts_as_the_round_overview_does(
+    leader_client, coordinator, quang_tri, late
+):
+    """The dashboard counts the highlighted round's agencies from ids alone
+    (round_agency_counts); the numbers are those of the round's own overview, overdue too, and
+    an agency that handed in without owing (a coordinating one) is counted as there."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agreements.models import Agency
+    from reports.selectors import round_agency_counts, round_agency_rows
+    from tests.reports.factories import open_round, report_in_state
+
+    deadline = timezone.localdate() + timedelta(days=-3 if late else 20)
+    reporting_round = open_round(coordinator, deadline=deadline)
+    owing = list(round_agency_rows(reporting_round)["rows"])
+    for row, status in zip(owing, ["submitted", "accepted", "draft", "returned"], strict=False):
+        report_in_state(
+            reporting_round=reporting_round,
+            agency=row.agency,
+            status=status,
+            coordinator=coordinator,
+        )
+    stranger = (
+        Agency.objects.filter(province=quang_tri)
+        .exclude(pk__in=[row.agency.pk for row in owing])
+        .exclude(kind="group")
+        .first()
+    )
+    report_in_state(
+        reporting_round=reporting_round,
+        agency=stranger,
+        status="submitted",
+        coordinator=coordinator,
+    )
+    overview = round_agency_rows(reporting_round)
+    counted = round_agency_counts(reporting_round)
+    assert counted["counts"] == overview["counts"]
+    assert counted["owing"] == sum(row.owes for row in overview["rows"]) == len(owing)
+    numbers = dict((key, n) for key, _label, n in counted["counts"])
+    assert numbers["submitted"] == 2 and numbers["accepted"] == 1
+    assert numbers["overdue"] == (len(owing) - 2 if late else 0)
+    html = leader_client.get("/dashboard/").content.decode()
+    assert f"{len(owing)} đơn vị phải báo cáo" in html
