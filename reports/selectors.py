@@ -205,16 +205,20 @@ def round_task_statuses(
 ) -> Page:
     """One page of the tasks in scope, each with the status of the latest handed-in lead entry
     of this round (read for that page's tasks only)."""
-    queryset = (
-        round_tasks(reporting_round)
+    # The page is chosen on ids alone (a national round sorts 2,100 narrow rows, not wide ones);
+    # its tasks are read whole below, as the task list does (tasks.views.agency_task_page).
+    ordered = round_tasks(reporting_round).order_by("plan__date", "plan_id", "position", "pk")
+    task_page = Paginator(ordered.only("pk"), per_page).get_page(page)
+    order = {task.pk: index for index, task in enumerate(task_page.object_list)}
+    shown = (
+        Task.objects.filter(pk__in=order)
+        .order_by()  # sorted below, as the page was chosen
         .select_related("plan", "section")
         .prefetch_related(
             Prefetch("leads", queryset=TaskLead.objects.select_related("agency").order_by("order"))
         )
-        .order_by("plan__date", "plan_id", "position", "pk")
     )
-    task_page = Paginator(queryset, per_page).get_page(page)
-    tasks = list(task_page.object_list)
+    tasks = sorted(shown, key=lambda task: order[task.pk])
     latest: dict[int, ReportEntry] = {}
     entries = (
         ReportEntry.objects.filter(

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
-                fields=["plan"], include=("id", "status", "end_date"), name="task_plan_counted"
+                fields=["plan"], include=("id", "status", "end_date", "position"), name="task_plan_counted"
             ),
         ),
     ]
