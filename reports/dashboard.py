@@ -128,7 +128,9 @@ class Upcoming:
     place: str = ""
 
 
-def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
+def plans_in_force(user, filters: DashboardFilters) -> QuerySet[Plan]:
+    """The plans the dashboard shows, unordered: read once as rows (``dashboard_data``) and
+    used as a subquery by every count, rather than as a list of ids sent back in each."""
     plans = plans_visible_to(user).filter(status=PlanStatus.ISSUED)
     if filters.partner is not None:
         plans = plans.filter(
@@ -137,13 +139,12 @@ def plans_in_force(user, filters: DashboardFilters) -> list[Plan]:
         plans = plans.distinct()  # a plan may be found both ways
     if filters.plan is not None:
         plans = plans.filter(pk=filters.plan.pk)
-    # ``search_text`` (every word of the plan, for the search box) is read by nobody here.
-    return list(plans.defer("search_text").order_by("-date", "pk"))
+    return plans
 
 
-def dashboard_tasks(plans: list[Plan], filters: DashboardFilters) -> TaskQuerySet:
+def dashboard_tasks(plan_ids: QuerySet, filters: DashboardFilters) -> TaskQuerySet:
     """The tasks every number of the dashboard counts: those of the plans, narrowed by filters."""
-    tasks = Task.objects.filter(plan_id__in=[plan.pk for plan in plans])
+    tasks = Task.objects.filter(plan_id__in=plan_ids)
     if filters.partner is not None:
         tasks = tasks.with_partner(filters.partner)
     if filters.field_name:
@@ -177,8 +178,11 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
     filters = filters or DashboardFilters()
     today = timezone.localdate()
     soon = today + timedelta(days=SOON_DAYS)
-    plans = plans_in_force(user, filters)
-    tasks = dashboard_tasks(plans, filters)
+    in_force = plans_in_force(user, filters)
+    # ``search_text`` (every word of the plan, for the search box) is read by nobody here.
+    plans = list(in_force.defer("search_text").order_by("-date", "pk"))
+    plan_ids = in_force.values("pk")
+    tasks = dashboard_tasks(plan_ids, filters)
     query = filters.task_query(plan=False)
     panels = {p.pk: PlanPanel(p, query=query) for p in plans}
     open_now = Q(status__in=OPEN_STATUSES)
@@ -202,7 +206,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         filters.partner is not None or bool(filters.field_name) or filters.agency is not None
     )
     of_tasks: dict[str, object] = (
-        {"task__in": tasks} if narrowed_tasks else {"task__plan_id__in": [p.pk for p in plans]}
+        {"task__in": tasks} if narrowed_tasks else {"task__plan_id__in": plan_ids}
     )
     planned = (
         BudgetLine.objects.filter(**of_tasks)
@@ -229,7 +233,7 @@ def dashboard_data(user, filters: DashboardFilters | None = None, *, details: bo
         else:
             panel.funds_planned = funds["total"] or Decimal(0)
     panel_list = list(panels.values())
-    rounds = dashboard_rounds(user, today, plans=plans)
+    rounds = dashboard_rounds(user, today, plan_ids=plan_ids if plans else None)
     narrowed = filters.plan is not None or filters.partner is not None
     current_round = dashboard_round(rounds, today, narrowed=narrowed)
     data = {
@@ -265,19 +269,24 @@ def dashboard_page_cached(user, filters: DashboardFilters, build: Callable[[], d
 
 
 def dashboard_rounds(
-    user, today: date, *, plans: list[Plan], days: int = UPCOMING_DAYS
+    user, today: date, *, plan_ids: QuerySet | None, days: int = UPCOMING_DAYS
 ) -> list[ReportingRound]:
     """The rounds the dashboard speaks of, in one query: every open one (``dashboard_round``
     picks among them) and every one due from today to ``days`` ahead (``upcoming_events``);
-    ``covers``: whether the round covers one of ``plans``."""
+    ``covers``: whether the round covers one of the plans ``plan_ids`` (a subquery; None: no
+    plan is shown)."""
     horizon = today + timedelta(days=days)
-    covering = ReportingRound.plans.through.objects.filter(
-        reportinground_id=OuterRef("pk"), plan_id__in=[plan.pk for plan in plans]
-    )
+    covers: Exists | Value = Value(False)
+    if plan_ids is not None:
+        covers = Exists(
+            ReportingRound.plans.through.objects.filter(
+                reportinground_id=OuterRef("pk"), plan_id__in=plan_ids
+            )
+        )
     return list(
         rounds_visible_to(user)
         .filter(Q(status=RoundStatus.OPEN) | Q(deadline__gte=today, deadline__lte=horizon))
-        .annotate(covers=Exists(covering) if plans else Value(False))
+        .annotate(covers=covers)
         .defer("search_text")
         .order_by("deadline", "pk")
     )
