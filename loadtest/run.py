@@ -336,7 +336,7 @@ def report_print(
             f"{name:<16}{count:>7}{errors:>6}{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{top * 1000:>9.0f}"
         )
     say("")
-    say('Thời gian từ lúc bấm tới khi có tệp (cả trang "Đang chuẩn bị", tải lại mỗi 3 s):')
+    say('Thời gian từ lúc bấm tới khi có tệp (cả trang "Đang chuẩn bị" và các lần nó tự tải lại):')
     for name, clicks, waited, unfinished, failed, times in accounting.download_rows(
         journal.downloads
     ):

@@ -39,6 +39,8 @@ STALE_AFTER = timedelta(minutes=30)
 # A finished job's download serves the file it built (from data read after the click) this long;
 # later, or once the store holds another file, the link asks for a fresh build.
 JOB_FILE_KEPT = timedelta(minutes=30)
+# The waiting page reloads every second this long after the click, then every 3 seconds.
+JOB_QUICK_REFRESH = timedelta(seconds=15)
 # Writes come in bursts (a coordinator accepting report after report, agencies handing in near
 # the deadline): the worker waits this long after a write and builds once, for the last of them,
 # not once per write (a round summary PDF costs ~1.5 s of CPU). A click meanwhile finds the file

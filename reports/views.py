@@ -422,9 +422,13 @@ def _job_for_user(request, pk: int) -> DocumentJob:
 
 @login_required
 def document_job(request, pk: int):
-    """ "Đang chuẩn bị": the page refreshes itself until the document is ready."""
+    """ "Đang chuẩn bị": the page refreshes itself until the document is ready: every second
+    while the job is young (a round summary takes the worker a few seconds), then every 3."""
     job = _job_for_user(request, pk)
-    return render(request, "reports/document_job.html", {"job": job})
+    young = timezone.now() - job.created_at < jobs.JOB_QUICK_REFRESH
+    return render(
+        request, "reports/document_job.html", {"job": job, "refresh_seconds": 1 if young else 3}
+    )
 
 
 @login_required

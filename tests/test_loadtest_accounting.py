@@ -283,7 +283,7 @@ def test_the_leader_reads_the_real_waiting_page(db, coordinator_client, coordina
         reporting_round=open_round(coordinator), kind="round", fmt="pdf"
     )
     waiting = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
-    assert REFRESH_RE.search(waiting)[1] == "3" and not DOWNLOAD_LINK_RE.search(waiting)
+    assert REFRESH_RE.search(waiting)[1] == "1" and not DOWNLOAD_LINK_RE.search(waiting)
     DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.READY, filename="tong-hop.pdf")
     ready = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
     assert DOWNLOAD_LINK_RE.search(ready)[1] == f"/documents/{job.pk}/download/"

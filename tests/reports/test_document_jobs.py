@@ -39,6 +39,25 @@ def test_a_pending_job_is_reused_and_shows_being_prepared(coordinator_client, co
     assert coordinator_client.get(f"/documents/{job.pk}/download/").status_code == 302
 
 
+def test_the_waiting_page_reloads_every_second_at_first_then_every_three(
+    coordinator_client, coordinator
+):
+    """A round summary takes the worker a few seconds: the page looks again each second for a
+    while after the click, then every 3 seconds."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = DocumentJob.objects.create(
+        reporting_round=open_round(coordinator), kind="round", fmt="pdf", requested_by=coordinator
+    )
+    young = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="1">' in young
+    DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=20))
+    older = coordinator_client.get(f"/documents/{job.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in older
+
+
 def test_a_failing_build_is_shown_as_failed(coordinator, monkeypatch):
     reporting_round = open_round(coordinator)
     job = DocumentJob.objects.create(reporting_round=reporting_round, kind="round", fmt="pdf")
