@@ -9,7 +9,9 @@ next click, or the first, finds them ready.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -28,7 +30,7 @@ from agreements.documents import (
     round_scope,
 )
 from agreements.models import Plan, PlanStatus, StoredDocument
-from tasks.downloads import PLAN_FORMATS, STATUS_FORMATS, plan_document_ensure
+from tasks.downloads import PLAN_FORMATS, STATUS_FORMATS, plan_document_ensure, plan_document_spec
 from tasks.exporters.base import Export, ExportRefused, exporter_for
 
 from .models import DocumentJob, JobStatus, ReportingRound, RoundStatus
@@ -211,15 +213,16 @@ def documents_rebuild(versions: dict[str, int]) -> None:
     issued = Plan.objects.filter(pk__in=plan_ids, status=PlanStatus.ISSUED).order_by("pk")
     for plan in issued:
         for fmt, _label in PLAN_FORMATS:
-            if f"plan:{plan.pk}:{fmt}" not in built:
-                _rebuild(f"plan:{plan.pk}:{fmt}")
+            name = plan_document_spec(plan, fmt).name
+            if name not in built:
+                _guarded(name, functools.partial(plan_document_ensure, plan, fmt))
 
 
 def _rebuild(name: str) -> None:
-    """One document for the data as it is now; a failure never keeps the others from being
-    rebuilt."""
+    """One stored document, by name, for the data as it is now."""
     kind, pk, fmt = name.split(":")
-    try:
+
+    def build() -> None:
         if kind == "plan":
             plan = Plan.objects.filter(pk=int(pk)).first()
             if plan is not None:
@@ -228,5 +231,13 @@ def _rebuild(name: str) -> None:
             reporting_round = ReportingRound.objects.filter(pk=int(pk)).first()
             if reporting_round is not None:
                 round_document_ensure(reporting_round, kind, fmt)
+
+    _guarded(name, build)
+
+
+def _guarded(name: str, build: Callable[[], object]) -> None:
+    """``build()``; a failure is logged and never keeps the other documents from being built."""
+    try:
+        build()
     except Exception:
         logger.exception("Tạo lại văn bản %s thất bại", name)

@@ -202,20 +202,28 @@ def test_only_the_latest_file_is_kept(
     assert new != old and default_storage.exists(new) and not default_storage.exists(old)
 
 
+def _first_task_edited(plan, coordinator, content: str, capture_on_commit) -> None:
+    """The plan's first task gets ``content`` through the app, its commit hooks run (the worker's
+    tasks run at once in the test settings)."""
+    task = Task.objects.filter(plan=plan).order_by("position").first()
+    with capture_on_commit(execute=True):
+        task_update(
+            task=task,
+            user=coordinator,
+            fields={"content": content},
+            lead_agencies=[lead.agency for lead in task.leads.all()],
+        )
+
+
 def test_a_plan_edit_rebuilds_the_documents_in_the_worker(
     coordinator_client, coordinator, plan, builds, django_capture_on_commit_callbacks
 ):
     _get(coordinator_client, plan)
     _get(coordinator_client, plan, "docx")
-    task = Task.objects.filter(plan=plan).order_by("position").first()
     # The commit queues the rebuild; the test settings run the worker's tasks at once.
-    with django_capture_on_commit_callbacks(execute=True):
-        task_update(
-            task=task,
-            user=coordinator,
-            fields={"content": "Sửa rồi dựng lại ở tiến trình nền"},
-            lead_agencies=[lead.agency for lead in task.leads.all()],
-        )
+    _first_task_edited(
+        plan, coordinator, "Sửa rồi dựng lại ở tiến trình nền", django_capture_on_commit_callbacks
+    )
     # The two asked for, and the PDF nobody asked for yet: the plan is issued.
     assert sorted(builds) == ["docx", "docx", "pdf", "xlsx", "xlsx"]
     _response, body = _get(coordinator_client, plan)
@@ -233,15 +241,9 @@ def test_an_issued_plan_is_ready_in_every_format_before_anyone_asks(
     client, coordinator, plan, quang_tri, builds, django_capture_on_commit_callbacks
 ):
     assert plan.status == PlanStatus.ISSUED
-    task = Task.objects.filter(plan=plan).order_by("position").first()
     # Nobody has downloaded this plan; the commit queues the worker (run at once in tests).
-    with django_capture_on_commit_callbacks(execute=True):
-        task_update(
-            task=task,
-            user=coordinator,
-            fields={"content": "Đã sẵn sàng trước khi lãnh đạo bấm tải"},
-            lead_agencies=[lead.agency for lead in task.leads.all()],
-        )
+    content = "Đã sẵn sàng trước khi lãnh đạo bấm tải"
+    _first_task_edited(plan, coordinator, content, django_capture_on_commit_callbacks)
     assert sorted(builds) == ["docx", "pdf", "xlsx"]
     # The leader's first click reads the file the worker built, with the edit in it.
     client.force_login(make_user("lanhdao_sansang", "leader", quang_tri, None))
