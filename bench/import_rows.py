@@ -39,6 +39,7 @@ def setup() -> str:
         (BASE_DIR / "var").mkdir(exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{BASE_DIR / 'var' / 'bench-import.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopplan.settings.dev")
+    os.environ.setdefault("DEV_TASK_WORKER", "1")  # tasks queued, as in production
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

@@ -93,6 +93,8 @@ def setup(scale: Scale) -> str:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "coopplan.settings.dev"
+    # Tasks queued in the database as in production (a worker's work is not a page's time).
+    os.environ["DEV_TASK_WORKER"] = "1"
     import django
 
     django.setup()

@@ -223,3 +223,33 @@ def test_a_new_gunicorn_worker_loads_what_pages_need_before_its_first_request(mo
     assert names <= set(loader.get_template_cache)
     assert fonts._advances.cache_info().currsize == len(fonts.FACES)
     assert code_version.cache_info().currsize == 1
+
+
+def test_make_run_builds_a_long_document_without_a_worker_process(tmp_path):
+    """`make run` starts no `db_worker`: under the dev settings the tasks run in the request that
+    queues them, so a round summary over the inline threshold is ready on its waiting page (the
+    test settings do the same, and tests/reports/test_round_downloads.py walks that page);
+    DEV_TASK_WORKER=1 keeps them queued for a worker, as in production."""
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], settings.DOCUMENTS_BUILD_AHEAD)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "coopplan.settings.dev"}
+    environment.pop("DEV_TASK_WORKER", None)
+    environment.pop("DOCUMENTS_BUILD_AHEAD", None)
+
+    def settings_in(env: dict) -> str:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", show],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert settings_in(environment) == "django_tasks.backends.immediate.ImmediateBackend False"
+    queued = settings_in({**environment, "DEV_TASK_WORKER": "1"})
+    assert queued == "django_tasks_db.DatabaseBackend True"
